@@ -1,0 +1,687 @@
+//! One error model for every input: a [`FieldError`] names the field by its
+//! path, carries a stable machine [`ErrorCode`] and the parameters of its
+//! message, and renders that message in Indonesian or English.
+//!
+//! The shape follows pydantic-core's line errors (see `STYLE.md` §4): all
+//! errors of one input are collected in [`ValidationErrors`], never only the
+//! first. Messages never contain the value that was typed (a NIK is personal
+//! data); the parameters hold only limits, lengths and codes.
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// The language of a rendered message. Indonesian is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    /// Bahasa Indonesia (default).
+    #[default]
+    Id,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// Parses a locale tag: `id`, `id-ID`, `in`, `en`, `en-US`, … (case-insensitive).
+    ///
+    /// # Errors
+    /// `unknown_locale` when the tag is neither Indonesian nor English.
+    pub fn parse(tag: &str) -> Result<Locale, FieldError> {
+        let lower = tag.trim().to_ascii_lowercase();
+        let primary = lower.split(['-', '_']).next().unwrap_or("");
+        match primary {
+            "id" | "in" | "ind" => Ok(Locale::Id),
+            "en" | "eng" => Ok(Locale::En),
+            _ => {
+                Err(FieldError::new(ErrorCode::UnknownLocale).with_path(FieldPath::field("locale")))
+            }
+        }
+    }
+
+    /// The tag as written in options (`"id"` or `"en"`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Locale::Id => "id",
+            Locale::En => "en",
+        }
+    }
+}
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal { id: $id:literal, en: $en:literal } )*) => {
+        /// A stable, snake_case machine code for one kind of problem.
+        ///
+        /// Codes are never renamed or reused; new problems get new codes.
+        /// [`ErrorCode::ALL`] is the registry of every code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$variant, )* ];
+
+            /// The stable snake_case code, e.g. `"date_in_future"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $code, )* }
+            }
+
+            /// The message template in `locale`, with `{param}` placeholders.
+            pub const fn template(self, locale: Locale) -> &'static str {
+                match locale {
+                    Locale::Id => match self { $( ErrorCode::$variant => $id, )* },
+                    Locale::En => match self { $( ErrorCode::$variant => $en, )* },
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // ---- generic input problems -------------------------------------------
+    /// A required value is missing or empty.
+    Required = "required" { id: "Wajib diisi.", en: "This field is required." }
+    /// A value has the wrong type (e.g. a number where an object is expected).
+    InvalidType = "invalid_type" { id: "Jenis nilai salah: seharusnya {expected}.", en: "Wrong type of value: expected {expected}." }
+    /// A date is not a real calendar date in `YYYY-MM-DD` form.
+    InvalidDate = "invalid_date" { id: "Tanggal tidak valid; gunakan format TTTT-BB-HH (contoh 2020-02-29).", en: "Not a valid date; use the form YYYY-MM-DD (e.g. 2020-02-29)." }
+    /// A date lies after the reference date `as_of`.
+    DateInFuture = "date_in_future" { id: "Tanggal tidak boleh setelah tanggal acuan {as_of}.", en: "The date must not be after the reference date {as_of}." }
+    /// The locale tag is neither Indonesian nor English.
+    UnknownLocale = "unknown_locale" { id: "Bahasa tidak dikenal; gunakan \"id\" atau \"en\".", en: "Unknown language; use \"id\" or \"en\"." }
+    /// A number is NaN or infinite.
+    NotFinite = "not_finite" { id: "Angka tidak valid (NaN atau tak hingga).", en: "Not a valid number (NaN or infinite)." }
+    /// A number is outside its allowed range.
+    OutOfRange = "out_of_range" { id: "Nilai harus antara {min} dan {max}.", en: "The value must be between {min} and {max}." }
+    /// A number must be greater than zero.
+    NotPositive = "not_positive" { id: "Nilai harus lebih dari 0.", en: "The value must be greater than 0." }
+    /// A code is not one of the allowed values.
+    InvalidCode = "invalid_code" { id: "Kode tidak dikenal; pilihan: {allowed}.", en: "Unknown code; allowed: {allowed}." }
+
+    // ---- NIK (DOMAIN.md §7.1) ---------------------------------------------
+    /// A NIK must have exactly 16 characters.
+    NikLength = "nik_length" { id: "NIK harus 16 angka (tertulis {length}).", en: "A NIK must have 16 digits (got {length})." }
+    /// A NIK must contain only the digits 0-9.
+    NikNotDigits = "nik_not_digits" { id: "NIK hanya boleh berisi angka 0-9.", en: "A NIK may contain only the digits 0-9." }
+    /// The first two digits are not a province code.
+    NikProvinceUnknown = "nik_province_unknown" { id: "Kode provinsi {province} pada NIK tidak dikenal.", en: "Province code {province} in the NIK is unknown." }
+    /// Digits 3-4 are not a kabupaten (01-69) or kota (71-99) code.
+    NikKabKotaInvalid = "nik_kabkota_invalid" { id: "Kode kabupaten/kota pada NIK harus 01-69 atau 71-99.", en: "The regency/city code in the NIK must be 01-69 or 71-99." }
+    /// Digits 7-8 are not a day of birth (01-31 men, 41-71 women).
+    NikBirthDayInvalid = "nik_birth_day_invalid" { id: "Tanggal lahir pada NIK harus 01-31 (laki-laki) atau 41-71 (perempuan).", en: "The day of birth in the NIK must be 01-31 (male) or 41-71 (female)." }
+    /// Digits 9-10 are not a month 01-12.
+    NikBirthMonthInvalid = "nik_birth_month_invalid" { id: "Bulan lahir pada NIK harus 01-12.", en: "The month of birth in the NIK must be 01-12." }
+    /// Digits 7-12 are not a real calendar date.
+    NikBirthDateInvalid = "nik_birth_date_invalid" { id: "Tanggal lahir pada NIK bukan tanggal yang ada di kalender.", en: "The date of birth in the NIK is not a real calendar date." }
+    /// The serial number (digits 13-16) is 0000.
+    NikSerialZero = "nik_serial_zero" { id: "Nomor urut NIK (4 angka terakhir) tidak boleh 0000.", en: "The NIK serial number (last 4 digits) must not be 0000." }
+    /// The sex encoded in the NIK differs from the stated sex.
+    NikSexMismatch = "nik_sex_mismatch" { id: "Jenis kelamin tidak sesuai dengan NIK.", en: "The sex does not match the NIK." }
+    /// The date of birth encoded in the NIK differs from the stated date.
+    NikBirthDateMismatch = "nik_birth_date_mismatch" { id: "Tanggal lahir tidak sesuai dengan NIK.", en: "The date of birth does not match the NIK." }
+    /// The same NIK appears twice in one family.
+    DuplicateNik = "duplicate_nik" { id: "NIK ini sudah dipakai anggota keluarga lain (nomor {other}).", en: "This NIK is already used by another family member (number {other})." }
+
+    // ---- Nomor KK (DOMAIN.md §7.2) ----------------------------------------
+    /// A Nomor KK must have exactly 16 characters.
+    KkLength = "kk_length" { id: "Nomor KK harus 16 angka (tertulis {length}).", en: "A family card number must have 16 digits (got {length})." }
+    /// A Nomor KK must contain only digits.
+    KkNotDigits = "kk_not_digits" { id: "Nomor KK hanya boleh berisi angka 0-9.", en: "A family card number may contain only the digits 0-9." }
+    /// The first two digits are not a province code.
+    KkProvinceUnknown = "kk_province_unknown" { id: "Kode provinsi {province} pada Nomor KK tidak dikenal.", en: "Province code {province} in the family card number is unknown." }
+    /// Digits 3-4 are not a kabupaten/kota code.
+    KkKabKotaInvalid = "kk_kabkota_invalid" { id: "Kode kabupaten/kota pada Nomor KK harus 01-69 atau 71-99.", en: "The regency/city code in the family card number must be 01-69 or 71-99." }
+
+    // ---- Kode wilayah (DOMAIN.md §7.3-7.4) --------------------------------
+    /// A region code must have 2, 4, 6 or 10 digits.
+    WilayahLength = "wilayah_length" { id: "Kode wilayah harus 2, 4, 6 atau 10 angka (tertulis {length}).", en: "A region code must have 2, 4, 6 or 10 digits (got {length})." }
+    /// A region code has characters other than digits and dots, or misplaced dots.
+    WilayahFormat = "wilayah_format" { id: "Kode wilayah hanya berisi angka, boleh dengan titik (contoh 64.72.05.1001).", en: "A region code has only digits, optionally with dots (e.g. 64.72.05.1001)." }
+    /// The province part is not one of the 38 province codes.
+    WilayahProvinceUnknown = "wilayah_province_unknown" { id: "Kode provinsi {province} tidak dikenal.", en: "Province code {province} is unknown." }
+    /// The kabupaten/kota part is not 01-69 or 71-99.
+    WilayahKabKotaInvalid = "wilayah_kabkota_invalid" { id: "Kode kabupaten/kota harus 01-69 atau 71-99.", en: "The regency/city code must be 01-69 or 71-99." }
+    /// The kecamatan part is 00.
+    WilayahKecamatanInvalid = "wilayah_kecamatan_invalid" { id: "Kode kecamatan tidak boleh 00.", en: "The district code must not be 00." }
+    /// The desa/kelurahan part does not start with 1, 2 or 3.
+    WilayahDesaInvalid = "wilayah_desa_invalid" { id: "Kode desa/kelurahan harus diawali 1 (kelurahan), 2 (desa) atau 3 (desa adat).", en: "The village code must start with 1 (kelurahan), 2 (desa) or 3 (desa adat)." }
+
+    // ---- persons and families ---------------------------------------------
+    /// Sex is not one of the accepted codes.
+    SexInvalid = "sex_invalid" { id: "Jenis kelamin tidak dikenal; gunakan L/P, 1/2 atau m/f.", en: "Unknown sex; use L/P, 1/2 or m/f." }
+    /// Relationship to the head is not a Dukcapil SHDK code.
+    RelationshipInvalid = "relationship_invalid" { id: "Hubungan dalam keluarga tidak dikenal; gunakan kode SHDK 1-11.", en: "Unknown relationship to the head; use SHDK code 1-11." }
+    /// Marital status is not one of the accepted codes.
+    MaritalStatusInvalid = "marital_status_invalid" { id: "Status perkawinan tidak dikenal; gunakan 1-4 (belum kawin, kawin, cerai hidup, cerai mati).", en: "Unknown marital status; use 1-4 (never married, married, divorced, widowed)." }
+    /// A family has no members.
+    FamilyNoMembers = "family_no_members" { id: "Keluarga harus memiliki minimal satu anggota.", en: "A family must have at least one member." }
+    /// A family has no head (kepala keluarga).
+    FamilyNoHead = "family_no_head" { id: "Keluarga harus memiliki tepat satu kepala keluarga (tidak ada).", en: "A family must have exactly one head (none found)." }
+    /// A family has more than one head.
+    FamilyMultipleHeads = "family_multiple_heads" { id: "Keluarga hanya boleh memiliki satu kepala keluarga (ada {count}).", en: "A family may have only one head ({count} found)." }
+    /// A husband or wife is listed but the head is not married.
+    SpouseWithoutMarriedHead = "spouse_without_married_head" { id: "Suami/istri hanya boleh ada jika kepala keluarga berstatus kawin.", en: "A husband or wife may be listed only if the head is married." }
+    /// A spouse of the head is not married.
+    SpouseNotMarried = "spouse_not_married" { id: "Suami/istri kepala keluarga harus berstatus kawin.", en: "The head's husband or wife must have marital status married." }
+    /// A husband is listed for a male head, or a wife for a female head.
+    SpouseSexMismatch = "spouse_sex_mismatch" { id: "Hubungan suami/istri tidak sesuai dengan jenis kelamin.", en: "The husband/wife relationship does not match the sex." }
+    /// A child is not younger than a parent by at least the minimum gap.
+    ParentChildAgeGap = "parent_child_age_gap" { id: "Selisih umur anak dan orang tua ({gap_years} tahun) kurang dari {min_years} tahun.", en: "The age gap between child and parent ({gap_years} years) is less than {min_years} years." }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One segment of a [`FieldPath`]: a field name or an index in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSegment {
+    /// A field name, as the key in the input object (snake_case).
+    Field(&'static str),
+    /// A position in a list, counted from 0.
+    Index(u32),
+}
+
+/// Where a problem is: `members[2].birth_date` is
+/// `[Field("members"), Index(2), Field("birth_date")]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FieldPath(Vec<PathSegment>);
+
+impl FieldPath {
+    /// The empty path (the input as a whole).
+    pub const fn root() -> FieldPath {
+        FieldPath(Vec::new())
+    }
+    /// A path of one field name.
+    pub fn field(name: &'static str) -> FieldPath {
+        FieldPath(vec![PathSegment::Field(name)])
+    }
+    /// The segments, outermost first.
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+    /// Puts `segment` in front (the error bubbles up to a parent).
+    pub fn push_outer(&mut self, segment: PathSegment) {
+        self.0.insert(0, segment);
+    }
+    /// Appends `segment` at the end.
+    pub fn push(&mut self, segment: PathSegment) {
+        self.0.push(segment);
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                PathSegment::Field(name) if i == 0 => f.write_str(name)?,
+                PathSegment::Field(name) => write!(f, ".{name}")?,
+                PathSegment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for FieldPath {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for seg in &self.0 {
+            match seg {
+                PathSegment::Field(name) => seq.serialize_element(name)?,
+                PathSegment::Index(n) => seq.serialize_element(n)?,
+            }
+        }
+        seq.end()
+    }
+}
+
+/// A value filling a `{placeholder}` of a message template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamValue {
+    /// A whole number.
+    Int(i64),
+    /// A decimal number (written with a decimal comma in Indonesian).
+    Float(f64),
+    /// A short text such as a code or a date. Never personal data.
+    Str(String),
+}
+
+impl ParamValue {
+    fn render(&self, locale: Locale) -> String {
+        match self {
+            ParamValue::Int(n) => n.to_string(),
+            ParamValue::Float(x) => {
+                let s = x.to_string();
+                match locale {
+                    Locale::Id => s.replace('.', ","),
+                    Locale::En => s,
+                }
+            }
+            ParamValue::Str(s) => s.clone(),
+        }
+    }
+}
+
+impl Serialize for ParamValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ParamValue::Int(n) => s.serialize_i64(*n),
+            ParamValue::Float(x) => s.serialize_f64(*x),
+            ParamValue::Str(v) => s.serialize_str(v),
+        }
+    }
+}
+
+impl From<i64> for ParamValue {
+    fn from(v: i64) -> Self {
+        ParamValue::Int(v)
+    }
+}
+impl From<u32> for ParamValue {
+    fn from(v: u32) -> Self {
+        ParamValue::Int(i64::from(v))
+    }
+}
+impl From<usize> for ParamValue {
+    fn from(v: usize) -> Self {
+        ParamValue::Int(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+impl From<f64> for ParamValue {
+    fn from(v: f64) -> Self {
+        ParamValue::Float(v)
+    }
+}
+impl From<&str> for ParamValue {
+    fn from(v: &str) -> Self {
+        ParamValue::Str(v.to_owned())
+    }
+}
+impl From<String> for ParamValue {
+    fn from(v: String) -> Self {
+        ParamValue::Str(v)
+    }
+}
+
+/// The ordered parameters of one error's message.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Params(Vec<(&'static str, ParamValue)>);
+
+impl Params {
+    /// The parameter named `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&ParamValue> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+    /// All parameters in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &ParamValue)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+    /// True when there are no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Params {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// One problem with one field of an input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    path: FieldPath,
+    code: ErrorCode,
+    params: Params,
+}
+
+impl FieldError {
+    /// A new error at the root path with no parameters.
+    pub fn new(code: ErrorCode) -> FieldError {
+        FieldError {
+            path: FieldPath::root(),
+            code,
+            params: Params::default(),
+        }
+    }
+    /// A new error at the field `name`.
+    pub fn at(name: &'static str, code: ErrorCode) -> FieldError {
+        FieldError::new(code).with_path(FieldPath::field(name))
+    }
+    /// Replaces the path.
+    #[must_use]
+    pub fn with_path(mut self, path: FieldPath) -> FieldError {
+        self.path = path;
+        self
+    }
+    /// Adds a message parameter.
+    #[must_use]
+    pub fn with_param(mut self, name: &'static str, value: impl Into<ParamValue>) -> FieldError {
+        self.params.0.push((name, value.into()));
+        self
+    }
+    /// Prefixes the path with a parent segment (pydantic's `with_outer_location`).
+    #[must_use]
+    pub fn with_outer(mut self, segment: PathSegment) -> FieldError {
+        self.path.push_outer(segment);
+        self
+    }
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+    /// Where the problem is.
+    pub fn path(&self) -> &FieldPath {
+        &self.path
+    }
+    /// The message parameters.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+    /// The message in `locale`, with the parameters filled in.
+    pub fn message(&self, locale: Locale) -> String {
+        render_template(self.code.template(locale), &self.params, locale)
+    }
+    /// A serializable view with the message rendered in `locale`:
+    /// `{path, field, code, message, params}`.
+    pub fn localized(&self, locale: Locale) -> LocalizedError<'_> {
+        LocalizedError {
+            error: self,
+            locale,
+        }
+    }
+}
+
+fn render_template(template: &str, params: &Params, locale: Locale) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match params.get(name) {
+                    Some(v) => out.push_str(&v.render(locale)),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.to_string();
+        if path.is_empty() {
+            write!(f, "{} [{}]", self.message(Locale::En), self.code)
+        } else {
+            write!(f, "{path}: {} [{}]", self.message(Locale::En), self.code)
+        }
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// A [`FieldError`] rendered in one locale, ready to serialize.
+#[derive(Clone, Copy, Debug)]
+pub struct LocalizedError<'a> {
+    error: &'a FieldError,
+    locale: Locale,
+}
+
+impl Serialize for LocalizedError<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(5))?;
+        map.serialize_entry("path", &self.error.path)?;
+        map.serialize_entry("field", &self.error.path.to_string())?;
+        map.serialize_entry("code", &self.error.code)?;
+        map.serialize_entry("message", &self.error.message(self.locale))?;
+        map.serialize_entry("params", &self.error.params)?;
+        map.end()
+    }
+}
+
+/// All problems found in one input (never empty when returned as an error).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ValidationErrors(Vec<FieldError>);
+
+impl ValidationErrors {
+    /// An empty collector.
+    pub const fn new() -> ValidationErrors {
+        ValidationErrors(Vec::new())
+    }
+    /// Adds one error.
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+    /// Adds all errors of `other`, each prefixed with `segment`.
+    pub fn extend_with_outer(&mut self, other: ValidationErrors, segment: &PathSegment) {
+        self.0
+            .extend(other.0.into_iter().map(|e| e.with_outer(segment.clone())));
+    }
+    /// Adds all errors of `other` as they are.
+    pub fn extend(&mut self, other: ValidationErrors) {
+        self.0.extend(other.0);
+    }
+    /// True when nothing was collected.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// How many errors were collected.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// The errors in the order found.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.0
+    }
+    /// Consumes the collector into its errors.
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+    /// `Ok(value)` when nothing was collected, else `Err(self)`.
+    ///
+    /// # Errors
+    /// Returns the collected errors when there is at least one.
+    pub fn into_result<T>(self, value: T) -> Result<T, ValidationErrors> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+    /// A pydantic-style summary: `2 validation errors for Family` then one
+    /// `path` / `  message [code]` pair per error.
+    pub fn summary(&self, title: &str, locale: Locale) -> String {
+        let n = self.0.len();
+        let mut out = match locale {
+            Locale::Id => format!("{n} kesalahan validasi pada {title}"),
+            Locale::En => format!(
+                "{n} validation error{} for {title}",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        for e in &self.0 {
+            let path = e.path.to_string();
+            out.push('\n');
+            out.push_str(if path.is_empty() { "(input)" } else { &path });
+            out.push_str("\n  ");
+            out.push_str(&e.message(locale));
+            out.push_str(" [code=");
+            out.push_str(e.code.as_str());
+            out.push(']');
+        }
+        out
+    }
+}
+
+impl From<FieldError> for ValidationErrors {
+    fn from(e: FieldError) -> Self {
+        ValidationErrors(vec![e])
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary("input", Locale::En))
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Two or more columns of one batch call have different lengths (a caller bug).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("column `{column}` has {actual} rows but `{reference}` has {expected}")]
+pub struct ShapeError {
+    /// The column whose length differs.
+    pub column: &'static str,
+    /// Its length.
+    pub actual: usize,
+    /// The column the others are compared with.
+    pub reference: &'static str,
+    /// The reference length.
+    pub expected: usize,
+}
+
+/// The one public error type of kampung-core.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad input values (user-fixable), every problem with its path.
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    /// Batch columns of different lengths (programmer error).
+    #[error("batch shape mismatch: {0}")]
+    Shape(ShapeError),
+}
+
+impl From<ValidationErrors> for Error {
+    fn from(e: ValidationErrors) -> Self {
+        Error::Validation(e)
+    }
+}
+impl From<FieldError> for Error {
+    fn from(e: FieldError) -> Self {
+        Error::Validation(e.into())
+    }
+}
+impl From<ShapeError> for Error {
+    fn from(e: ShapeError) -> Self {
+        Error::Shape(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn placeholders(t: &str) -> Vec<String> {
+        let mut v: Vec<String> = t
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split('}').next().map(str::to_owned))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn every_code_has_both_templates_with_the_same_placeholders() {
+        for code in ErrorCode::ALL {
+            let id = code.template(Locale::Id);
+            let en = code.template(Locale::En);
+            assert!(!id.trim().is_empty(), "{code}: empty id template");
+            assert!(!en.trim().is_empty(), "{code}: empty en template");
+            assert_ne!(id, en, "{code}: id template is the English one");
+            assert_eq!(placeholders(id), placeholders(en), "{code}");
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_snake_case() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(
+                s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{s} is not snake_case"
+            );
+        }
+    }
+
+    #[test]
+    fn path_renders_like_python_and_js() {
+        let e = FieldError::at("birth_date", ErrorCode::DateInFuture)
+            .with_outer(PathSegment::Index(2))
+            .with_outer(PathSegment::Field("members"));
+        assert_eq!(e.path().to_string(), "members[2].birth_date");
+        let json = serde_json::to_value(e.localized(Locale::En)).expect("serializes");
+        assert_eq!(
+            json["path"],
+            serde_json::json!(["members", 2, "birth_date"])
+        );
+        assert_eq!(json["field"], "members[2].birth_date");
+    }
+
+    #[test]
+    fn params_fill_templates_with_locale_decimals() {
+        let e = FieldError::new(ErrorCode::OutOfRange)
+            .with_param("min", 0.5)
+            .with_param("max", 10_i64);
+        assert_eq!(e.message(Locale::Id), "Nilai harus antara 0,5 dan 10.");
+        assert_eq!(
+            e.message(Locale::En),
+            "The value must be between 0.5 and 10."
+        );
+    }
+
+    #[test]
+    fn locale_tags() {
+        assert_eq!(Locale::parse("id-ID").ok(), Some(Locale::Id));
+        assert_eq!(Locale::parse("EN_us").ok(), Some(Locale::En));
+        assert_eq!(
+            Locale::parse("fr").map_err(|e| e.code()),
+            Err(ErrorCode::UnknownLocale)
+        );
+    }
+
+    #[test]
+    fn summary_is_pydantic_like() {
+        let mut errs = ValidationErrors::new();
+        errs.push(FieldError::at("nik", ErrorCode::NikLength).with_param("length", 3_usize));
+        errs.push(FieldError::new(ErrorCode::FamilyNoHead));
+        let s = errs.summary("Family", Locale::En);
+        assert!(s.starts_with("2 validation errors for Family\nnik\n  A NIK must have 16 digits (got 3). [code=nik_length]"), "{s}");
+    }
+}

@@ -1,0 +1,257 @@
+//! Families (*keluarga*) and their members, validated as a whole.
+
+pub mod marital;
+pub mod person;
+pub mod relationship;
+
+use crate::error::{ErrorCode, FieldError, FieldPath, PathSegment, ValidationErrors};
+use crate::id::nomor_kk::NomorKk;
+use crate::id::wilayah::KodeWilayah;
+use crate::input::Fields;
+use chrono::{Datelike, NaiveDate};
+use marital::MaritalStatus;
+use person::Person;
+use relationship::Relationship;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Options for validating a family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FamilyOptions {
+    /// The reference date: no birth date may be after it, and two-digit NIK
+    /// years are resolved against it. Never read from a clock.
+    pub as_of: NaiveDate,
+    /// The smallest plausible age gap in whole years between a parent and a
+    /// child (*anak* vs the head; the head vs an *orang tua*). DERIVED
+    /// plausibility floor, not from a regulation: default 10.
+    pub min_parent_child_gap_years: u32,
+}
+
+impl FamilyOptions {
+    /// Defaults with reference date `as_of`.
+    pub const fn new(as_of: NaiveDate) -> FamilyOptions {
+        FamilyOptions {
+            as_of,
+            min_parent_child_gap_years: 10,
+        }
+    }
+}
+
+/// A validated family (*keluarga*): one Kartu Keluarga.
+///
+/// Invariants: a Nomor KK, a region code, at least one member, exactly one
+/// *kepala keluarga*; a *suami*/*istri* only beside a married head of the
+/// other sex; no birth date after `as_of`; NIKs unique within the family and
+/// consistent with each member's sex and date of birth; children at least
+/// [`FamilyOptions::min_parent_child_gap_years`] younger than the head.
+#[doc(alias = "keluarga")]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Family {
+    no_kk: NomorKk,
+    region_code: KodeWilayah,
+    members: Vec<Person>,
+}
+
+/// Whole years from `from` to `to` (negative when `to` is earlier).
+pub fn completed_years(from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut y = i64::from(to.year()) - i64::from(from.year());
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        y -= 1;
+    }
+    y
+}
+
+impl Family {
+    /// The Nomor KK.
+    pub fn no_kk(&self) -> &NomorKk {
+        &self.no_kk
+    }
+    /// The region (any level, usually desa/kelurahan).
+    pub fn region_code(&self) -> &KodeWilayah {
+        &self.region_code
+    }
+    /// All members, in input order.
+    pub fn members(&self) -> &[Person] {
+        &self.members
+    }
+    /// The head (*kepala keluarga*).
+    pub fn head(&self) -> Option<&Person> {
+        self.members
+            .iter()
+            .find(|p| p.relationship() == Relationship::KepalaKeluarga)
+    }
+
+    /// Validates a family from untyped input:
+    /// `{no_kk, region_code, members: [{name, nik, sex, birth_date, relationship, marital_status}]}`.
+    ///
+    /// # Errors
+    /// Every problem, each with its path (e.g. `members[2].birth_date`) and code.
+    ///
+    /// # Example
+    /// ```
+    /// use kampung_core::{Family, FamilyOptions, ErrorCode};
+    /// use chrono::NaiveDate;
+    /// let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let input = serde_json::json!({
+    ///     "no_kk": "6472052301150007", "region_code": "64.72.05.1001",
+    ///     "members": [{"name": "Siti", "sex": "P", "birth_date": "1990-07-01",
+    ///                  "relationship": "istri", "marital_status": "kawin"}]
+    /// });
+    /// let errs = Family::from_value(&input, &FamilyOptions::new(as_of)).unwrap_err();
+    /// assert_eq!(errs.errors()[0].code(), ErrorCode::FamilyNoHead);
+    /// ```
+    pub fn from_value(v: &Value, opts: &FamilyOptions) -> Result<Family, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let f = Fields::of(v, &mut errors);
+        let kk_raw = f.text("no_kk", true, false, &mut errors);
+        let region_raw = f.text("region_code", true, false, &mut errors);
+        let members_raw = f.list("members", &mut errors);
+
+        let no_kk = kk_raw.and_then(|s| match NomorKk::parse(&s) {
+            Ok(k) => Some(k),
+            Err(es) => {
+                errors.extend_with_outer(es, &PathSegment::Field("no_kk"));
+                None
+            }
+        });
+        let region_code = region_raw.and_then(|s| match KodeWilayah::parse(&s) {
+            Ok(k) => Some(k),
+            Err(es) => {
+                errors.extend_with_outer(es, &PathSegment::Field("region_code"));
+                None
+            }
+        });
+
+        let mut members: Vec<Option<Person>> = Vec::new();
+        match members_raw {
+            Some(list) if !list.is_empty() => {
+                for (i, m) in list.iter().enumerate() {
+                    let idx = PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX));
+                    match Person::from_value(m, opts.as_of) {
+                        Ok(p) => members.push(Some(p)),
+                        Err(es) => {
+                            let mut nested = ValidationErrors::new();
+                            nested.extend_with_outer(es, &idx);
+                            errors.extend_with_outer(nested, &PathSegment::Field("members"));
+                            members.push(None);
+                        }
+                    }
+                }
+            }
+            _ if f.get("members").is_some_and(|v| !v.is_array()) => {}
+            _ if matches!(v, Value::Object(_)) => {
+                errors.push(FieldError::at("members", ErrorCode::FamilyNoMembers));
+            }
+            _ => {}
+        }
+
+        check_members(&members, opts, &mut errors);
+
+        match (no_kk, region_code) {
+            (Some(no_kk), Some(region_code)) if errors.is_empty() => Ok(Family {
+                no_kk,
+                region_code,
+                members: members.into_iter().flatten().collect(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn member_path(i: usize, field: &'static str) -> FieldPath {
+    let mut p = FieldPath::field("members");
+    p.push(PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX)));
+    p.push(PathSegment::Field(field));
+    p
+}
+
+/// Cross-member rules over the members that validated on their own.
+fn check_members(members: &[Option<Person>], opts: &FamilyOptions, errors: &mut ValidationErrors) {
+    let valid: Vec<(usize, &Person)> = members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.as_ref().map(|p| (i, p)))
+        .collect();
+    let all_valid = valid.len() == members.len();
+
+    let heads: Vec<(usize, &Person)> = valid
+        .iter()
+        .copied()
+        .filter(|(_, p)| p.relationship() == Relationship::KepalaKeluarga)
+        .collect();
+    if heads.len() > 1 {
+        for (i, _) in &heads[1..] {
+            errors.push(
+                FieldError::new(ErrorCode::FamilyMultipleHeads)
+                    .with_path(member_path(*i, "relationship"))
+                    .with_param("count", heads.len()),
+            );
+        }
+    } else if heads.is_empty() && all_valid && !members.is_empty() {
+        errors.push(FieldError::at("members", ErrorCode::FamilyNoHead));
+    }
+    let head = heads.first().map(|(_, p)| *p);
+
+    // Unique NIKs.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in &valid {
+        if let Some(n) = p.nik() {
+            if let Some(first) = seen.get(n.as_str()) {
+                errors.push(
+                    FieldError::new(ErrorCode::DuplicateNik)
+                        .with_path(member_path(*i, "nik"))
+                        .with_param("other", *first + 1),
+                );
+            } else {
+                seen.insert(n.as_str(), *i);
+            }
+        }
+    }
+
+    let Some(head) = head else { return };
+    let min_gap = i64::from(opts.min_parent_child_gap_years);
+    for (i, p) in &valid {
+        let rel = p.relationship();
+        if rel.is_spouse() {
+            if head.marital_status() != MaritalStatus::Kawin {
+                errors.push(
+                    FieldError::new(ErrorCode::SpouseWithoutMarriedHead)
+                        .with_path(member_path(*i, "relationship")),
+                );
+            } else if p.marital_status() != MaritalStatus::Kawin {
+                errors.push(
+                    FieldError::new(ErrorCode::SpouseNotMarried)
+                        .with_path(member_path(*i, "marital_status")),
+                );
+            }
+            let expected_sex_ok = match rel {
+                Relationship::Istri => {
+                    p.sex() == crate::Sex::Female && head.sex() == crate::Sex::Male
+                }
+                _ => p.sex() == crate::Sex::Male && head.sex() == crate::Sex::Female,
+            };
+            if !expected_sex_ok {
+                errors.push(
+                    FieldError::new(ErrorCode::SpouseSexMismatch)
+                        .with_path(member_path(*i, "relationship")),
+                );
+            }
+        }
+        let gap = match rel {
+            Relationship::Anak => Some(completed_years(head.birth_date(), p.birth_date())),
+            Relationship::OrangTua => Some(completed_years(p.birth_date(), head.birth_date())),
+            _ => None,
+        };
+        if let Some(gap) = gap {
+            if gap < min_gap {
+                errors.push(
+                    FieldError::new(ErrorCode::ParentChildAgeGap)
+                        .with_path(member_path(*i, "birth_date"))
+                        .with_param("gap_years", gap)
+                        .with_param("min_years", min_gap),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! A family member (*anggota keluarga*) as on the Kartu Keluarga.
+
+use crate::error::{ErrorCode, FieldError, PathSegment, ValidationErrors};
+use crate::family::marital::MaritalStatus;
+use crate::family::relationship::Relationship;
+use crate::id::nik::Nik;
+use crate::input::{parse_date, Fields};
+use crate::sex::Sex;
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::Value;
+
+fn keep<T>(
+    r: Result<T, FieldError>,
+    name: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    match r {
+        Ok(x) => Some(x),
+        Err(e) => {
+            errors.push(e.with_outer(PathSegment::Field(name)));
+            None
+        }
+    }
+}
+
+/// A validated family member.
+///
+/// The NIK is optional (a newborn may not have one yet); when present it
+/// agrees with the stated sex and date of birth.
+#[doc(alias = "anggota keluarga")]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Person {
+    name: String,
+    nik: Option<Nik>,
+    sex: Sex,
+    birth_date: NaiveDate,
+    relationship: Relationship,
+    marital_status: MaritalStatus,
+}
+
+impl Person {
+    /// Full name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// NIK, if recorded.
+    pub fn nik(&self) -> Option<&Nik> {
+        self.nik.as_ref()
+    }
+    /// Sex.
+    pub fn sex(&self) -> Sex {
+        self.sex
+    }
+    /// Date of birth.
+    pub fn birth_date(&self) -> NaiveDate {
+        self.birth_date
+    }
+    /// Relationship to the head (SHDK).
+    pub fn relationship(&self) -> Relationship {
+        self.relationship
+    }
+    /// Marital status.
+    pub fn marital_status(&self) -> MaritalStatus {
+        self.marital_status
+    }
+
+    /// Validates one member from untyped input with fields `name`, `nik`
+    /// (optional), `sex`, `birth_date` (`YYYY-MM-DD`), `relationship`
+    /// (SHDK code or name) and `marital_status`, against the reference date
+    /// `as_of`.
+    ///
+    /// # Errors
+    /// Every problem found, with paths relative to the member.
+    pub fn from_value(v: &Value, as_of: NaiveDate) -> Result<Person, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let f = Fields::of(v, &mut errors);
+        let name = f.text("name", true, false, &mut errors);
+        let nik_raw = f.text("nik", false, false, &mut errors);
+        let sex_raw = f.text("sex", true, true, &mut errors);
+        let dob_raw = f.text("birth_date", true, false, &mut errors);
+        let rel_raw = f.text("relationship", true, true, &mut errors);
+        let mar_raw = f.text("marital_status", true, true, &mut errors);
+
+        let nik = nik_raw.and_then(|s| match Nik::parse_as_of(&s, as_of) {
+            Ok(n) => Some(n),
+            Err(es) => {
+                errors.extend_with_outer(es, &PathSegment::Field("nik"));
+                None
+            }
+        });
+        let sex = sex_raw.and_then(|s| keep(Sex::parse(&s), "sex", &mut errors));
+        let birth_date = dob_raw.and_then(|s| keep(parse_date(&s), "birth_date", &mut errors));
+        let relationship =
+            rel_raw.and_then(|s| keep(Relationship::parse(&s), "relationship", &mut errors));
+        let marital_status =
+            mar_raw.and_then(|s| keep(MaritalStatus::parse(&s), "marital_status", &mut errors));
+
+        if let Some(d) = birth_date {
+            if d > as_of {
+                errors.push(
+                    FieldError::at("birth_date", ErrorCode::DateInFuture)
+                        .with_param("as_of", as_of.to_string()),
+                );
+            }
+        }
+        if let Some(n) = &nik {
+            if let Some(s) = sex {
+                if n.sex() != s {
+                    errors.push(FieldError::at("sex", ErrorCode::NikSexMismatch));
+                }
+            }
+            if let Some(d) = birth_date {
+                if !n.matches_birth_date(d) {
+                    errors.push(FieldError::at(
+                        "birth_date",
+                        ErrorCode::NikBirthDateMismatch,
+                    ));
+                }
+            }
+        }
+        match (name, sex, birth_date, relationship, marital_status) {
+            (Some(name), Some(sex), Some(birth_date), Some(relationship), Some(marital_status))
+                if errors.is_empty() =>
+            {
+                Ok(Person {
+                    name: name.trim().to_owned(),
+                    nik,
+                    sex,
+                    birth_date,
+                    relationship,
+                    marital_status,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Kemendagri administrative-region codes (*kode wilayah*).
+//!
+//! DOMAIN.md §7.3 (Permendagri 58/2021 as summarised by cahyadsn/wilayah):
+//! province 2 digits; kabupaten/kota 4 (= province + 2, kabupaten 01-69,
+//! kota 71-99); kecamatan 6 (= kab/kota + 2); desa/kelurahan 10
+//! (= kecamatan + 4, first of the 4 digits 1 = kelurahan, 2 = desa,
+//! 3 = desa adat). Written plain or with dots: `PP.KK.CC.DDDD`.
+
+use crate::error::{ErrorCode, FieldError, ValidationErrors};
+use crate::id::province::{is_kabkota_code, province_name, two_digits};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// The level of a region code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// *Provinsi* (2 digits).
+    Provinsi,
+    /// *Kabupaten* or *kota* (4 digits).
+    KabupatenKota,
+    /// *Kecamatan* (6 digits).
+    Kecamatan,
+    /// *Desa* or *kelurahan* (10 digits).
+    DesaKelurahan,
+}
+
+/// What kind of region a code names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A province.
+    Provinsi,
+    /// A kabupaten (regency), codes 01-69.
+    Kabupaten,
+    /// A kota (city), codes 71-99.
+    Kota,
+    /// A kecamatan (district).
+    Kecamatan,
+    /// A kelurahan (urban village), first digit 1.
+    Kelurahan,
+    /// A desa (rural village), first digit 2.
+    Desa,
+    /// A *desa adat* (customary village), first digit 3.
+    DesaAdat,
+}
+
+/// A valid Kemendagri region code at any level.
+#[doc(alias = "kode wilayah")]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KodeWilayah {
+    digits: [u8; 10],
+    len: u8,
+}
+
+impl KodeWilayah {
+    /// Parses a code of 2, 4, 6 or 10 digits, with or without dots
+    /// (`"64.72.05.1001"` or `"6472051001"`).
+    ///
+    /// # Errors
+    /// `wilayah_format` (characters other than digits and dots, or dots in
+    /// the wrong places), `wilayah_length`, and otherwise every one of
+    /// `wilayah_province_unknown`, `wilayah_kabkota_invalid`,
+    /// `wilayah_kecamatan_invalid`, `wilayah_desa_invalid` that applies.
+    ///
+    /// # Example
+    /// ```
+    /// use kampung_core::{KodeWilayah, wilayah::{Kind, Level}};
+    /// let k = KodeWilayah::parse("64.72.05.1001")?;
+    /// assert_eq!(k.level(), Level::DesaKelurahan);
+    /// assert_eq!(k.kind(), Kind::Kelurahan);
+    /// assert_eq!(k.parent().map(|p| p.to_string()), Some("64.72.05".to_string()));
+    /// assert_eq!(k.kabkota().map(|p| p.kind()), Some(Kind::Kota));
+    /// # Ok::<(), kampung_core::ValidationErrors>(())
+    /// ```
+    pub fn parse(input: &str) -> Result<KodeWilayah, ValidationErrors> {
+        let s = input.trim();
+        if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return Err(FieldError::new(ErrorCode::WilayahFormat).into());
+        }
+        if s.contains('.') {
+            let groups: Vec<usize> = s.split('.').map(str::len).collect();
+            let ok = matches!(groups.as_slice(), [2] | [2, 2] | [2, 2, 2] | [2, 2, 2, 4]);
+            if !ok {
+                return Err(FieldError::new(ErrorCode::WilayahFormat).into());
+            }
+        }
+        let plain: Vec<u8> = s.bytes().filter(u8::is_ascii_digit).collect();
+        if !matches!(plain.len(), 2 | 4 | 6 | 10) {
+            return Err(FieldError::new(ErrorCode::WilayahLength)
+                .with_param("length", plain.len())
+                .into());
+        }
+        let mut digits = [0u8; 10];
+        digits[..plain.len()].copy_from_slice(&plain);
+        let len = u8::try_from(plain.len()).unwrap_or(10);
+        let mut errors = ValidationErrors::new();
+        let pp = two_digits(&digits[0..2]).unwrap_or(0);
+        if province_name(pp).is_none() {
+            errors.push(
+                FieldError::new(ErrorCode::WilayahProvinceUnknown)
+                    .with_param("province", format!("{pp:02}")),
+            );
+        }
+        if len >= 4 && !is_kabkota_code(two_digits(&digits[2..4]).unwrap_or(0)) {
+            errors.push(FieldError::new(ErrorCode::WilayahKabKotaInvalid));
+        }
+        if len >= 6 && two_digits(&digits[4..6]) == Some(0) {
+            errors.push(FieldError::new(ErrorCode::WilayahKecamatanInvalid));
+        }
+        if len == 10 && !matches!(digits[6], b'1' | b'2' | b'3') {
+            errors.push(FieldError::new(ErrorCode::WilayahDesaInvalid));
+        }
+        errors.into_result(KodeWilayah { digits, len })
+    }
+
+    /// The code without dots, e.g. `"6472051001"`.
+    pub fn as_plain(&self) -> &str {
+        std::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or("")
+    }
+
+    /// The level.
+    pub fn level(&self) -> Level {
+        match self.len {
+            2 => Level::Provinsi,
+            4 => Level::KabupatenKota,
+            6 => Level::Kecamatan,
+            _ => Level::DesaKelurahan,
+        }
+    }
+
+    /// The kind: kabupaten vs kota, desa vs kelurahan vs desa adat.
+    pub fn kind(&self) -> Kind {
+        match self.level() {
+            Level::Provinsi => Kind::Provinsi,
+            Level::KabupatenKota => {
+                if self.digits[2] >= b'7' {
+                    Kind::Kota
+                } else {
+                    Kind::Kabupaten
+                }
+            }
+            Level::Kecamatan => Kind::Kecamatan,
+            Level::DesaKelurahan => match self.digits[6] {
+                b'1' => Kind::Kelurahan,
+                b'2' => Kind::Desa,
+                _ => Kind::DesaAdat,
+            },
+        }
+    }
+
+    fn truncated(&self, len: u8) -> Option<KodeWilayah> {
+        (len < self.len).then(|| {
+            let mut digits = [0u8; 10];
+            digits[..usize::from(len)].copy_from_slice(&self.digits[..usize::from(len)]);
+            KodeWilayah { digits, len }
+        })
+    }
+
+    /// The code one level up, or `None` for a province.
+    pub fn parent(&self) -> Option<KodeWilayah> {
+        match self.len {
+            4 => self.truncated(2),
+            6 => self.truncated(4),
+            10 => self.truncated(6),
+            _ => None,
+        }
+    }
+
+    /// The province this code lies in (itself for a province).
+    pub fn province(&self) -> KodeWilayah {
+        self.truncated(2).unwrap_or(*self)
+    }
+    /// The kabupaten/kota, if this code is at that level or below.
+    pub fn kabkota(&self) -> Option<KodeWilayah> {
+        match self.len {
+            4 => Some(*self),
+            l if l > 4 => self.truncated(4),
+            _ => None,
+        }
+    }
+    /// The kecamatan, if this code is at that level or below.
+    pub fn kecamatan(&self) -> Option<KodeWilayah> {
+        match self.len {
+            6 => Some(*self),
+            10 => self.truncated(6),
+            _ => None,
+        }
+    }
+    /// The province code as a number.
+    pub fn province_code(&self) -> u8 {
+        two_digits(&self.digits[0..2]).unwrap_or(0)
+    }
+    /// The province's name.
+    pub fn province_name(&self) -> &'static str {
+        province_name(self.province_code()).unwrap_or("")
+    }
+    /// Whether this code lies within `other` (or equals it).
+    pub fn is_within(&self, other: &KodeWilayah) -> bool {
+        other.len <= self.len
+            && self.digits[..usize::from(other.len)] == other.digits[..usize::from(other.len)]
+    }
+}
+
+impl fmt::Display for KodeWilayah {
+    /// The dotted form, e.g. `64.72.05.1001`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.as_plain();
+        let cuts: &[usize] = match self.len {
+            2 => &[2],
+            4 => &[2, 4],
+            6 => &[2, 4, 6],
+            _ => &[2, 4, 6, 10],
+        };
+        let mut start = 0;
+        for (i, &end) in cuts.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            f.write_str(p.get(start..end).unwrap_or(""))?;
+            start = end;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for KodeWilayah {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KodeWilayah({self})")
+    }
+}
+
+impl std::str::FromStr for KodeWilayah {
+    type Err = ValidationErrors;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        KodeWilayah::parse(s)
+    }
+}
+
+impl Serialize for KodeWilayah {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for KodeWilayah {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        KodeWilayah::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(s: &str) -> Vec<&'static str> {
+        KodeWilayah::parse(s)
+            .err()
+            .map(|e| e.errors().iter().map(|e| e.code().as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn levels_and_kinds() {
+        let k = KodeWilayah::parse("3174061003").expect("valid");
+        assert_eq!(k.to_string(), "31.74.06.1003");
+        assert_eq!(k.kind(), Kind::Kelurahan);
+        assert_eq!(
+            KodeWilayah::parse("32.01").expect("valid").kind(),
+            Kind::Kabupaten
+        );
+        assert_eq!(
+            KodeWilayah::parse("33.01.01.2005").expect("valid").kind(),
+            Kind::Desa
+        );
+        let chain: Vec<String> = std::iter::successors(Some(k), KodeWilayah::parent)
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(chain, ["31.74.06.1003", "31.74.06", "31.74", "31"]);
+        assert!(k.is_within(&KodeWilayah::parse("31.74").expect("valid")));
+    }
+
+    #[test]
+    fn rejects() {
+        assert_eq!(codes("64.7205.1001"), ["wilayah_format"]);
+        assert_eq!(codes("6472-05"), ["wilayah_format"]);
+        assert_eq!(codes("64720"), ["wilayah_length"]);
+        assert_eq!(codes(""), ["wilayah_length"]);
+        assert_eq!(codes("20"), ["wilayah_province_unknown"]);
+        assert_eq!(
+            codes("64.70.00.4001"),
+            [
+                "wilayah_kabkota_invalid",
+                "wilayah_kecamatan_invalid",
+                "wilayah_desa_invalid"
+            ]
+        );
+    }
+}

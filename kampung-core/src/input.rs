@@ -1,0 +1,141 @@
+//! Reading untyped input (a JSON-like tree from a form, a Python dict or a
+//! JS object) field by field, turning every type problem into a
+//! [`FieldError`] with its path instead of a deserialization failure.
+
+use crate::error::{ErrorCode, FieldError, ValidationErrors};
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+/// The name of a JSON value's type, used in `invalid_type` errors.
+pub(crate) fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// `invalid_type` at field `name`.
+pub(crate) fn invalid_type(name: &'static str, expected: &'static str, got: &Value) -> FieldError {
+    FieldError::at(name, ErrorCode::InvalidType)
+        .with_param("expected", expected)
+        .with_param("received", type_name(got))
+}
+
+/// Reads the fields of one object, collecting errors.
+pub(crate) struct Fields<'a> {
+    map: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> Fields<'a> {
+    /// Wraps `v`; if it is not an object, records `invalid_type` at the root.
+    pub(crate) fn of(v: &'a Value, errors: &mut ValidationErrors) -> Fields<'a> {
+        match v {
+            Value::Object(m) => Fields { map: Some(m) },
+            other => {
+                errors.push(
+                    FieldError::new(ErrorCode::InvalidType)
+                        .with_param("expected", "object")
+                        .with_param("received", type_name(other)),
+                );
+                Fields { map: None }
+            }
+        }
+    }
+
+    /// The raw value, treating `null` as absent.
+    pub(crate) fn get(&self, name: &str) -> Option<&'a Value> {
+        self.map.and_then(|m| m.get(name)).filter(|v| !v.is_null())
+    }
+
+    /// A text field; numbers are accepted when `numbers_ok` (codes like
+    /// `sex: 1`). Empty text counts as absent. Records `required` when absent
+    /// and `required` is true.
+    pub(crate) fn text(
+        &self,
+        name: &'static str,
+        required: bool,
+        numbers_ok: bool,
+        errors: &mut ValidationErrors,
+    ) -> Option<String> {
+        if self.map.is_none() {
+            return None;
+        }
+        match self.get(name) {
+            None => {
+                if required {
+                    errors.push(FieldError::at(name, ErrorCode::Required));
+                }
+                None
+            }
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                if required {
+                    errors.push(FieldError::at(name, ErrorCode::Required));
+                }
+                None
+            }
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) if numbers_ok && (n.is_i64() || n.is_u64()) => {
+                Some(n.to_string())
+            }
+            Some(other) => {
+                errors.push(invalid_type(name, "string", other));
+                None
+            }
+        }
+    }
+
+    /// A list field; records `invalid_type` when present but not a list.
+    pub(crate) fn list(
+        &self,
+        name: &'static str,
+        errors: &mut ValidationErrors,
+    ) -> Option<&'a Vec<Value>> {
+        match self.get(name) {
+            None => None,
+            Some(Value::Array(a)) => Some(a),
+            Some(other) => {
+                errors.push(invalid_type(name, "array", other));
+                None
+            }
+        }
+    }
+}
+
+/// Parses an ISO date `YYYY-MM-DD`.
+///
+/// # Errors
+/// `invalid_date` for anything else (including `2023-02-29`).
+pub fn parse_date(s: &str) -> Result<NaiveDate, FieldError> {
+    let t = s.trim();
+    // Exactly YYYY-MM-DD: chrono alone also accepts other widths.
+    let shape_ok = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shape_ok {
+        return Err(FieldError::new(ErrorCode::InvalidDate));
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| FieldError::new(ErrorCode::InvalidDate))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(parse_date("2024-02-29").is_ok());
+        assert!(parse_date("2023-02-29").is_err());
+        assert!(parse_date("2024-2-9").is_err());
+        assert!(parse_date("29/02/2024").is_err());
+        assert!(parse_date("+2024-02-29").is_err());
+    }
+}

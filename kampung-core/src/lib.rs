@@ -1,0 +1,35 @@
+//! # kampung-core
+//!
+//! Validated types and indicator calculations for Indonesia's *Kampung
+//! Keluarga Berkualitas* (Kampung KB) programme: identifiers (NIK, Nomor KK,
+//! Kemendagri region codes), families and their members, and (in later
+//! modules) child growth, family planning and stunting-risk indicators.
+//!
+//! Every constructor validates; an invalid value cannot exist. Every problem
+//! is a [`FieldError`] with a path, a stable [`ErrorCode`] and a message in
+//! Indonesian or English ([`Locale`]). Dates of reference (`as_of`) are
+//! passed in, never read from a clock. There is no binding code here: the
+//! Python and WASM packages only convert.
+//!
+//! ```
+//! use kampung_core::{Nik, Locale};
+//! let err = Nik::parse("3201011503250000").unwrap_err();
+//! assert_eq!(err.errors()[0].code().as_str(), "nik_serial_zero");
+//! assert_eq!(err.errors()[0].message(Locale::Id),
+//!            "Nomor urut NIK (4 angka terakhir) tidak boleh 0000.");
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod family;
+pub mod id;
+pub mod input;
+pub mod sex;
+
+pub use error::{Error, ErrorCode, FieldError, FieldPath, Locale, PathSegment, ValidationErrors};
+pub use family::{Family, FamilyOptions};
+pub use id::nik::Nik;
+pub use id::nomor_kk::NomorKk;
+pub use id::wilayah::{self, KodeWilayah};
+pub use sex::Sex;
