@@ -61,9 +61,7 @@ impl<'a> Fields<'a> {
         numbers_ok: bool,
         errors: &mut ValidationErrors,
     ) -> Option<String> {
-        if self.map.is_none() {
-            return None;
-        }
+        self.map?;
         match self.get(name) {
             None => {
                 if required {
