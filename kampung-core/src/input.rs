@@ -103,6 +103,23 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// A single text input (a form field): `null` is `required`; text is
+/// returned as it is (even empty, so the parser can say what is wrong);
+/// anything else is `invalid_type`. Bindings use this for one-field
+/// validators so that every language answers alike.
+///
+/// # Errors
+/// `required` or `invalid_type` at the root path.
+pub fn text_value(v: &Value) -> Result<String, FieldError> {
+    match v {
+        Value::Null => Err(FieldError::new(ErrorCode::Required)),
+        Value::String(s) => Ok(s.clone()),
+        other => Err(FieldError::new(ErrorCode::InvalidType)
+            .with_param("expected", "string")
+            .with_param("received", type_name(other))),
+    }
+}
+
 /// Parses an ISO date `YYYY-MM-DD`.
 ///
 /// # Errors

@@ -194,6 +194,44 @@ impl Nik {
     }
 }
 
+/// The decoded parts of a NIK, as returned to Python (`Nik.to_dict()`) and
+/// JS (`validateNik`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NikInfo {
+    /// The 16 digits.
+    pub nik: String,
+    /// Province code of first registration, two digits.
+    pub province_code: String,
+    /// That province's name.
+    pub province_name: &'static str,
+    /// Kabupaten/kota code, four digits.
+    pub kabkota_code: String,
+    /// Kecamatan code, six digits.
+    pub kecamatan_code: String,
+    /// Sex encoded by the day of birth.
+    pub sex: Sex,
+    /// Date of birth, century resolved against `as_of`.
+    pub birth_date: Option<NaiveDate>,
+    /// Serial number.
+    pub serial: u16,
+}
+
+impl Nik {
+    /// Every decoded part, with the birth date resolved against `as_of`.
+    pub fn info(&self, as_of: NaiveDate) -> NikInfo {
+        NikInfo {
+            nik: self.as_str().to_owned(),
+            province_code: format!("{:02}", self.province_code()),
+            province_name: self.province_name(),
+            kabkota_code: self.kabkota_code().to_owned(),
+            kecamatan_code: self.kecamatan_code().to_owned(),
+            sex: self.sex(),
+            birth_date: self.birth_date(as_of),
+            serial: self.serial(),
+        }
+    }
+}
+
 impl fmt::Display for Nik {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -1,0 +1,266 @@
+//! Python bindings for kampung-core. This crate only converts: every rule
+//! lives in the core.
+
+mod convert;
+mod errors;
+
+use chrono::NaiveDate;
+use kampung_core::{ErrorCode, Family, FamilyOptions, KodeWilayah, Locale, Nik, NomorKk};
+use pyo3::prelude::*;
+
+fn today(py: Python<'_>) -> PyResult<NaiveDate> {
+    py.import("datetime")?
+        .getattr("date")?
+        .call_method0("today")?
+        .extract()
+}
+
+/// Extracts a text argument: `None` is `required`, a non-string `invalid_type`
+/// (the same answers as the JS validators give).
+fn text_arg(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    title: &str,
+    locale: Locale,
+) -> PyResult<String> {
+    kampung_core::input::text_value(&convert::to_value(value))
+        .map_err(|e| errors::validation_error(py, &e.into(), title, locale))
+}
+
+/// A validated NIK (Nomor Induk Kependudukan).
+#[pyclass(module = "kampung._kampung", name = "Nik", frozen, eq, hash)]
+#[derive(PartialEq, Eq, Hash)]
+struct PyNik {
+    nik: Nik,
+    as_of: NaiveDate,
+}
+
+#[pymethods]
+impl PyNik {
+    #[new]
+    #[pyo3(signature = (value, *, as_of=None, locale="id"))]
+    fn new(
+        py: Python<'_>,
+        value: &Bound<'_, PyAny>,
+        as_of: Option<NaiveDate>,
+        locale: &str,
+    ) -> PyResult<Self> {
+        let loc = errors::locale(locale)?;
+        let s = text_arg(py, value, "Nik", loc)?;
+        let as_of = match as_of {
+            Some(d) => d,
+            None => today(py)?,
+        };
+        Nik::parse_as_of(&s, as_of)
+            .map(|nik| PyNik { nik, as_of })
+            .map_err(|e| errors::validation_error(py, &e, "Nik", loc))
+    }
+    /// The 16 digits.
+    #[getter]
+    fn value(&self) -> String {
+        self.nik.to_string()
+    }
+    /// Province code of first registration, e.g. "64".
+    #[getter]
+    fn province_code(&self) -> String {
+        format!("{:02}", self.nik.province_code())
+    }
+    /// Province name.
+    #[getter]
+    fn province_name(&self) -> &'static str {
+        self.nik.province_name()
+    }
+    /// Kabupaten/kota code (4 digits).
+    #[getter]
+    fn kabkota_code(&self) -> String {
+        self.nik.kabkota_code().to_owned()
+    }
+    /// Kecamatan code (6 digits).
+    #[getter]
+    fn kecamatan_code(&self) -> String {
+        self.nik.kecamatan_code().to_owned()
+    }
+    /// "male" or "female".
+    #[getter]
+    fn sex(&self) -> &'static str {
+        self.nik.sex().as_str()
+    }
+    /// Date of birth, century resolved against `as_of`.
+    #[getter]
+    fn birth_date(&self) -> Option<NaiveDate> {
+        self.nik.birth_date(self.as_of)
+    }
+    /// Serial number (1-9999).
+    #[getter]
+    fn serial(&self) -> u16 {
+        self.nik.serial()
+    }
+    /// The decoded parts as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = serde_json::to_value(self.nik.info(self.as_of))
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+        convert::from_value(py, &v)
+    }
+    fn __str__(&self) -> String {
+        self.nik.to_string()
+    }
+    fn __repr__(&self) -> String {
+        // Personal data: the date and serial digits are masked.
+        format!("Nik('{}**********')", self.nik.kecamatan_code())
+    }
+}
+
+/// A validated Nomor KK (family card number).
+#[pyclass(module = "kampung._kampung", name = "NomorKk", frozen, eq, hash)]
+#[derive(PartialEq, Eq, Hash)]
+struct PyNomorKk(NomorKk);
+
+#[pymethods]
+impl PyNomorKk {
+    #[new]
+    #[pyo3(signature = (value, *, locale="id"))]
+    fn new(py: Python<'_>, value: &Bound<'_, PyAny>, locale: &str) -> PyResult<Self> {
+        let loc = errors::locale(locale)?;
+        let s = text_arg(py, value, "NomorKk", loc)?;
+        NomorKk::parse(&s)
+            .map(PyNomorKk)
+            .map_err(|e| errors::validation_error(py, &e, "NomorKk", loc))
+    }
+    /// The 16 digits.
+    #[getter]
+    fn value(&self) -> String {
+        self.0.to_string()
+    }
+    /// Province code of issuance, e.g. "64".
+    #[getter]
+    fn province_code(&self) -> String {
+        format!("{:02}", self.0.province_code())
+    }
+    /// The first six digits (kecamatan of issuance).
+    #[getter]
+    fn region_prefix(&self) -> String {
+        self.0.region_prefix().to_owned()
+    }
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+    fn __repr__(&self) -> String {
+        format!("NomorKk('{}**********')", self.0.region_prefix())
+    }
+}
+
+/// A validated Kemendagri region code at any level.
+#[pyclass(module = "kampung._kampung", name = "KodeWilayah", frozen, eq, hash)]
+#[derive(PartialEq, Eq, Hash)]
+struct PyKodeWilayah(KodeWilayah);
+
+#[pymethods]
+impl PyKodeWilayah {
+    #[new]
+    #[pyo3(signature = (value, *, locale="id"))]
+    fn new(py: Python<'_>, value: &Bound<'_, PyAny>, locale: &str) -> PyResult<Self> {
+        let loc = errors::locale(locale)?;
+        let s = text_arg(py, value, "KodeWilayah", loc)?;
+        KodeWilayah::parse(&s)
+            .map(PyKodeWilayah)
+            .map_err(|e| errors::validation_error(py, &e, "KodeWilayah", loc))
+    }
+    /// Dotted form, e.g. "64.72.05.1001".
+    #[getter]
+    fn code(&self) -> String {
+        self.0.to_string()
+    }
+    /// Digits only.
+    #[getter]
+    fn plain(&self) -> String {
+        self.0.as_plain().to_owned()
+    }
+    /// "provinsi", "kabupaten_kota", "kecamatan" or "desa_kelurahan".
+    #[getter]
+    fn level(&self) -> String {
+        json_str(&self.0.level())
+    }
+    /// "provinsi", "kabupaten", "kota", "kecamatan", "kelurahan", "desa" or "desa_adat".
+    #[getter]
+    fn kind(&self) -> String {
+        json_str(&self.0.kind())
+    }
+    /// The code one level up, or None for a province.
+    #[getter]
+    fn parent(&self) -> Option<PyKodeWilayah> {
+        self.0.parent().map(PyKodeWilayah)
+    }
+    /// Province name.
+    #[getter]
+    fn province_name(&self) -> &'static str {
+        self.0.province_name()
+    }
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+    fn __repr__(&self) -> String {
+        format!("KodeWilayah('{}')", self.0)
+    }
+}
+
+fn json_str<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Validates a family dict; returns the validated family as a dict.
+#[pyfunction]
+#[pyo3(signature = (data, *, as_of, locale="id", min_parent_child_gap_years=10))]
+fn validate_family<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    as_of: NaiveDate,
+    locale: &str,
+    min_parent_child_gap_years: u32,
+) -> PyResult<Bound<'py, PyAny>> {
+    let loc = errors::locale(locale)?;
+    let input = convert::to_value(data);
+    let opts = FamilyOptions {
+        as_of,
+        min_parent_child_gap_years,
+    };
+    match Family::from_value(&input, &opts) {
+        Ok(fam) => {
+            let v = serde_json::to_value(&fam)
+                .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+            convert::from_value(py, &v)
+        }
+        Err(e) => Err(errors::validation_error(py, &e, "Family", loc)),
+    }
+}
+
+/// Every stable error code, in registry order.
+#[pyfunction]
+fn list_error_codes() -> Vec<&'static str> {
+    ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
+}
+
+/// The message template of `code` in `locale` (with `{param}` placeholders).
+#[pyfunction]
+#[pyo3(signature = (code, locale="id"))]
+fn error_template(code: &str, locale: &str) -> PyResult<&'static str> {
+    let loc = errors::locale(locale)?;
+    ErrorCode::ALL
+        .iter()
+        .find(|c| c.as_str() == code)
+        .map(|c| c.template(loc))
+        .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(code.to_owned()))
+}
+
+#[pymodule(gil_used = false)]
+fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyNik>()?;
+    m.add_class::<PyNomorKk>()?;
+    m.add_class::<PyKodeWilayah>()?;
+    m.add_function(wrap_pyfunction!(validate_family, m)?)?;
+    m.add_function(wrap_pyfunction!(list_error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(error_template, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! WebAssembly bindings for kampung-core: client-side validation for web
+//! forms. Functions never throw for bad user input; they return
+//! `{status: "valid", value}` or `{status: "invalid", errors}`. They throw
+//! only for programmer misuse (unknown locale, malformed options).
+
+mod convert;
+
+use chrono::NaiveDate;
+use kampung_core::{
+    ErrorCode, Family, FamilyOptions, KodeWilayah, Locale, Nik, NomorKk, ValidationErrors,
+};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+import type { ErrorCode } from "./error-codes";
+export type { ErrorCode };
+
+/** One problem with one field. `path` uses the input's own keys and list indexes. */
+export interface FieldError {
+  path: (string | number)[];
+  /** The path as text, e.g. "members[2].birth_date". */
+  field: string;
+  code: ErrorCode;
+  /** The message in the requested locale. */
+  message: string;
+  params: Record<string, string | number>;
+}
+
+export type Outcome<T> =
+  | { status: "valid"; value: T }
+  | { status: "invalid"; errors: FieldError[] };
+
+export type Locale = "id" | "en";
+
+export interface Options {
+  /** Language of messages: "id" (default) or "en". */
+  locale?: Locale;
+  /** Reference date "YYYY-MM-DD" (default: today in the browser). */
+  asOf?: string;
+}
+
+export interface FamilyOptions extends Options {
+  /** Smallest plausible parent-child age gap in years (default 10). */
+  minParentChildGapYears?: number;
+}
+
+export interface NikInfo {
+  nik: string;
+  province_code: string;
+  province_name: string;
+  kabkota_code: string;
+  kecamatan_code: string;
+  sex: "male" | "female";
+  birth_date: string | null;
+  serial: number;
+}
+
+export interface RegionInfo {
+  code: string;
+  plain: string;
+  level: "provinsi" | "kabupaten_kota" | "kecamatan" | "desa_kelurahan";
+  kind: "provinsi" | "kabupaten" | "kota" | "kecamatan" | "kelurahan" | "desa" | "desa_adat";
+  province_name: string;
+  parents: string[];
+}
+
+export interface NomorKkInfo { no_kk: string; province_code: string; region_prefix: string; }
+
+export type Relationship = "kepala_keluarga" | "suami" | "istri" | "anak" | "menantu" | "cucu"
+  | "orang_tua" | "mertua" | "famili_lain" | "pembantu" | "lainnya";
+export type MaritalStatus = "belum_kawin" | "kawin" | "cerai_hidup" | "cerai_mati";
+
+export interface Person {
+  name: string;
+  nik: string | null;
+  sex: "male" | "female";
+  birth_date: string;
+  relationship: Relationship;
+  marital_status: MaritalStatus;
+}
+
+export interface Family { no_kk: string; region_code: string; members: Person[]; }
+
+/** Form input: every field optional and loosely typed; problems come back as errors. */
+export interface RawPerson {
+  name?: unknown; nik?: unknown; sex?: unknown; birth_date?: unknown;
+  relationship?: unknown; marital_status?: unknown;
+}
+export interface RawFamily { no_kk?: unknown; region_code?: unknown; members?: unknown; }
+"#;
+
+/// Reads `{locale, asOf}`; throws on misuse.
+fn read_options(options: &Option<JsValue>) -> Result<(Locale, NaiveDate, Value), JsError> {
+    let opts = options.as_ref().map_or(Value::Null, convert::to_value);
+    let obj = match &opts {
+        Value::Null => serde_json::Map::new(),
+        Value::Object(m) => m.clone(),
+        _ => return Err(JsError::new("options must be an object")),
+    };
+    let locale = match obj.get("locale") {
+        None | Some(Value::Null) => Locale::Id,
+        Some(Value::String(s)) => Locale::parse(s)
+            .map_err(|_| JsError::new(&format!("unknown locale {s:?}: use \"id\" or \"en\"")))?,
+        Some(_) => return Err(JsError::new("options.locale must be \"id\" or \"en\"")),
+    };
+    let as_of = match obj.get("asOf") {
+        None | Some(Value::Null) => today(),
+        Some(Value::String(s)) => kampung_core::input::parse_date(s).map_err(|_| {
+            JsError::new(&format!(
+                "options.asOf must be a date YYYY-MM-DD, got {s:?}"
+            ))
+        })?,
+        Some(_) => return Err(JsError::new("options.asOf must be a string YYYY-MM-DD")),
+    };
+    Ok((locale, as_of, Value::Object(obj)))
+}
+
+fn today() -> NaiveDate {
+    let d = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(
+        i32::try_from(d.get_full_year()).unwrap_or(2000),
+        d.get_month() + 1,
+        d.get_date(),
+    )
+    .unwrap_or_default()
+}
+
+fn invalid(errors: &ValidationErrors, locale: Locale) -> JsValue {
+    let list: Vec<_> = errors
+        .errors()
+        .iter()
+        .map(|e| e.localized(locale))
+        .collect();
+    convert::to_js(&json!({ "status": "invalid", "errors": list }))
+}
+
+fn valid(value: Value) -> JsValue {
+    convert::to_js(&json!({ "status": "valid", "value": value }))
+}
+
+fn text_input(v: &JsValue) -> Result<String, ValidationErrors> {
+    kampung_core::input::text_value(&convert::to_value(v)).map_err(ValidationErrors::from)
+}
+
+/// Validates a NIK typed into a form.
+#[wasm_bindgen(js_name = validateNik, unchecked_return_type = "Outcome<NikInfo>")]
+pub fn validate_nik(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    let (locale, as_of, _) = read_options(&options)?;
+    Ok(
+        match text_input(&input).and_then(|s| Nik::parse_as_of(&s, as_of)) {
+            Ok(nik) => valid(serde_json::to_value(nik.info(as_of)).unwrap_or(Value::Null)),
+            Err(e) => invalid(&e, locale),
+        },
+    )
+}
+
+/// Validates a Nomor KK typed into a form.
+#[wasm_bindgen(js_name = validateNomorKk, unchecked_return_type = "Outcome<NomorKkInfo>")]
+pub fn validate_nomor_kk(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    let (locale, _, _) = read_options(&options)?;
+    Ok(match text_input(&input).and_then(|s| NomorKk::parse(&s)) {
+        Ok(kk) => valid(json!({
+            "no_kk": kk.as_str(),
+            "province_code": format!("{:02}", kk.province_code()),
+            "region_prefix": kk.region_prefix(),
+        })),
+        Err(e) => invalid(&e, locale),
+    })
+}
+
+/// Validates a Kemendagri region code (2, 4, 6 or 10 digits, dots optional).
+#[wasm_bindgen(js_name = validateRegionCode, unchecked_return_type = "Outcome<RegionInfo>")]
+pub fn validate_region_code(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    let (locale, _, _) = read_options(&options)?;
+    Ok(
+        match text_input(&input).and_then(|s| KodeWilayah::parse(&s)) {
+            Ok(k) => {
+                let parents: Vec<String> = std::iter::successors(k.parent(), KodeWilayah::parent)
+                    .map(|p| p.to_string())
+                    .collect();
+                valid(json!({
+                    "code": k.to_string(),
+                    "plain": k.as_plain(),
+                    "level": k.level(),
+                    "kind": k.kind(),
+                    "province_name": k.province_name(),
+                    "parents": parents,
+                }))
+            }
+            Err(e) => invalid(&e, locale),
+        },
+    )
+}
+
+/// Validates a whole family (Kartu Keluarga) with its cross-field rules.
+#[wasm_bindgen(js_name = validateFamily, unchecked_return_type = "Outcome<Family>")]
+pub fn validate_family(
+    #[wasm_bindgen(unchecked_param_type = "RawFamily | unknown")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "FamilyOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    let (locale, as_of, opts) = read_options(&options)?;
+    let mut fo = FamilyOptions::new(as_of);
+    match opts.get("minParentChildGapYears") {
+        None | Some(Value::Null) => {}
+        Some(v) => {
+            fo.min_parent_child_gap_years = v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    JsError::new("options.minParentChildGapYears must be a whole number")
+                })?;
+        }
+    }
+    let raw = convert::to_value(&input);
+    Ok(match Family::from_value(&raw, &fo) {
+        Ok(fam) => valid(serde_json::to_value(&fam).unwrap_or(Value::Null)),
+        Err(e) => invalid(&e, locale),
+    })
+}
+
+/// Every stable error code, in registry order.
+#[wasm_bindgen(js_name = listErrorCodes, unchecked_return_type = "ErrorCode[]")]
+pub fn list_error_codes() -> JsValue {
+    let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    convert::to_js(&codes)
+}

@@ -1,0 +1,32 @@
+// Runs every cross-language fixture through the WASM package in Node.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const kampung = require(join(here, "..", "pkg", "node", "kampung.js"));
+const fixtures = join(here, "..", "..", "tests", "fixtures");
+
+function cases(area) {
+  const dir = join(fixtures, area);
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+  assert.ok(files.length > 0, `no fixtures in ${dir}`);
+  return files.map((f) => [f, JSON.parse(readFileSync(join(dir, f), "utf8"))]);
+}
+
+const runners = {
+  nik: (c) => kampung.validateNik(c.input, { asOf: c.options.as_of, locale: c.options.locale }),
+  family: (c) => kampung.validateFamily(c.input, { asOf: c.options.as_of, locale: c.options.locale }),
+};
+
+for (const [area, run] of Object.entries(runners)) {
+  for (const [file, c] of cases(area)) {
+    test(`${area}/${file}`, () => {
+      assert.deepStrictEqual(run(c), c.expected);
+    });
+  }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every check of the project, as CI does: formatting, lints, the Rust
+# tests, the generated-code check, the Python wheel with pytest, and the WASM
+# package in Node and in headless Chromium. Installs what is missing first.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+start=$(date +%s)
+step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
+
+step "setup"
+"$root/scripts/setup.sh"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "generated error-code lists are up to date"
+python3 tools/gen_error_codes.py
+git diff --exit-code -- bindings-python/python/kampung/_codes.py bindings-wasm/js/error-codes.d.ts
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "kampung-core has no binding dependencies"
+if cargo tree -p kampung-core -e normal --locked | grep -E 'pyo3|wasm-bindgen|js-sys'; then
+  echo "kampung-core depends on binding crates" >&2; exit 1
+fi
+
+step "cargo test --workspace (release: the WHO golden files are large)"
+cargo test --workspace --release --locked
+
+step "python: build the wheel with maturin and run pytest"
+venv="$root/target/ci-venv"
+rm -rf target/wheels
+"$venv/bin/maturin" build --release --locked -m bindings-python/Cargo.toml -i "$venv/bin/python" --out target/wheels
+"$venv/bin/pip" install --quiet --force-reinstall --no-deps target/wheels/kampung-*.whl
+(cd bindings-python/tests && "$venv/bin/python" -m pytest -q -p no:cacheprovider)
+
+step "wasm: build the web and node packages"
+bindings-wasm/build.sh
+
+step "wasm: node tests"
+node --test bindings-wasm/tests/
+
+step "wasm: headless chromium on 127.0.0.1"
+bindings-wasm/tests/browser/run.sh
+
+step "all checks passed in $(( $(date +%s) - start ))s"
