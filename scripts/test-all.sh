@@ -36,6 +36,9 @@ rm -rf target/wheels
 "$venv/bin/pip" install --quiet --force-reinstall --no-deps target/wheels/kampung-*.whl
 (cd bindings-python/tests && "$venv/bin/python" -m pytest -q -p no:cacheprovider)
 
+step "python: type stubs match the built module (mypy stubtest)"
+(cd target && "$venv/bin/python" -m mypy.stubtest kampung._kampung)
+
 step "wasm: build the web and node packages"
 bindings-wasm/build.sh
 

@@ -108,3 +108,11 @@ def test_error_codes_literal_matches_the_compiled_registry():
     assert list(kampung.ALL_ERROR_CODES) == kampung.list_error_codes()
     for code in kampung.list_error_codes():
         assert kampung.error_template(code, "id") != kampung.error_template(code, "en")
+
+
+def test_module_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(kampung, verbose=False)
+    assert result.attempted >= 3
+    assert result.failed == 0
