@@ -33,8 +33,10 @@ pub fn completed_months(from: NaiveDate, to: NaiveDate) -> i64 {
 pub enum TerlaluTua {
     /// 35 ≤ age ≤ 40 completed years (default, BKKBN KRS text "35–40").
     #[default]
+    #[serde(rename = "35_40")]
     From35To40,
     /// age > 35 completed years, i.e. 36 or older ("di atas 35 tahun").
+    #[serde(rename = "over_35")]
     Over35,
 }
 
@@ -57,8 +59,10 @@ impl TerlaluTua {
 pub enum TerlaluBanyak {
     /// More than three children (default, *lebih dari tiga*).
     #[default]
+    #[serde(rename = "more_than_3")]
     MoreThan3,
     /// Three or more children.
+    #[serde(rename = "3_or_more")]
     ThreeOrMore,
 }
 

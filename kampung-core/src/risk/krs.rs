@@ -79,6 +79,7 @@ pub enum WaterRule {
     /// Default, BKKBN operational text (DOMAIN.md §1.3 item 1, **[B]**):
     /// layak = air kemasan/isi ulang, ledeng/PAM, sumur bor, sumur terlindung.
     #[default]
+    #[serde(rename = "bkkbn_2024")]
     Bkkbn2024,
     /// The compiled SIGA note (DOMAIN.md §1.3, **[C]**): the same plus
     /// *mata air terlindung*.
@@ -136,6 +137,7 @@ pub enum LatrineRule {
     /// Default, BKKBN operational text (DOMAIN.md §1.3 item 2, **[B]**):
     /// not layak = no latrine, or a latrine without septic tank.
     #[default]
+    #[serde(rename = "bkkbn_2024")]
     Bkkbn2024,
     /// The compiled SIGA note (DOMAIN.md §1.3, **[C]**): layak = own or
     /// shared/communal latrine *berleher angsa* (goose-neck) with septic

@@ -189,6 +189,7 @@ pub enum HbRule {
     #[default]
     Who,
     /// < 11 g/dL (Kepala BKKBN, DOMAIN.md §4.2 **[B]**).
+    #[serde(rename = "bkkbn_11")]
     Bkkbn11,
     /// < 11.5 g/dL (Kepala BKKBN; BKKBN Sumut, DOMAIN.md §4.2 **[B]**).
     #[serde(rename = "bkkbn_11_5")]
@@ -202,6 +203,7 @@ pub enum AgeRule {
     /// Default: the 4T ages for the woman (< 20 *terlalu muda*, DOMAIN.md
     /// §1.3; *terlalu tua* per option). Men: no age rule.
     #[default]
+    #[serde(rename = "4t")]
     FourT,
     /// BKKBN recommended marriage age: women < 21, men < 25 are *berisiko*
     /// (DOMAIN.md §4.2, **[B]** republika). Women's *terlalu tua* still applies.
