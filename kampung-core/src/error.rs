@@ -170,6 +170,26 @@ error_codes! {
     SpouseSexMismatch = "spouse_sex_mismatch" { id: "Hubungan suami/istri tidak sesuai dengan jenis kelamin.", en: "The husband/wife relationship does not match the sex." }
     /// A child is not younger than a parent by at least the minimum gap.
     ParentChildAgeGap = "parent_child_age_gap" { id: "Selisih umur anak dan orang tua ({gap_years} tahun) kurang dari {min_years} tahun.", en: "The age gap between child and parent ({gap_years} years) is less than {min_years} years." }
+
+    // ---- kb / risk (DOMAIN.md §1, §2, §4) ----
+    /// A contraceptive method is recorded for an acceptor of the other sex (MOP for a woman, MOW for a man).
+    KbMethodSexMismatch = "kb_method_sex_mismatch" { id: "Metode KB {method} tidak sesuai dengan jenis kelamin pemakainya.", en: "The contraceptive method {method} does not fit the sex of its user." }
+    /// A reason for not using KB is given for a record that uses a method.
+    KbReasonWithMethod = "kb_reason_with_method" { id: "Alasan tidak ber-KB hanya diisi jika tidak memakai metode KB.", en: "A reason for not using contraception may be given only when no method is used." }
+    /// The reason "hamil" is given for a record that is not pregnant (or the reverse).
+    KbReasonPregnantMismatch = "kb_reason_pregnant_mismatch" { id: "Alasan \"hamil\" tidak sesuai dengan status kehamilan.", en: "The reason \"pregnant\" does not match the pregnancy status." }
+    /// Users plus non-users do not add up to the number of PUS (Kampung KB portal `sum_equal`).
+    KbCountsMismatch = "kb_counts_mismatch" { id: "Jumlah peserta KB ({users}) ditambah PUS tidak ber-KB ({non_users}) harus sama dengan jumlah PUS ({pus}).", en: "Contraceptive users ({users}) plus non-users ({non_users}) must equal the number of PUS ({pus})." }
+    /// Unmet-need (DHS) inputs are given for some records but not for this one.
+    KbDhsInputsPartial = "kb_dhs_inputs_partial" { id: "Data kebutuhan ber-KB (dhs) harus diisi untuk semua catatan atau tidak sama sekali.", en: "Unmet-need inputs (dhs) must be given for every record or for none." }
+    /// A wife-specific field is given but the family has no wife.
+    KrsWifeFieldWithoutWife = "krs_wife_field_without_wife" { id: "Data istri diisi, tetapi keluarga ini tidak memiliki istri (pasangan kepala keluarga yang berstatus kawin).", en: "Wife data is given but this family has no wife (married spouse of the head)." }
+    /// A septic tank is recorded for a family with no latrine.
+    KrsSepticWithoutLatrine = "krs_septic_without_latrine" { id: "Tangki septik tidak mungkin ada jika keluarga tidak memiliki jamban.", en: "A septic tank cannot be recorded when the family has no latrine." }
+    /// A man is recorded as pregnant.
+    ScreeningPregnantMale = "screening_pregnant_male" { id: "Ibu hamil harus berjenis kelamin perempuan.", en: "A pregnant person must be recorded as female." }
+    /// A last birth date is given although the parity is 0.
+    ScreeningLastBirthWithoutParity = "screening_last_birth_without_parity" { id: "Tanggal persalinan terakhir diisi, tetapi jumlah anak lahir hidup 0.", en: "A last birth date is given but the number of live births is 0." }
 }
 
 impl fmt::Display for ErrorCode {

@@ -25,6 +25,8 @@ pub mod error;
 pub mod family;
 pub mod id;
 pub mod input;
+pub mod kb;
+pub mod risk;
 pub mod sex;
 
 pub use error::{Error, ErrorCode, FieldError, FieldPath, Locale, PathSegment, ValidationErrors};

@@ -1,0 +1,634 @@
+//! *Keluarga berisiko stunting* (KRS): whether a family is a *keluarga
+//! sasaran* and whether it is at risk, with the factors that fired, under a
+//! replaceable rule set ([`KrsRuleSet`]).
+//!
+//! The rule (DOMAIN.md §1.4, DERIVED from the BKKBN operational text in
+//! §1.2-§1.3, **[B]** BKKBN Sulawesi Barat 2024):
+//! ```text
+//! sasaran  = PUS or PUS hamil or baduta (0-23 mo) or balita (24-59 mo)
+//! at_risk  = sasaran and (water not layak or latrine not layak or PUS with any 4T
+//!                         [or house not layak huni, only when enabled])
+//! ```
+//! Factors are reported even for a family that is not *sasaran* (so a
+//! user sees them), but such a family is never `at_risk`.
+
+use crate::error::{ErrorCode, FieldError, Locale, PathSegment, ValidationErrors};
+use crate::family::FamilyOptions;
+use crate::input::{invalid_type, Fields};
+use crate::kb::pus::{
+    age_years, birth_interval_months, children, count_child_classes, is_pus_age, wife, FourT,
+    FourTRules, PusOptions, SpacingRule, TerlaluBanyak, TerlaluTua,
+};
+use crate::kb::read::{common_options, opt_bool, opt_code, opt_int, under};
+use crate::Family;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Main drinking-water source (*sumber air minum utama*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaterSource {
+    /// *Air kemasan / isi ulang* (bottled or refill).
+    AirKemasan,
+    /// *Ledeng / PAM* (piped).
+    Ledeng,
+    /// *Sumur bor / pompa* (borehole).
+    SumurBor,
+    /// *Sumur terlindung* (protected well).
+    SumurTerlindung,
+    /// *Sumur tak terlindung* (unprotected well).
+    SumurTakTerlindung,
+    /// *Mata air terlindung* (protected spring).
+    MataAirTerlindung,
+    /// *Mata air tak terlindung* (unprotected spring).
+    MataAirTakTerlindung,
+    /// *Air permukaan* (river, lake, pond).
+    AirPermukaan,
+    /// *Air hujan* (rain water).
+    AirHujan,
+    /// *Lainnya* (other).
+    Lainnya,
+}
+
+impl WaterSource {
+    fn parse(s: &str) -> Result<WaterSource, FieldError> {
+        let n: String = s.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
+        Ok(match n.as_str() {
+            "air_kemasan" | "kemasan" | "isi_ulang" | "air_isi_ulang" => WaterSource::AirKemasan,
+            "ledeng" | "pam" | "ledeng_pam" => WaterSource::Ledeng,
+            "sumur_bor" | "pompa" | "sumur_pompa" => WaterSource::SumurBor,
+            "sumur_terlindung" => WaterSource::SumurTerlindung,
+            "sumur_tak_terlindung" => WaterSource::SumurTakTerlindung,
+            "mata_air_terlindung" => WaterSource::MataAirTerlindung,
+            "mata_air_tak_terlindung" => WaterSource::MataAirTakTerlindung,
+            "air_permukaan" | "sungai" => WaterSource::AirPermukaan,
+            "air_hujan" => WaterSource::AirHujan,
+            "lainnya" => WaterSource::Lainnya,
+            _ => return Err(FieldError::new(ErrorCode::InvalidCode).with_param(
+                "allowed",
+                "air_kemasan, ledeng, sumur_bor, sumur_terlindung, sumur_tak_terlindung, mata_air_terlindung, mata_air_tak_terlindung, air_permukaan, air_hujan, lainnya",
+            )),
+        })
+    }
+}
+
+/// Which water sources count as *layak*.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaterRule {
+    /// Default, BKKBN operational text (DOMAIN.md §1.3 item 1, **[B]**):
+    /// layak = air kemasan/isi ulang, ledeng/PAM, sumur bor, sumur terlindung.
+    #[default]
+    #[serde(rename = "bkkbn_2024")]
+    Bkkbn2024,
+    /// The compiled SIGA note (DOMAIN.md §1.3, **[C]**): the same plus
+    /// *mata air terlindung*.
+    SigaCompiled,
+}
+
+impl WaterRule {
+    /// Whether `w` is *layak* under this rule.
+    pub const fn is_layak(self, w: WaterSource) -> bool {
+        match w {
+            WaterSource::AirKemasan
+            | WaterSource::Ledeng
+            | WaterSource::SumurBor
+            | WaterSource::SumurTerlindung => true,
+            WaterSource::MataAirTerlindung => matches!(self, WaterRule::SigaCompiled),
+            _ => false,
+        }
+    }
+}
+
+/// Latrine (*jamban*) kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Latrine {
+    /// *Jamban sendiri* (own).
+    Sendiri,
+    /// *Jamban bersama* (shared / communal).
+    Bersama,
+    /// *Jamban umum / MCK* (public).
+    Umum,
+    /// *Tidak ada jamban* (none).
+    TidakAda,
+}
+
+impl Latrine {
+    fn parse(s: &str) -> Result<Latrine, FieldError> {
+        let n: String = s.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
+        Ok(match n.as_str() {
+            "sendiri" | "jamban_sendiri" => Latrine::Sendiri,
+            "bersama" | "jamban_bersama" | "komunal" => Latrine::Bersama,
+            "umum" | "jamban_umum" | "mck" => Latrine::Umum,
+            "tidak_ada" | "none" => Latrine::TidakAda,
+            _ => {
+                return Err(FieldError::new(ErrorCode::InvalidCode)
+                    .with_param("allowed", "sendiri, bersama, umum, tidak_ada"))
+            }
+        })
+    }
+}
+
+/// Which latrines count as *layak*.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LatrineRule {
+    /// Default, BKKBN operational text (DOMAIN.md §1.3 item 2, **[B]**):
+    /// not layak = no latrine, or a latrine without septic tank.
+    #[default]
+    #[serde(rename = "bkkbn_2024")]
+    Bkkbn2024,
+    /// The compiled SIGA note (DOMAIN.md §1.3, **[C]**): layak = own or
+    /// shared/communal latrine *berleher angsa* (goose-neck) with septic
+    /// tank or IPAL; `gooseneck` is then required.
+    SigaCompiled,
+}
+
+/// A KRS rule set: a named, versioned value callers can replace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct KrsRuleSet {
+    /// Rule-set name.
+    pub name: &'static str,
+    /// Version of the default this rule set starts from.
+    pub version: &'static str,
+    /// Drinking-water list.
+    pub water: WaterRule,
+    /// Latrine rule.
+    pub latrine: LatrineRule,
+    /// 4T thresholds.
+    pub four_t: FourTRules,
+    /// PUS definition.
+    pub pus: PusOptions,
+    /// Whether *rumah tidak layak huni* is a risk factor. Default `false`:
+    /// mentioned by Kepala BKKBN (DOMAIN.md §1.3, **[B]**) but its criteria
+    /// and its place in the computed flag were not found (Uncertain 1).
+    pub include_housing: bool,
+}
+
+impl Default for KrsRuleSet {
+    fn default() -> Self {
+        KrsRuleSet {
+            name: "bkkbn_krs",
+            version: "2024-01",
+            water: WaterRule::default(),
+            latrine: LatrineRule::default(),
+            four_t: FourTRules::default(),
+            pus: PusOptions::default(),
+            include_housing: false,
+        }
+    }
+}
+
+/// A fired rule: a stable code and its explanation in the chosen locale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Stable snake_case code.
+    pub code: &'static str,
+    /// Explanation in the requested locale.
+    pub explanation: String,
+}
+
+/// The KRS result of one family.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KrsResult {
+    /// The rule set applied.
+    pub rule_set: KrsRuleSet,
+    /// The wife's age in completed years at `as_of` (`None` without a wife).
+    pub wife_age_years: Option<i64>,
+    /// The family is PUS.
+    pub pus: bool,
+    /// PUS and the wife is pregnant.
+    pub pus_hamil: bool,
+    /// Members aged 0-23 completed months.
+    pub baduta: u32,
+    /// Members aged 24-59 completed months.
+    pub balita: u32,
+    /// Living children used for "terlalu banyak".
+    pub living_children: i64,
+    /// Birth interval used for "terlalu dekat", completed months.
+    pub birth_interval_months: Option<i64>,
+    /// The four 4T flags (all false when not PUS).
+    pub four_t: FourT,
+    /// *Keluarga sasaran*.
+    pub sasaran: bool,
+    /// Why it is sasaran (`pus`, `pus_hamil`, `baduta`, `balita`).
+    pub sasaran_reasons: Vec<Reason>,
+    /// *Keluarga berisiko stunting*: sasaran and at least one factor.
+    pub at_risk: bool,
+    /// Factors that fired (`air_minum_tidak_layak`, `jamban_tidak_layak`,
+    /// `terlalu_muda`, `terlalu_tua`, `terlalu_dekat`, `terlalu_banyak`,
+    /// `rumah_tidak_layak_huni`).
+    pub risk_factors: Vec<Reason>,
+}
+
+fn explain(code: &'static str, rules: &KrsRuleSet, locale: Locale) -> Reason {
+    let (id, en) = match code {
+        "pus" => (
+            "Keluarga memiliki pasangan usia subur (PUS).",
+            "The family has a couple of reproductive age (PUS).",
+        ),
+        "pus_hamil" => ("Istri PUS sedang hamil.", "The PUS wife is pregnant."),
+        "baduta" => (
+            "Keluarga memiliki anak usia 0-23 bulan (baduta).",
+            "The family has a child aged 0-23 months (baduta).",
+        ),
+        "balita" => (
+            "Keluarga memiliki anak usia 24-59 bulan (balita).",
+            "The family has a child aged 24-59 months (balita).",
+        ),
+        "air_minum_tidak_layak" => (
+            "Sumber air minum utama tidak layak.",
+            "The main drinking-water source is not safe.",
+        ),
+        "jamban_tidak_layak" => (
+            "Tidak memiliki jamban yang layak.",
+            "The family has no adequate latrine.",
+        ),
+        "terlalu_muda" => (
+            "Istri berumur di bawah 20 tahun (terlalu muda).",
+            "The wife is under 20 years old (too young).",
+        ),
+        "terlalu_tua" => match rules.four_t.terlalu_tua {
+            TerlaluTua::From35To40 => (
+                "Istri berumur 35-40 tahun (terlalu tua).",
+                "The wife is 35-40 years old (too old).",
+            ),
+            TerlaluTua::Over35 => (
+                "Istri berumur di atas 35 tahun (terlalu tua).",
+                "The wife is over 35 years old (too old).",
+            ),
+        },
+        "terlalu_dekat" => (
+            "Jarak kelahiran anak kurang dari 2 tahun (terlalu dekat).",
+            "Children born less than 2 years apart (too close).",
+        ),
+        "terlalu_banyak" => match rules.four_t.terlalu_banyak {
+            TerlaluBanyak::MoreThan3 => (
+                "Memiliki lebih dari 3 anak (terlalu banyak).",
+                "More than 3 children (too many).",
+            ),
+            TerlaluBanyak::ThreeOrMore => (
+                "Memiliki 3 anak atau lebih (terlalu banyak).",
+                "3 or more children (too many).",
+            ),
+        },
+        _ => (
+            "Rumah tidak layak huni.",
+            "The house is not fit to live in.",
+        ),
+    };
+    Reason {
+        code,
+        explanation: match locale {
+            Locale::Id => id.to_owned(),
+            Locale::En => en.to_owned(),
+        },
+    }
+}
+
+/// Validated housing input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Housing {
+    /// Main drinking-water source.
+    pub water_source: WaterSource,
+    /// Latrine kind.
+    pub latrine: Latrine,
+    /// Septic tank or IPAL (false when there is no latrine).
+    pub septic_tank: bool,
+    /// Goose-neck latrine, when recorded.
+    pub gooseneck: Option<bool>,
+    /// *Rumah layak huni*, when recorded.
+    pub housing_layak: Option<bool>,
+}
+
+impl Housing {
+    /// Whether the latrine is *layak* under `rule`.
+    pub fn latrine_layak(&self, rule: LatrineRule) -> bool {
+        match rule {
+            LatrineRule::Bkkbn2024 => self.latrine != Latrine::TidakAda && self.septic_tank,
+            LatrineRule::SigaCompiled => {
+                self.latrine != Latrine::TidakAda
+                    && self.septic_tank
+                    && self.gooseneck == Some(true)
+            }
+        }
+    }
+}
+
+/// Facts about the wife and children not on the Kartu Keluarga.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KrsFacts {
+    /// The wife (see [`wife`]) is pregnant.
+    pub wife_pregnant: bool,
+    /// The wife still menstruates (for the PUS exception), when recorded.
+    pub wife_menstruating: Option<bool>,
+    /// Living children; defaults to the number of SHDK *anak* members.
+    pub living_children: Option<i64>,
+}
+
+/// Evaluates one family under `rules` (a pure function).
+pub fn evaluate_krs(
+    family: &Family,
+    housing: &Housing,
+    facts: KrsFacts,
+    rules: &KrsRuleSet,
+    as_of: chrono::NaiveDate,
+    locale: Locale,
+) -> KrsResult {
+    let KrsFacts {
+        wife_pregnant,
+        wife_menstruating,
+        living_children,
+    } = facts;
+    let w = wife(family);
+    let wife_age = w.map(|p| age_years(p, as_of));
+    let pus = wife_age.is_some_and(|a| is_pus_age(a, wife_menstruating, rules.pus));
+    let pus_hamil = pus && wife_pregnant;
+    let (baduta, balita) = count_child_classes(family, as_of);
+    let kids = children(family);
+    let n_children = living_children.unwrap_or(i64::try_from(kids.len()).unwrap_or(i64::MAX));
+    let dates: Vec<_> = kids.iter().map(|p| p.birth_date()).collect();
+    let interval = birth_interval_months(&dates, rules.four_t.spacing);
+    let four_t = match (pus, wife_age) {
+        (true, Some(a)) => FourT::compute(a, n_children, interval, rules.four_t),
+        _ => FourT::default(),
+    };
+    let mut sasaran_codes = Vec::new();
+    if pus {
+        sasaran_codes.push("pus");
+    }
+    if pus_hamil {
+        sasaran_codes.push("pus_hamil");
+    }
+    if baduta > 0 {
+        sasaran_codes.push("baduta");
+    }
+    if balita > 0 {
+        sasaran_codes.push("balita");
+    }
+    let mut factors = Vec::new();
+    if !rules.water.is_layak(housing.water_source) {
+        factors.push("air_minum_tidak_layak");
+    }
+    if !housing.latrine_layak(rules.latrine) {
+        factors.push("jamban_tidak_layak");
+    }
+    for (on, code) in [
+        (four_t.terlalu_muda, "terlalu_muda"),
+        (four_t.terlalu_tua, "terlalu_tua"),
+        (four_t.terlalu_dekat, "terlalu_dekat"),
+        (four_t.terlalu_banyak, "terlalu_banyak"),
+    ] {
+        if on {
+            factors.push(code);
+        }
+    }
+    if rules.include_housing && housing.housing_layak == Some(false) {
+        factors.push("rumah_tidak_layak_huni");
+    }
+    let sasaran = !sasaran_codes.is_empty();
+    KrsResult {
+        rule_set: *rules,
+        wife_age_years: wife_age,
+        pus,
+        pus_hamil,
+        baduta,
+        balita,
+        living_children: n_children,
+        birth_interval_months: interval,
+        four_t,
+        sasaran,
+        sasaran_reasons: sasaran_codes
+            .into_iter()
+            .map(|c| explain(c, rules, locale))
+            .collect(),
+        at_risk: sasaran && !factors.is_empty(),
+        risk_factors: factors
+            .into_iter()
+            .map(|c| explain(c, rules, locale))
+            .collect(),
+    }
+}
+
+fn parse_tua(s: &str) -> Result<TerlaluTua, FieldError> {
+    match s.trim() {
+        "35_40" => Ok(TerlaluTua::From35To40),
+        "over_35" => Ok(TerlaluTua::Over35),
+        _ => Err(FieldError::new(ErrorCode::InvalidCode).with_param("allowed", "35_40, over_35")),
+    }
+}
+fn parse_banyak(s: &str) -> Result<TerlaluBanyak, FieldError> {
+    match s.trim() {
+        "more_than_3" => Ok(TerlaluBanyak::MoreThan3),
+        "3_or_more" => Ok(TerlaluBanyak::ThreeOrMore),
+        _ => {
+            Err(FieldError::new(ErrorCode::InvalidCode)
+                .with_param("allowed", "more_than_3, 3_or_more"))
+        }
+    }
+}
+fn parse_spacing(s: &str) -> Result<SpacingRule, FieldError> {
+    match s.trim() {
+        "two_youngest" => Ok(SpacingRule::TwoYoungest),
+        "any_consecutive" => Ok(SpacingRule::AnyConsecutive),
+        _ => Err(FieldError::new(ErrorCode::InvalidCode)
+            .with_param("allowed", "two_youngest, any_consecutive")),
+    }
+}
+fn parse_water_rule(s: &str) -> Result<WaterRule, FieldError> {
+    match s.trim() {
+        "bkkbn_2024" => Ok(WaterRule::Bkkbn2024),
+        "siga_compiled" => Ok(WaterRule::SigaCompiled),
+        _ => Err(FieldError::new(ErrorCode::InvalidCode)
+            .with_param("allowed", "bkkbn_2024, siga_compiled")),
+    }
+}
+fn parse_latrine_rule(s: &str) -> Result<LatrineRule, FieldError> {
+    match s.trim() {
+        "bkkbn_2024" => Ok(LatrineRule::Bkkbn2024),
+        "siga_compiled" => Ok(LatrineRule::SigaCompiled),
+        _ => Err(FieldError::new(ErrorCode::InvalidCode)
+            .with_param("allowed", "bkkbn_2024, siga_compiled")),
+    }
+}
+
+/// The 4T and PUS options shared by KRS and screening:
+/// `terlalu_tua` (`"35_40"` default | `"over_35"`), `terlalu_banyak`
+/// (`"more_than_3"` default | `"3_or_more"`), `spacing` (`"two_youngest"`
+/// default | `"any_consecutive"`).
+pub(crate) fn read_four_t(f: &Fields<'_>, errors: &mut ValidationErrors) -> FourTRules {
+    FourTRules {
+        terlalu_tua: opt_code(f, "terlalu_tua", parse_tua, errors).unwrap_or_default(),
+        terlalu_banyak: opt_code(f, "terlalu_banyak", parse_banyak, errors).unwrap_or_default(),
+        spacing: opt_code(f, "spacing", parse_spacing, errors).unwrap_or_default(),
+    }
+}
+
+/// KRS of one family from untyped input.
+///
+/// `input`: `{family: <as Family::from_value>, housing: {water_source,
+/// latrine, septic_tank?, gooseneck?, housing_layak?}, wife_pregnant?,
+/// wife_menstruating?, living_children?}`. `septic_tank` is required unless
+/// `latrine` is `tidak_ada`; `wife_pregnant` is required when the family is PUS.
+///
+/// `options`: `{as_of, locale?, water_rule?, latrine_rule?: "bkkbn_2024" |
+/// "siga_compiled", terlalu_tua?, terlalu_banyak?, spacing?,
+/// pus_menstruation_exception?: bool, include_housing?: bool}`.
+///
+/// # Errors
+/// Every problem with its path: family errors under `family`, e.g.
+/// `["family", "members", 1, "birth_date"]`; `krs_wife_field_without_wife`,
+/// `krs_septic_without_latrine`, `invalid_code`, `out_of_range`; option
+/// errors under `options`.
+pub fn evaluate_krs_json(input: &Value, options: &Value) -> Result<KrsResult, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    // Options.
+    let mut oe = ValidationErrors::new();
+    let of = Fields::of(options, &mut oe);
+    let (as_of, locale) = common_options(&of, &mut oe);
+    let rules = KrsRuleSet {
+        water: opt_code(&of, "water_rule", parse_water_rule, &mut oe).unwrap_or_default(),
+        latrine: opt_code(&of, "latrine_rule", parse_latrine_rule, &mut oe).unwrap_or_default(),
+        four_t: read_four_t(&of, &mut oe),
+        pus: PusOptions {
+            include_menstruating_outside_15_49: opt_bool(
+                &of,
+                "pus_menstruation_exception",
+                &mut oe,
+            )
+            .unwrap_or(false),
+        },
+        include_housing: opt_bool(&of, "include_housing", &mut oe).unwrap_or(false),
+        ..KrsRuleSet::default()
+    };
+    under("options", oe, &mut errors);
+    let Some(as_of) = as_of else {
+        return Err(errors);
+    };
+
+    let f = Fields::of(input, &mut errors);
+    let family = match f.get("family") {
+        Some(v) => match Family::from_value(v, &FamilyOptions::new(as_of)) {
+            Ok(fam) => Some(fam),
+            Err(es) => {
+                under("family", es, &mut errors);
+                None
+            }
+        },
+        None => {
+            if matches!(input, Value::Object(_)) {
+                errors.push(FieldError::at("family", ErrorCode::Required));
+            }
+            None
+        }
+    };
+    let mut he = ValidationErrors::new();
+    let housing = match f.get("housing") {
+        Some(h @ Value::Object(_)) => {
+            let hf = Fields::of(h, &mut he);
+            let water = opt_code(&hf, "water_source", WaterSource::parse, &mut he);
+            if hf.get("water_source").is_none() {
+                he.push(FieldError::at("water_source", ErrorCode::Required));
+            }
+            let latrine = opt_code(&hf, "latrine", Latrine::parse, &mut he);
+            if hf.get("latrine").is_none() {
+                he.push(FieldError::at("latrine", ErrorCode::Required));
+            }
+            let septic = opt_bool(&hf, "septic_tank", &mut he);
+            let gooseneck = opt_bool(&hf, "gooseneck", &mut he);
+            let housing_layak = opt_bool(&hf, "housing_layak", &mut he);
+            match latrine {
+                Some(Latrine::TidakAda) if septic == Some(true) => {
+                    he.push(FieldError::at(
+                        "septic_tank",
+                        ErrorCode::KrsSepticWithoutLatrine,
+                    ));
+                }
+                Some(l) if l != Latrine::TidakAda => {
+                    if septic.is_none() && hf.get("septic_tank").is_none() {
+                        he.push(FieldError::at("septic_tank", ErrorCode::Required));
+                    }
+                    if rules.latrine == LatrineRule::SigaCompiled
+                        && gooseneck.is_none()
+                        && hf.get("gooseneck").is_none()
+                    {
+                        he.push(FieldError::at("gooseneck", ErrorCode::Required));
+                    }
+                }
+                _ => {}
+            }
+            if rules.include_housing && housing_layak.is_none() && hf.get("housing_layak").is_none()
+            {
+                he.push(FieldError::at("housing_layak", ErrorCode::Required));
+            }
+            match (water, latrine) {
+                (Some(water_source), Some(latrine)) => Some(Housing {
+                    water_source,
+                    latrine,
+                    septic_tank: septic.unwrap_or(false),
+                    gooseneck,
+                    housing_layak,
+                }),
+                _ => None,
+            }
+        }
+        Some(other) => {
+            errors.push(invalid_type("housing", "object", other));
+            None
+        }
+        None => {
+            if matches!(input, Value::Object(_)) {
+                errors.push(FieldError::at("housing", ErrorCode::Required));
+            }
+            None
+        }
+    };
+    errors.extend_with_outer(he, &PathSegment::Field("housing"));
+    let pregnant = opt_bool(&f, "wife_pregnant", &mut errors);
+    let menstruating = opt_bool(&f, "wife_menstruating", &mut errors);
+    let living = opt_int(&f, "living_children", 0, 30, &mut errors);
+
+    if let Some(fam) = &family {
+        match wife(fam) {
+            None => {
+                if pregnant == Some(true) {
+                    errors.push(FieldError::at(
+                        "wife_pregnant",
+                        ErrorCode::KrsWifeFieldWithoutWife,
+                    ));
+                }
+                if menstruating.is_some() {
+                    errors.push(FieldError::at(
+                        "wife_menstruating",
+                        ErrorCode::KrsWifeFieldWithoutWife,
+                    ));
+                }
+            }
+            Some(w) => {
+                let age = age_years(w, as_of);
+                if is_pus_age(age, menstruating, rules.pus)
+                    && pregnant.is_none()
+                    && f.get("wife_pregnant").is_none()
+                {
+                    errors.push(FieldError::at("wife_pregnant", ErrorCode::Required));
+                }
+            }
+        }
+    }
+    match (family, housing) {
+        (Some(fam), Some(h)) if errors.is_empty() => Ok(evaluate_krs(
+            &fam,
+            &h,
+            KrsFacts {
+                wife_pregnant: pregnant.unwrap_or(false),
+                wife_menstruating: menstruating,
+                living_children: living,
+            },
+            &rules,
+            as_of,
+            locale,
+        )),
+        _ => Err(errors),
+    }
+}

@@ -1,0 +1,742 @@
+//! Screening of *calon pengantin* (catin) and *ibu hamil* (Elsimil-style,
+//! DOMAIN.md §4) as versioned rule sets. No official Elsimil scoring table
+//! was found (DOMAIN.md Uncertain 2); every threshold below carries its
+//! source, intervals state their closure as data (PRIOR_ART.md D-18), IMT is
+//! kg / m² (not PHP's `^`, D-1), Hb is a decimal (D-14), and pregnancy IMT
+//! uses the pre-pregnancy weight, never the current one (D-17).
+//!
+//! Result: `"berisiko"` when at least one reason fired, else `"ideal"`
+//! (DOMAIN.md §4.3); rules that could not be applied are listed in
+//! `not_assessed`.
+
+use crate::error::{ErrorCode, FieldError, Locale, ValidationErrors};
+use crate::family::completed_years;
+use crate::input::Fields;
+use crate::kb::pus::{
+    completed_months, TerlaluBanyak, TerlaluTua, TERLALU_DEKAT_BELOW_MONTHS,
+    TERLALU_MUDA_BELOW_YEARS,
+};
+use crate::kb::read::{
+    common_options, opt_bool, opt_code, opt_date_not_after, opt_int, opt_number, under,
+};
+use crate::risk::krs::Reason;
+use crate::sex::Sex;
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+use serde_json::Value;
+
+/// One end of an interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct End {
+    /// The limit.
+    pub value: f64,
+    /// Whether the limit itself belongs to the interval.
+    pub inclusive: bool,
+}
+
+/// An interval with explicit closure; `None` ends are unbounded.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Interval {
+    /// Lower end.
+    pub lower: Option<End>,
+    /// Upper end.
+    pub upper: Option<End>,
+}
+
+const fn iv(lo: Option<(f64, bool)>, hi: Option<(f64, bool)>) -> Interval {
+    Interval {
+        lower: match lo {
+            Some((value, inclusive)) => Some(End { value, inclusive }),
+            None => None,
+        },
+        upper: match hi {
+            Some((value, inclusive)) => Some(End { value, inclusive }),
+            None => None,
+        },
+    }
+}
+
+impl Interval {
+    /// Whether `x` lies in the interval.
+    pub fn contains(&self, x: f64) -> bool {
+        let lo = self.lower.is_none_or(|e| {
+            if e.inclusive {
+                x >= e.value
+            } else {
+                x > e.value
+            }
+        });
+        let hi = self.upper.is_none_or(|e| {
+            if e.inclusive {
+                x <= e.value
+            } else {
+                x < e.value
+            }
+        });
+        lo && hi
+    }
+}
+
+/// A labelled band.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Band {
+    /// Stable code.
+    pub code: &'static str,
+    /// The values in the band.
+    pub interval: Interval,
+}
+
+/// Indonesian adult IMT bands (Depkes 2003, DOMAIN.md §4.2, **[C]**
+/// scribd "Imt", **[B]** UGM FK-KMK): < 17.0 *kurus berat*; 17.0–18.4
+/// *kurus ringan*; 18.5–25.0 *normal*; 25.1–27.0 *gemuk ringan*; > 27.0
+/// *gemuk berat*. The published one-decimal bands leave gaps (25.0–25.1);
+/// here they are closed as `(-∞,17)`, `[17,18.5)`, `[18.5,25]`, `(25,27]`, `(27,∞)`.
+pub const IMT_BANDS: [Band; 5] = [
+    Band {
+        code: "kurus_berat",
+        interval: iv(None, Some((17.0, false))),
+    },
+    Band {
+        code: "kurus_ringan",
+        interval: iv(Some((17.0, true)), Some((18.5, false))),
+    },
+    Band {
+        code: "normal",
+        interval: iv(Some((18.5, true)), Some((25.0, true))),
+    },
+    Band {
+        code: "gemuk_ringan",
+        interval: iv(Some((25.0, false)), Some((27.0, true))),
+    },
+    Band {
+        code: "gemuk_berat",
+        interval: iv(Some((27.0, false)), None),
+    },
+];
+
+/// WHO anaemia grades, non-pregnant women ≥ 15 y (DOMAIN.md §4.2,
+/// **[A-derived]** WHO/NMH/NHD/MNM/11.1): severe < 8, moderate 8–10.9,
+/// mild 11–11.9, none ≥ 12 g/dL.
+pub const ANAEMIA_NON_PREGNANT: [Band; 4] = [
+    Band {
+        code: "severe",
+        interval: iv(None, Some((8.0, false))),
+    },
+    Band {
+        code: "moderate",
+        interval: iv(Some((8.0, true)), Some((11.0, false))),
+    },
+    Band {
+        code: "mild",
+        interval: iv(Some((11.0, true)), Some((12.0, false))),
+    },
+    Band {
+        code: "none",
+        interval: iv(Some((12.0, true)), None),
+    },
+];
+
+/// WHO anaemia grades, pregnant women (same source): severe < 7, moderate
+/// 7–9.9, mild 10–10.9, none ≥ 11 g/dL.
+pub const ANAEMIA_PREGNANT: [Band; 4] = [
+    Band {
+        code: "severe",
+        interval: iv(None, Some((7.0, false))),
+    },
+    Band {
+        code: "moderate",
+        interval: iv(Some((7.0, true)), Some((10.0, false))),
+    },
+    Band {
+        code: "mild",
+        interval: iv(Some((10.0, true)), Some((11.0, false))),
+    },
+    Band {
+        code: "none",
+        interval: iv(Some((11.0, true)), None),
+    },
+];
+
+/// LILA below this is KEK (*kurang energi kronis*): 23.5 cm (DOMAIN.md
+/// §4.2, **[B]** Kepala BKKBN; §3.6 **[C]**), interval `(-∞, 23.5)`.
+pub const LILA_KEK_BELOW_CM: f64 = 23.5;
+/// IMT below this is a risk (*kurus*, both bands): 18.5 (the lower end of
+/// the Depkes *normal* band). DERIVED: no Elsimil IMT cut-off was found.
+pub const IMT_RISK_BELOW: f64 = 18.5;
+/// Height below this is a risk: 145 cm. Source: the Elsimil-style checks
+/// listed in PRIOR_ART.md §4 item 3; DOMAIN.md cites **no** official
+/// source (Uncertain 2). On by default; `short_stature: false` disables it.
+pub const SHORT_STATURE_BELOW_CM: f64 = 145.0;
+
+fn band_of(bands: &[Band], x: f64) -> &'static str {
+    bands
+        .iter()
+        .find(|b| b.interval.contains(x))
+        .map_or("none", |b| b.code)
+}
+
+/// IMT = weight (kg) / height (m)² — a real square (PRIOR_ART.md D-1).
+pub fn imt(weight_kg: f64, height_cm: f64) -> f64 {
+    let m = height_cm / 100.0;
+    weight_kg / (m * m)
+}
+
+/// Which Hb threshold makes a woman *berisiko*.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HbRule {
+    /// Default: WHO anaemia (any grade): < 12 g/dL non-pregnant, < 11 pregnant.
+    #[default]
+    Who,
+    /// < 11 g/dL (Kepala BKKBN, DOMAIN.md §4.2 **[B]**).
+    #[serde(rename = "bkkbn_11")]
+    Bkkbn11,
+    /// < 11.5 g/dL (Kepala BKKBN; BKKBN Sumut, DOMAIN.md §4.2 **[B]**).
+    #[serde(rename = "bkkbn_11_5")]
+    Bkkbn11_5,
+}
+
+/// Which age rule applies to catin.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeRule {
+    /// Default: the 4T ages for the woman (< 20 *terlalu muda*, DOMAIN.md
+    /// §1.3; *terlalu tua* per option). Men: no age rule.
+    #[default]
+    #[serde(rename = "4t")]
+    FourT,
+    /// BKKBN recommended marriage age: women < 21, men < 25 are *berisiko*
+    /// (DOMAIN.md §4.2, **[B]** republika). Women's *terlalu tua* still applies.
+    BkkbnMarriageAge,
+}
+
+/// A screening rule set (named, versioned, replaceable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ScreeningRuleSet {
+    /// `"catin"` or `"ibu_hamil"`.
+    pub name: &'static str,
+    /// Version of the defaults.
+    pub version: &'static str,
+    /// Hb rule.
+    pub hb_rule: HbRule,
+    /// Age rule (catin).
+    pub age_rule: AgeRule,
+    /// "Terlalu tua" band. Default here is **over 35**: for a pregnancy,
+    /// Kepala BKKBN says "avoid childbirth > 35" and Cimahi's 4T for
+    /// pregnant women says *di atas 35 tahun* (DOMAIN.md §1.3, §4.2, **[B]**);
+    /// the 35–40 band of the family-level KRS text is one option away.
+    pub terlalu_tua: TerlaluTua,
+    /// "Terlalu banyak" (ibu hamil).
+    pub terlalu_banyak: TerlaluBanyak,
+    /// Apply the height < 145 cm rule.
+    pub short_stature: bool,
+}
+
+impl ScreeningRuleSet {
+    /// The default catin rule set.
+    pub const fn catin() -> Self {
+        ScreeningRuleSet {
+            name: "catin",
+            version: "2025-01",
+            hb_rule: HbRule::Who,
+            age_rule: AgeRule::FourT,
+            terlalu_tua: TerlaluTua::Over35,
+            terlalu_banyak: TerlaluBanyak::MoreThan3,
+            short_stature: true,
+        }
+    }
+    /// The default ibu hamil rule set.
+    pub const fn ibu_hamil() -> Self {
+        ScreeningRuleSet {
+            name: "ibu_hamil",
+            ..ScreeningRuleSet::catin()
+        }
+    }
+}
+
+/// `"ideal"` or `"berisiko"` (DOMAIN.md §4.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// No reason fired.
+    Ideal,
+    /// At least one reason fired (red certificate).
+    Berisiko,
+}
+
+/// The screening result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScreeningResult {
+    /// The rule set applied.
+    pub rule_set: ScreeningRuleSet,
+    /// `ideal` or `berisiko`.
+    pub category: Category,
+    /// Age in completed years at `as_of`.
+    pub age_years: i64,
+    /// IMT (kg/m², unrounded), when weight and height are known.
+    pub imt: Option<f64>,
+    /// IMT band code ([`IMT_BANDS`]).
+    pub imt_category: Option<&'static str>,
+    /// WHO anaemia grade (`none`, `mild`, `moderate`, `severe`), women only.
+    pub anaemia: Option<&'static str>,
+    /// LILA < 23.5 cm, women only.
+    pub kek: Option<bool>,
+    /// Months from the last birth to the expected delivery (ibu hamil).
+    pub birth_interval_months: Option<i64>,
+    /// The reasons that fired, in rule order.
+    pub reasons: Vec<Reason>,
+    /// Rules not applied for lack of input or of a cited threshold.
+    pub not_assessed: Vec<&'static str>,
+}
+
+fn reason(code: &'static str, id: &str, en: &str, locale: Locale) -> Reason {
+    Reason {
+        code,
+        explanation: match locale {
+            Locale::Id => id.to_owned(),
+            Locale::En => en.to_owned(),
+        },
+    }
+}
+
+fn age_reasons(
+    age: i64,
+    sex: Sex,
+    rules: &ScreeningRuleSet,
+    locale: Locale,
+    out: &mut Vec<Reason>,
+) {
+    match (rules.age_rule, sex) {
+        (AgeRule::FourT, Sex::Female) if age < TERLALU_MUDA_BELOW_YEARS => out.push(reason(
+            "usia_terlalu_muda",
+            "Umur di bawah 20 tahun (terlalu muda).",
+            "Under 20 years old (too young).",
+            locale,
+        )),
+        (AgeRule::BkkbnMarriageAge, Sex::Female) if age < 21 => out.push(reason(
+            "usia_di_bawah_anjuran",
+            "Umur di bawah usia menikah yang dianjurkan BKKBN (21 tahun).",
+            "Below the marriage age recommended by BKKBN (21).",
+            locale,
+        )),
+        (AgeRule::BkkbnMarriageAge, Sex::Male) if age < 25 => out.push(reason(
+            "usia_di_bawah_anjuran",
+            "Umur di bawah usia menikah yang dianjurkan BKKBN (25 tahun).",
+            "Below the marriage age recommended by BKKBN (25).",
+            locale,
+        )),
+        _ => {}
+    }
+    if sex == Sex::Female && rules.terlalu_tua.applies(age) {
+        out.push(match rules.terlalu_tua {
+            TerlaluTua::Over35 => reason(
+                "usia_terlalu_tua",
+                "Umur di atas 35 tahun (terlalu tua).",
+                "Over 35 years old (too old).",
+                locale,
+            ),
+            TerlaluTua::From35To40 => reason(
+                "usia_terlalu_tua",
+                "Umur 35-40 tahun (terlalu tua).",
+                "Aged 35-40 (too old).",
+                locale,
+            ),
+        });
+    }
+}
+
+fn hb_reason(hb: f64, pregnant: bool, rules: &ScreeningRuleSet, locale: Locale) -> Option<Reason> {
+    match rules.hb_rule {
+        HbRule::Who if !pregnant && hb < 12.0 => Some(reason(
+            "anemia",
+            "Hb di bawah 12 g/dL (anemia menurut WHO).",
+            "Hb below 12 g/dL (anaemia, WHO).",
+            locale,
+        )),
+        HbRule::Who if pregnant && hb < 11.0 => Some(reason(
+            "anemia",
+            "Hb di bawah 11 g/dL (anemia kehamilan menurut WHO).",
+            "Hb below 11 g/dL (anaemia in pregnancy, WHO).",
+            locale,
+        )),
+        HbRule::Bkkbn11 if hb < 11.0 => Some(reason(
+            "anemia",
+            "Hb di bawah 11 g/dL (batas BKKBN).",
+            "Hb below 11 g/dL (BKKBN threshold).",
+            locale,
+        )),
+        HbRule::Bkkbn11_5 if hb < 11.5 => Some(reason(
+            "anemia",
+            "Hb di bawah 11,5 g/dL (batas BKKBN).",
+            "Hb below 11.5 g/dL (BKKBN threshold).",
+            locale,
+        )),
+        _ => None,
+    }
+}
+
+struct Common {
+    rules: ScreeningRuleSet,
+    as_of: NaiveDate,
+    locale: Locale,
+}
+
+fn parse_hb_rule(s: &str) -> Result<HbRule, FieldError> {
+    match s.trim() {
+        "who" => Ok(HbRule::Who),
+        "bkkbn_11" => Ok(HbRule::Bkkbn11),
+        "bkkbn_11_5" => Ok(HbRule::Bkkbn11_5),
+        _ => Err(FieldError::new(ErrorCode::InvalidCode)
+            .with_param("allowed", "who, bkkbn_11, bkkbn_11_5")),
+    }
+}
+fn parse_age_rule(s: &str) -> Result<AgeRule, FieldError> {
+    match s.trim() {
+        "4t" => Ok(AgeRule::FourT),
+        "bkkbn_marriage_age" => Ok(AgeRule::BkkbnMarriageAge),
+        _ => {
+            Err(FieldError::new(ErrorCode::InvalidCode)
+                .with_param("allowed", "4t, bkkbn_marriage_age"))
+        }
+    }
+}
+
+fn read_options(
+    options: &Value,
+    base: ScreeningRuleSet,
+    errors: &mut ValidationErrors,
+) -> Option<Common> {
+    let mut oe = ValidationErrors::new();
+    let f = Fields::of(options, &mut oe);
+    let (as_of, locale) = common_options(&f, &mut oe);
+    let four = crate::risk::krs::read_four_t(&f, &mut oe);
+    let rules = ScreeningRuleSet {
+        hb_rule: opt_code(&f, "hb_rule", parse_hb_rule, &mut oe).unwrap_or(base.hb_rule),
+        age_rule: opt_code(&f, "age_rule", parse_age_rule, &mut oe).unwrap_or(base.age_rule),
+        terlalu_tua: if f.get("terlalu_tua").is_some() {
+            four.terlalu_tua
+        } else {
+            base.terlalu_tua
+        },
+        terlalu_banyak: four.terlalu_banyak,
+        short_stature: opt_bool(&f, "short_stature", &mut oe).unwrap_or(base.short_stature),
+        ..base
+    };
+    let ok = oe.is_empty();
+    under("options", oe, errors);
+    match as_of {
+        Some(as_of) if ok => Some(Common {
+            rules,
+            as_of,
+            locale,
+        }),
+        _ => None,
+    }
+}
+
+fn required(f: &Fields<'_>, name: &'static str, input: &Value, errors: &mut ValidationErrors) {
+    if f.get(name).is_none() && matches!(input, Value::Object(_)) {
+        errors.push(FieldError::at(name, ErrorCode::Required));
+    }
+}
+
+/// Plausible measurement ranges (DERIVED plausibility limits, not
+/// thresholds): weight 20–250 kg, height 100–230 cm, LILA 10–60 cm, Hb 2–25 g/dL.
+const WEIGHT: (f64, f64) = (20.0, 250.0);
+const HEIGHT: (f64, f64) = (100.0, 230.0);
+const LILA: (f64, f64) = (10.0, 60.0);
+const HB: (f64, f64) = (2.0, 25.0);
+
+/// Screens one *calon pengantin*.
+///
+/// `input`: `{sex, birth_date, weight_kg, height_cm, lila_cm, hb_g_dl}`;
+/// `lila_cm` and `hb_g_dl` are required for women and ignored for men
+/// (DOMAIN.md gives their thresholds for women only; listed in `not_assessed`).
+/// `options`: `{as_of, locale?, hb_rule?: "who"|"bkkbn_11"|"bkkbn_11_5",
+/// age_rule?: "4t"|"bkkbn_marriage_age", terlalu_tua?: "over_35"|"35_40",
+/// short_stature?: bool}`.
+///
+/// Reasons, in order: `usia_terlalu_muda` / `usia_di_bawah_anjuran`,
+/// `usia_terlalu_tua`, `imt_kurus` (IMT < 18.5), `kek` (LILA < 23.5),
+/// `anemia`, `tinggi_kurang` (height < 145 cm).
+///
+/// # Errors
+/// `required`, `out_of_range` (with `min`/`max`), `not_finite`,
+/// `invalid_date`, `date_in_future`, `sex_invalid`, option errors under `options`.
+pub fn screen_catin_json(
+    input: &Value,
+    options: &Value,
+) -> Result<ScreeningResult, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let opts = read_options(options, ScreeningRuleSet::catin(), &mut errors);
+    let as_of = opts.as_ref().map(|c| c.as_of);
+    let f = Fields::of(input, &mut errors);
+    let sex = opt_code(&f, "sex", Sex::parse, &mut errors);
+    required(&f, "sex", input, &mut errors);
+    let dob = as_of.and_then(|d| opt_date_not_after(&f, "birth_date", d, &mut errors));
+    required(&f, "birth_date", input, &mut errors);
+    let weight = opt_number(&f, "weight_kg", WEIGHT.0, WEIGHT.1, &mut errors);
+    required(&f, "weight_kg", input, &mut errors);
+    let height = opt_number(&f, "height_cm", HEIGHT.0, HEIGHT.1, &mut errors);
+    required(&f, "height_cm", input, &mut errors);
+    let female = sex == Some(Sex::Female);
+    let lila = if female {
+        opt_number(&f, "lila_cm", LILA.0, LILA.1, &mut errors)
+    } else {
+        None
+    };
+    let hb = if female {
+        opt_number(&f, "hb_g_dl", HB.0, HB.1, &mut errors)
+    } else {
+        None
+    };
+    if female {
+        required(&f, "lila_cm", input, &mut errors);
+        required(&f, "hb_g_dl", input, &mut errors);
+    }
+    let (Some(c), Some(sex), Some(dob), Some(w), Some(h)) = (opts, sex, dob, weight, height) else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let age = completed_years(dob, c.as_of);
+    let mut reasons = Vec::new();
+    let mut not_assessed = Vec::new();
+    age_reasons(age, sex, &c.rules, c.locale, &mut reasons);
+    let bmi = imt(w, h);
+    if bmi < IMT_RISK_BELOW {
+        reasons.push(reason(
+            "imt_kurus",
+            "IMT di bawah 18,5 (kurus).",
+            "BMI below 18.5 (underweight).",
+            c.locale,
+        ));
+    }
+    let kek = lila.map(|l| l < LILA_KEK_BELOW_CM);
+    if kek == Some(true) {
+        reasons.push(reason(
+            "kek",
+            "LILA di bawah 23,5 cm (kurang energi kronis).",
+            "MUAC below 23.5 cm (chronic energy deficiency).",
+            c.locale,
+        ));
+    }
+    if let Some(r) = hb.and_then(|x| hb_reason(x, false, &c.rules, c.locale)) {
+        reasons.push(r);
+    }
+    if female && c.rules.short_stature && h < SHORT_STATURE_BELOW_CM {
+        reasons.push(reason(
+            "tinggi_kurang",
+            "Tinggi badan di bawah 145 cm.",
+            "Height below 145 cm.",
+            c.locale,
+        ));
+    }
+    if !female {
+        not_assessed.extend(["lila", "hb", "height"]);
+    } else if !c.rules.short_stature {
+        not_assessed.push("height");
+    }
+    Ok(ScreeningResult {
+        rule_set: c.rules,
+        category: if reasons.is_empty() {
+            Category::Ideal
+        } else {
+            Category::Berisiko
+        },
+        age_years: age,
+        imt: Some(bmi),
+        imt_category: Some(band_of(&IMT_BANDS, bmi)),
+        anaemia: hb.map(|x| band_of(&ANAEMIA_NON_PREGNANT, x)),
+        kek,
+        birth_interval_months: None,
+        reasons,
+        not_assessed,
+    })
+}
+
+/// Screens one *ibu hamil*.
+///
+/// `input`: `{sex?, birth_date, height_cm, lila_cm, hb_g_dl,
+/// gestational_age_weeks (1-42), parity (live births before this
+/// pregnancy, 0-20), last_birth_date?, pre_pregnancy_weight_kg?}`.
+/// IMT is computed only from the pre-pregnancy (or first-trimester) weight
+/// (PRIOR_ART.md D-17), else `imt` is in `not_assessed`. "Terlalu dekat":
+/// months from `last_birth_date` to the expected delivery (`as_of` + (40 −
+/// gestational weeks) weeks; DERIVED reading of "jarak persalinan kurang dari
+/// dua tahun", DOMAIN.md §1.3) < 24; without `last_birth_date` (parity > 0)
+/// `spacing` is in `not_assessed`.
+/// `options`: as for catin plus `terlalu_banyak?: "more_than_3"|"3_or_more"`.
+///
+/// Reasons, in order: `usia_terlalu_muda`, `usia_terlalu_tua`, `imt_kurus`,
+/// `kek`, `anemia` (WHO pregnant < 11 by default), `tinggi_kurang`,
+/// `terlalu_dekat`, `terlalu_banyak`.
+///
+/// # Errors
+/// As catin, plus `screening_pregnant_male` and `screening_last_birth_without_parity`.
+pub fn screen_ibu_hamil_json(
+    input: &Value,
+    options: &Value,
+) -> Result<ScreeningResult, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let opts = read_options(options, ScreeningRuleSet::ibu_hamil(), &mut errors);
+    let as_of = opts.as_ref().map(|c| c.as_of);
+    let f = Fields::of(input, &mut errors);
+    if opt_code(&f, "sex", Sex::parse, &mut errors) == Some(Sex::Male) {
+        errors.push(FieldError::at("sex", ErrorCode::ScreeningPregnantMale));
+    }
+    let dob = as_of.and_then(|d| opt_date_not_after(&f, "birth_date", d, &mut errors));
+    required(&f, "birth_date", input, &mut errors);
+    let height = opt_number(&f, "height_cm", HEIGHT.0, HEIGHT.1, &mut errors);
+    required(&f, "height_cm", input, &mut errors);
+    let lila = opt_number(&f, "lila_cm", LILA.0, LILA.1, &mut errors);
+    required(&f, "lila_cm", input, &mut errors);
+    let hb = opt_number(&f, "hb_g_dl", HB.0, HB.1, &mut errors);
+    required(&f, "hb_g_dl", input, &mut errors);
+    let ga = opt_int(&f, "gestational_age_weeks", 1, 42, &mut errors);
+    required(&f, "gestational_age_weeks", input, &mut errors);
+    let parity = opt_int(&f, "parity", 0, 20, &mut errors);
+    required(&f, "parity", input, &mut errors);
+    let last_birth = as_of.and_then(|d| opt_date_not_after(&f, "last_birth_date", d, &mut errors));
+    let pre_w = opt_number(
+        &f,
+        "pre_pregnancy_weight_kg",
+        WEIGHT.0,
+        WEIGHT.1,
+        &mut errors,
+    );
+    if parity == Some(0) && last_birth.is_some() {
+        errors.push(FieldError::at(
+            "last_birth_date",
+            ErrorCode::ScreeningLastBirthWithoutParity,
+        ));
+    }
+    let (Some(c), Some(dob), Some(h), Some(lila), Some(hb), Some(ga), Some(parity)) =
+        (opts, dob, height, lila, hb, ga, parity)
+    else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let age = completed_years(dob, c.as_of);
+    let mut reasons = Vec::new();
+    let mut not_assessed = Vec::new();
+    age_reasons(age, Sex::Female, &c.rules, c.locale, &mut reasons);
+    let bmi = pre_w.map(|w| imt(w, h));
+    if bmi.is_some_and(|b| b < IMT_RISK_BELOW) {
+        reasons.push(reason(
+            "imt_kurus",
+            "IMT sebelum hamil di bawah 18,5 (kurus).",
+            "Pre-pregnancy BMI below 18.5 (underweight).",
+            c.locale,
+        ));
+    }
+    if bmi.is_none() {
+        not_assessed.push("imt");
+    }
+    let kek = lila < LILA_KEK_BELOW_CM;
+    if kek {
+        reasons.push(reason(
+            "kek",
+            "LILA di bawah 23,5 cm (kurang energi kronis).",
+            "MUAC below 23.5 cm (chronic energy deficiency).",
+            c.locale,
+        ));
+    }
+    if let Some(r) = hb_reason(hb, true, &c.rules, c.locale) {
+        reasons.push(r);
+    }
+    if c.rules.short_stature {
+        if h < SHORT_STATURE_BELOW_CM {
+            reasons.push(reason(
+                "tinggi_kurang",
+                "Tinggi badan di bawah 145 cm.",
+                "Height below 145 cm.",
+                c.locale,
+            ));
+        }
+    } else {
+        not_assessed.push("height");
+    }
+    let edd = c.as_of + Duration::days(7 * (40 - ga));
+    let interval = last_birth.map(|lb| completed_months(lb, edd));
+    if interval.is_some_and(|m| m < TERLALU_DEKAT_BELOW_MONTHS) {
+        reasons.push(reason(
+            "terlalu_dekat",
+            "Jarak dari persalinan terakhir kurang dari 2 tahun (terlalu dekat).",
+            "Less than 2 years between the last birth and this one (too close).",
+            c.locale,
+        ));
+    }
+    if parity > 0 && last_birth.is_none() {
+        not_assessed.push("spacing");
+    }
+    if c.rules.terlalu_banyak.applies(parity) {
+        reasons.push(match c.rules.terlalu_banyak {
+            TerlaluBanyak::MoreThan3 => reason(
+                "terlalu_banyak",
+                "Sudah melahirkan lebih dari 3 anak (terlalu banyak).",
+                "More than 3 previous births (too many).",
+                c.locale,
+            ),
+            TerlaluBanyak::ThreeOrMore => reason(
+                "terlalu_banyak",
+                "Sudah melahirkan 3 anak atau lebih (terlalu banyak).",
+                "3 or more previous births (too many).",
+                c.locale,
+            ),
+        });
+    }
+    Ok(ScreeningResult {
+        rule_set: c.rules,
+        category: if reasons.is_empty() {
+            Category::Ideal
+        } else {
+            Category::Berisiko
+        },
+        age_years: age,
+        imt: bmi,
+        imt_category: bmi.map(|b| band_of(&IMT_BANDS, b)),
+        anaemia: Some(band_of(&ANAEMIA_PREGNANT, hb)),
+        kek: Some(kek),
+        birth_interval_months: interval,
+        reasons,
+        not_assessed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn partition_ok(bands: &[Band]) {
+        // Every value belongs to exactly one band, including the boundaries.
+        for i in 0..4000 {
+            let x = f64::from(i) / 100.0;
+            let n = bands.iter().filter(|b| b.interval.contains(x)).count();
+            assert_eq!(n, 1, "{x} is in {n} bands");
+        }
+    }
+
+    #[test]
+    fn bands_partition_the_line() {
+        partition_ok(&IMT_BANDS);
+        partition_ok(&ANAEMIA_NON_PREGNANT);
+        partition_ok(&ANAEMIA_PREGNANT);
+        assert_eq!(band_of(&IMT_BANDS, 18.5), "normal");
+        assert_eq!(band_of(&IMT_BANDS, 25.0), "normal");
+        assert_eq!(band_of(&IMT_BANDS, 25.05), "gemuk_ringan");
+        assert_eq!(band_of(&ANAEMIA_NON_PREGNANT, 11.0), "mild");
+        assert_eq!(band_of(&ANAEMIA_NON_PREGNANT, 10.99), "moderate");
+        assert_eq!(band_of(&ANAEMIA_PREGNANT, 11.0), "none");
+    }
+
+    #[test]
+    fn imt_is_a_square_not_xor() {
+        // PRIOR_ART D-1: 55 kg at 155 cm is 22.9, not 55 / 3.
+        let b = imt(55.0, 155.0);
+        assert!((b - 22.892_819_979_188_35).abs() < 1e-9, "{b}");
+    }
+}
