@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod risk;
 
 use chrono::NaiveDate;
 use kampung_core::{ErrorCode, Family, FamilyOptions, KodeWilayah, Locale, Nik, NomorKk};
@@ -262,5 +263,7 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_family, m)?)?;
     m.add_function(wrap_pyfunction!(list_error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(error_template, m)?)?;
+    m.add_function(wrap_pyfunction!(risk::_evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(risk::_evaluate_batch, m)?)?;
     Ok(())
 }

@@ -28,8 +28,13 @@ from ._kampung import (
 )
 from ._codes import ALL_ERROR_CODES, ErrorCode
 from .errors import ErrorDetails, KampungError, SchemaError, ValidationError
+from ._batch import BatchResult
+from . import kb, risk
 
 __all__ = [
+    "kb",
+    "risk",
+    "BatchResult",
     "Nik",
     "NomorKk",
     "KodeWilayah",

@@ -1,11 +1,11 @@
 """Type stubs for the compiled module kampung._kampung."""
 
 import datetime
-from typing import Any, Dict, List, Optional, Union, final
+from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._codes import ErrorCode
 
-__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template"]
+__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch"]
 
 @final
 class Nik:
@@ -79,3 +79,7 @@ def validate_family(
 
 def list_error_codes() -> List[ErrorCode]: ...
 def error_template(code: Union[ErrorCode, str], locale: str = "id") -> str: ...
+def _evaluate(area: str, data: Any, options: Dict[str, Any]) -> Dict[str, Any]: ...
+def _evaluate_batch(
+    area: str, records: List[Any], options: Dict[str, Any]
+) -> Tuple[Dict[str, List[Any]], Dict[str, List[Any]]]: ...

@@ -1,0 +1,80 @@
+"""Stunting risk: *keluarga berisiko stunting* (KRS) and the screening of
+*calon pengantin* (catin) and *ibu hamil* (DOMAIN.md §1 and §4).
+
+Each function takes one record (a dict) and returns a dict with the decision,
+the factors or reasons that fired (codes plus explanations in ``locale``) and
+the rule set used; the ``*_batch`` variants take many records (a list of
+dicts, a pandas DataFrame or an Arrow table) and return a
+:class:`kampung.BatchResult` of a results table and an errors table.
+
+Rule options (keyword arguments) select documented alternatives where the
+sources disagree, e.g. ``terlalu_tua="over_35"`` or ``terlalu_banyak="3_or_more"``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, Union
+
+from . import _kampung
+from ._batch import BatchResult, as_tables, records_of
+
+__all__ = [
+    "evaluate_krs",
+    "evaluate_krs_batch",
+    "screen_catin",
+    "screen_catin_batch",
+    "screen_ibu_hamil",
+    "screen_ibu_hamil_batch",
+]
+
+Date = Union[datetime.date, str]
+
+
+def _options(as_of: Date, locale: str, rules: Dict[str, Any]) -> Dict[str, Any]:
+    return {"as_of": as_of, "locale": locale, **rules}
+
+
+def evaluate_krs(data: Dict[str, Any], *, as_of: Date, locale: str = "id", **rules: Any) -> Dict[str, Any]:
+    """Whether a family is a *keluarga sasaran* (and why) and whether it is at
+    risk of stunting (and which factors fired).
+
+    ``data``: ``{"family": {...as validate_family takes...}, "housing":
+    {"water_source", "latrine", "septic_tank"}, "wife_pregnant": bool}``.
+    Rules: ``water_rule``, ``latrine_rule``, ``terlalu_tua`` (``"35_40"`` or
+    ``"over_35"``), ``terlalu_banyak`` (``"more_than_3"`` or ``"3_or_more"``),
+    ``spacing``, ``pus_menstruation_exception``, ``include_housing``.
+    """
+    return _kampung._evaluate("krs", data, _options(as_of, locale, rules))
+
+
+def evaluate_krs_batch(families: Any, *, as_of: Date, locale: str = "id", **rules: Any) -> BatchResult:
+    """:func:`evaluate_krs` over many families; never raises per row."""
+    return as_tables(*_kampung._evaluate_batch("krs", records_of(families), _options(as_of, locale, rules)))
+
+
+def screen_catin(data: Dict[str, Any], *, as_of: Date, locale: str = "id", **rules: Any) -> Dict[str, Any]:
+    """Screens a *calon pengantin*: age, IMT, LILA (KEK), haemoglobin, height.
+
+    ``data``: ``{"sex", "birth_date", "weight_kg", "height_cm", "lila_cm", "hb_g_dl"}``.
+    Result ``category`` is ``"ideal"`` or ``"berisiko"`` with ``reasons``.
+    Rules: ``hb_rule`` (``"who"``, ``"bkkbn_11"``, ``"bkkbn_11_5"``), ``age_rule``,
+    ``terlalu_tua``, ``short_stature``.
+    """
+    return _kampung._evaluate("catin", data, _options(as_of, locale, rules))
+
+
+def screen_catin_batch(records: Any, *, as_of: Date, locale: str = "id", **rules: Any) -> BatchResult:
+    """:func:`screen_catin` over many records; never raises per row."""
+    return as_tables(*_kampung._evaluate_batch("catin", records_of(records), _options(as_of, locale, rules)))
+
+
+def screen_ibu_hamil(data: Dict[str, Any], *, as_of: Date, locale: str = "id", **rules: Any) -> Dict[str, Any]:
+    """Screens a pregnant woman (*ibu hamil*): age, LILA, haemoglobin, height,
+    parity and birth spacing, IMT from the pre-pregnancy weight."""
+    return _kampung._evaluate("ibu_hamil", data, _options(as_of, locale, rules))
+
+
+def screen_ibu_hamil_batch(records: Any, *, as_of: Date, locale: str = "id", **rules: Any) -> BatchResult:
+    """:func:`screen_ibu_hamil` over many records; never raises per row."""
+    return as_tables(*_kampung._evaluate_batch("ibu_hamil", records_of(records), _options(as_of, locale, rules)))
