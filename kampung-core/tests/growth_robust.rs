@@ -137,7 +137,7 @@ fn hostile_rows_are_missing_with_row_errors() {
         age: &[-3.0, 100.0, f64::INFINITY, 400.0, 2000.0],
         weight: Some(&[10.0, 10.0, 10.0, f64::NAN, 12.0]),
         lenhei: Some(&[80.0, 80.0, 80.0, -5.0, 90.0]),
-        measure: Some(&[b'l', b'l', b'x', b'h', b'h']),
+        measure: Some(b"llxhh"),
         ..Default::default()
     };
     let mut out = Columns2006::new(5);
@@ -182,7 +182,7 @@ fn unrounded_option_keeps_flags_of_the_rounded_z() {
         age: &[640.0],
         weight: Some(&[11.38]),
         lenhei: Some(&[78.99]),
-        measure: Some(&[b'l']),
+        measure: Some(b"l"),
         ..Default::default()
     };
     let run = |rounded| {
