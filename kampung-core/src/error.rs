@@ -190,6 +190,22 @@ error_codes! {
     ScreeningPregnantMale = "screening_pregnant_male" { id: "Ibu hamil harus berjenis kelamin perempuan.", en: "A pregnant person must be recorded as female." }
     /// A last birth date is given although the parity is 0.
     ScreeningLastBirthWithoutParity = "screening_last_birth_without_parity" { id: "Tanggal persalinan terakhir diisi, tetapi jumlah anak lahir hidup 0.", en: "A last birth date is given but the number of live births is 0." }
+
+    // ---- growth (WHO_GROWTH.md) ----
+    /// An age is negative (WHO anthro stops the whole call; kampung rejects the row).
+    AgeNegative = "age_negative" { id: "Umur tidak boleh negatif.", en: "The age must not be negative." }
+    /// An age lies outside the range of the WHO standard or reference used.
+    AgeOutsideStandard = "age_outside_standard" { id: "Umur di luar rentang standar WHO ({min}-{max} bulan); z-score tidak dihitung.", en: "The age is outside the range of the WHO standard ({min}-{max} months); no z-score is computed." }
+    /// The measurement date is before the date of birth.
+    MeasuredBeforeBirth = "measured_before_birth" { id: "Tanggal pengukuran tidak boleh sebelum tanggal lahir.", en: "The measurement date must not be before the date of birth." }
+    /// The measuring position is not `l` (lying, length) or `h` (standing, height).
+    MeasureInvalid = "measure_invalid" { id: "Cara ukur tidak dikenal; gunakan l (berbaring/panjang badan) atau h (berdiri/tinggi badan).", en: "Unknown measuring position; use l (lying, length) or h (standing, height)." }
+    /// Oedema is not one of y, n, 1, 2 (or empty).
+    OedemaInvalid = "oedema_invalid" { id: "Nilai edema tidak dikenal; gunakan y/n atau 1/2.", en: "Unknown oedema value; use y/n or 1/2." }
+    /// A WHO LMS table supplied at run time cannot be read.
+    LmsTableInvalid = "lms_table_invalid" { id: "Tabel LMS WHO tidak dapat dibaca (baris {line}).", en: "The WHO LMS table cannot be read (line {line})." }
+    /// A measurement was given for an indicator whose WHO table is not bundled and was not supplied.
+    LmsTableMissing = "lms_table_missing" { id: "Tabel WHO {table} tidak tersedia; muat tabelnya terlebih dahulu.", en: "The WHO table {table} is not available; load it first." }
 }
 
 impl fmt::Display for ErrorCode {
