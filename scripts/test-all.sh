@@ -21,6 +21,9 @@ git diff --exit-code -- bindings-python/python/kampung/_codes.py bindings-wasm/j
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "cargo clippy for wasm32"
+cargo clippy -p kampung-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+
 step "kampung-core has no binding dependencies"
 if cargo tree -p kampung-core -e normal --locked | grep -E 'pyo3|wasm-bindgen|js-sys'; then
   echo "kampung-core depends on binding crates" >&2; exit 1

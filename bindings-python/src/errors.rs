@@ -36,7 +36,6 @@ fn build(
 }
 
 /// `kampung.errors.SchemaError(message)` for wrong calls (lengths, dtypes).
-#[allow(dead_code)]
 pub fn schema_error(py: Python<'_>, message: String) -> PyErr {
     let made = py
         .import("kampung.errors")

@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod growth;
 mod risk;
 
 use chrono::NaiveDate;
@@ -264,6 +265,9 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(list_error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(error_template, m)?)?;
     m.add_function(wrap_pyfunction!(risk::_evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(growth::_zscores_2006, m)?)?;
+    m.add_function(wrap_pyfunction!(growth::_zscores_2007, m)?)?;
+    m.add_function(wrap_pyfunction!(growth::_classify, m)?)?;
     m.add_function(wrap_pyfunction!(risk::_evaluate_batch, m)?)?;
     Ok(())
 }

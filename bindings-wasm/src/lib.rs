@@ -4,6 +4,7 @@
 //! only for programmer misuse (unknown locale, malformed options).
 
 mod convert;
+mod risk;
 
 use chrono::NaiveDate;
 use kampung_core::{
@@ -83,6 +84,64 @@ export interface Person {
 
 export interface Family { no_kk: string; region_code: string; members: Person[]; }
 
+/** One child's measurement as typed in a Posyandu form. */
+export interface ChildForm {
+  sex?: unknown; birthDate?: unknown; measuredOn?: unknown;
+  /** kg; a number or text ("8,4" accepted). */
+  weightKg?: unknown;
+  /** cm; a number or text. */
+  lengthCm?: unknown;
+  /** "l" (lying, length) or "h" (standing, height); empty = unknown. */
+  measure?: unknown;
+  oedema?: unknown;
+}
+
+/** One end of a z-score interval, with its closure explicit. */
+export type Bound = { type: "unbounded" } | { type: "closed"; value: number } | { type: "open"; value: number };
+export interface Interval { lower: Bound; upper: Bound; }
+
+/** A Permenkes 2/2020 category, or why there is none. */
+export type Classification =
+  | { status: "category"; code: string; label: string; label_id: string; label_en: string; interval: Interval }
+  | { status: "flagged" }
+  | { status: "missing" };
+
+export interface ChildAssessment {
+  age_days: number; age_months: number; reference: "who2006" | "who2007";
+  clenhei: number | null; cbmi: number | null; c9mo_flag: boolean;
+  zlen: number | null; flen: number | null; zwei: number | null; fwei: number | null;
+  zwfl: number | null; fwfl: number | null; zbmi: number | null; fbmi: number | null;
+  bb_u: Classification; pb_tb_u: Classification; bb_pb_tb: Classification; imt_u: Classification;
+  stunted: boolean | null;
+}
+
+/** Options of the rule-set functions: asOf and locale, plus rule choices (snake_case or camelCase). */
+export interface RuleOptions extends Options { [rule: string]: unknown; }
+
+export interface Reason { code: string; explanation: string; }
+export interface Ratio { numerator: number; denominator: number; value: number | null; }
+
+export interface KrsInput { family?: RawFamily | unknown; housing?: unknown; wife_pregnant?: unknown; [key: string]: unknown; }
+export interface KrsResult {
+  rule_set: unknown; wife_age_years: number | null; pus: boolean; pus_hamil: boolean;
+  baduta: number; balita: number; living_children: number; birth_interval_months: number | null;
+  four_t: { terlalu_muda: boolean; terlalu_tua: boolean; terlalu_dekat: boolean; terlalu_banyak: boolean };
+  sasaran: boolean; sasaran_reasons: Reason[]; at_risk: boolean; risk_factors: Reason[];
+}
+export interface CatinInput { sex?: unknown; birth_date?: unknown; weight_kg?: unknown; height_cm?: unknown; lila_cm?: unknown; hb_g_dl?: unknown; }
+export interface IbuHamilInput { [key: string]: unknown; }
+export interface ScreeningResult {
+  rule_set: unknown; category: "ideal" | "berisiko"; age_years: number | null; imt: number | null;
+  imt_category: string | null; anaemia: string | null; kek: boolean | null; birth_interval_months: number | null;
+  reasons: Reason[]; not_assessed: string[];
+}
+export interface KbInput { records?: unknown; counts?: unknown; }
+export interface KbIndicators {
+  pus: number; users: number; non_users: number; cpr: Ratio; mcpr: Ratio; mkjp_share: Ratio;
+  method_mix: Record<string, Ratio>; not_using_by_reason: Record<string, Ratio>;
+  unmet_need_proxy: Ratio; unmet_need_dhs: unknown; demand_satisfied_modern: Ratio | null;
+}
+
 /** Form input: every field optional and loosely typed; problems come back as errors. */
 export interface RawPerson {
   name?: unknown; nik?: unknown; sex?: unknown; birth_date?: unknown;
@@ -92,7 +151,9 @@ export interface RawFamily { no_kk?: unknown; region_code?: unknown; members?: u
 "#;
 
 /// Reads `{locale, asOf}`; throws on misuse.
-fn read_options(options: &Option<JsValue>) -> Result<(Locale, NaiveDate, Value), JsError> {
+pub(crate) fn read_options(
+    options: &Option<JsValue>,
+) -> Result<(Locale, NaiveDate, Value), JsError> {
     let opts = options.as_ref().map_or(Value::Null, convert::to_value);
     let obj = match &opts {
         Value::Null => serde_json::Map::new(),
@@ -127,7 +188,7 @@ fn today() -> NaiveDate {
     .unwrap_or_default()
 }
 
-fn invalid(errors: &ValidationErrors, locale: Locale) -> JsValue {
+pub(crate) fn invalid(errors: &ValidationErrors, locale: Locale) -> JsValue {
     let list: Vec<_> = errors
         .errors()
         .iter()
@@ -136,7 +197,7 @@ fn invalid(errors: &ValidationErrors, locale: Locale) -> JsValue {
     convert::to_js(&json!({ "status": "invalid", "errors": list }))
 }
 
-fn valid(value: Value) -> JsValue {
+pub(crate) fn valid(value: Value) -> JsValue {
     convert::to_js(&json!({ "status": "valid", "value": value }))
 }
 

@@ -11,6 +11,8 @@ use kampung_core::{input::parse_date, Family, FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
+mod zscores;
+
 const SAMPLE_FAMILIES: &str = include_str!("../data/sample_families.jsonl");
 
 const USAGE: &str = "kampung — Kampung KB indicators
@@ -19,12 +21,19 @@ USAGE:
   kampung validate [FAMILIES.jsonl] [--lang id|en] [--as-of YYYY-MM-DD]
       Validates one family (JSON object) per line and prints every problem.
       Without a file, runs on the bundled sample families.
+  kampung zscores INPUT.csv [-o OUTPUT.csv] [--errors ERRORS.csv] [--age-in-month] [--lang id|en]
+      WHO 2006 z-scores (as WHO anthro) for every row of a CSV file, streamed.
+      Columns: sex, age (or age_days / age_months), weight, lenhei, measure,
+      headc, armc, oedema. Row problems go to stderr or --errors.
   kampung help
 ";
 
 struct Args {
     command: String,
     positional: Vec<String>,
+    output: Option<String>,
+    errors: Option<String>,
+    age_in_month: bool,
     lang: Locale,
     as_of: Option<NaiveDate>,
 }
@@ -35,6 +44,9 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     let mut args = Args {
         command,
         positional: Vec::new(),
+        output: None,
+        errors: None,
+        age_in_month: false,
         lang: Locale::Id,
         as_of: None,
     };
@@ -51,7 +63,10 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                     parse_date(&v).map_err(|_| format!("--as-of: not a date YYYY-MM-DD: {v:?}"))?,
                 );
             }
-            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            "-o" | "--output" => args.output = Some(it.next().ok_or("-o needs a file name")?),
+            "--errors" => args.errors = Some(it.next().ok_or("--errors needs a file name")?),
+            "--age-in-month" => args.age_in_month = true,
+            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
             _ => args.positional.push(a),
         }
     }
@@ -146,6 +161,40 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 Locale::En => format!("{n} families read, {bad} invalid"),
             };
             writeln!(out, "{summary}").map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "zscores" => {
+            let path = args
+                .positional
+                .first()
+                .ok_or("zscores needs an input CSV file")?;
+            let input: Box<dyn std::io::Read> = if path == "-" {
+                Box::new(std::io::stdin().lock())
+            } else {
+                Box::new(std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?)
+            };
+            let output: Box<dyn Write> = match &args.output {
+                Some(p) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?,
+                )),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            let errors: Box<dyn Write> = match &args.errors {
+                Some(p) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?,
+                )),
+                None => Box::new(std::io::stderr().lock()),
+            };
+            let zargs = zscores::ZscoreArgs {
+                age_in_month: args.age_in_month,
+                lang: args.lang,
+                chunk: zscores::CHUNK,
+            };
+            let (rows, bad) = zscores::run(input, output, errors, &zargs)?;
+            match args.lang {
+                Locale::Id => eprintln!("kampung: {rows} baris dihitung, {bad} baris bermasalah"),
+                Locale::En => eprintln!("kampung: {rows} rows scored, {bad} rows with problems"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         "help" | "--help" | "-h" => {

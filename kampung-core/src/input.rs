@@ -25,6 +25,21 @@ pub(crate) fn invalid_type(name: &'static str, expected: &'static str, got: &Val
         .with_param("received", type_name(got))
 }
 
+/// `Some(value)`, or records the error at field `name` and gives `None`.
+pub(crate) fn keep<T>(
+    r: Result<T, FieldError>,
+    name: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    match r {
+        Ok(x) => Some(x),
+        Err(e) => {
+            errors.push(e.with_outer(crate::error::PathSegment::Field(name)));
+            None
+        }
+    }
+}
+
 /// Reads the fields of one object, collecting errors.
 pub(crate) struct Fields<'a> {
     map: Option<&'a Map<String, Value>>,

@@ -43,6 +43,22 @@ ErrorCode = Literal[
     "spouse_not_married",
     "spouse_sex_mismatch",
     "parent_child_age_gap",
+    "kb_method_sex_mismatch",
+    "kb_reason_with_method",
+    "kb_reason_pregnant_mismatch",
+    "kb_counts_mismatch",
+    "kb_dhs_inputs_partial",
+    "krs_wife_field_without_wife",
+    "krs_septic_without_latrine",
+    "screening_pregnant_male",
+    "screening_last_birth_without_parity",
+    "age_negative",
+    "age_outside_standard",
+    "measured_before_birth",
+    "measure_invalid",
+    "oedema_invalid",
+    "lms_table_invalid",
+    "lms_table_missing",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)

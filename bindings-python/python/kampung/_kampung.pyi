@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._codes import ErrorCode
 
-__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch"]
+__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify"]
 
 @final
 class Nik:
@@ -83,3 +83,11 @@ def _evaluate(area: str, data: Any, options: Dict[str, Any]) -> Dict[str, Any]: 
 def _evaluate_batch(
     area: str, records: List[Any], options: Dict[str, Any]
 ) -> Tuple[Dict[str, List[Any]], Dict[str, List[Any]]]: ...
+def _zscores_2006(
+    sex: Any, age: Any, age_in_month: bool, weight: Any, lenhei: Any, measure: Any, headc: Any, armc: Any,
+    triskin: Any, subskin: Any, oedema: Any, rounded: bool, tables: Optional[Dict[str, str]], locale: str,
+) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
+def _zscores_2007(
+    sex: Any, age_in_months: Any, height: Any, weight: Any, oedema: Any, rounded: bool, locale: str
+) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
+def _classify(index: str, z: Any, flag: Any) -> List[Optional[str]]: ...

@@ -18,7 +18,7 @@ __all__ = ["indicators"]
 def indicators(
     data: Dict[str, Any],
     *,
-    as_of: Union[datetime.date, str],
+    as_of: Union[datetime.date, str, None] = None,
     locale: str = "id",
     method_codes: str = "canonical",
 ) -> Dict[str, Any]:

@@ -14,7 +14,7 @@ sources disagree, e.g. ``terlalu_tua="over_35"`` or ``terlalu_banyak="3_or_more"
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, Union
+from typing import Any, Dict, Optional, Union
 
 from . import _kampung
 from ._batch import BatchResult, as_tables, records_of
@@ -29,13 +29,15 @@ __all__ = [
 ]
 
 Date = Union[datetime.date, str]
+"""A reference date; required: without it the call raises ValidationError at ``options.as_of``
+(the date is never read from a clock)."""
 
 
-def _options(as_of: Date, locale: str, rules: Dict[str, Any]) -> Dict[str, Any]:
+def _options(as_of: Optional[Date], locale: str, rules: Dict[str, Any]) -> Dict[str, Any]:
     return {"as_of": as_of, "locale": locale, **rules}
 
 
-def evaluate_krs(data: Dict[str, Any], *, as_of: Date, locale: str = "id", **rules: Any) -> Dict[str, Any]:
+def evaluate_krs(data: Dict[str, Any], *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> Dict[str, Any]:
     """Whether a family is a *keluarga sasaran* (and why) and whether it is at
     risk of stunting (and which factors fired).
 
@@ -48,12 +50,12 @@ def evaluate_krs(data: Dict[str, Any], *, as_of: Date, locale: str = "id", **rul
     return _kampung._evaluate("krs", data, _options(as_of, locale, rules))
 
 
-def evaluate_krs_batch(families: Any, *, as_of: Date, locale: str = "id", **rules: Any) -> BatchResult:
+def evaluate_krs_batch(families: Any, *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> BatchResult:
     """:func:`evaluate_krs` over many families; never raises per row."""
     return as_tables(*_kampung._evaluate_batch("krs", records_of(families), _options(as_of, locale, rules)))
 
 
-def screen_catin(data: Dict[str, Any], *, as_of: Date, locale: str = "id", **rules: Any) -> Dict[str, Any]:
+def screen_catin(data: Dict[str, Any], *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> Dict[str, Any]:
     """Screens a *calon pengantin*: age, IMT, LILA (KEK), haemoglobin, height.
 
     ``data``: ``{"sex", "birth_date", "weight_kg", "height_cm", "lila_cm", "hb_g_dl"}``.
@@ -64,17 +66,17 @@ def screen_catin(data: Dict[str, Any], *, as_of: Date, locale: str = "id", **rul
     return _kampung._evaluate("catin", data, _options(as_of, locale, rules))
 
 
-def screen_catin_batch(records: Any, *, as_of: Date, locale: str = "id", **rules: Any) -> BatchResult:
+def screen_catin_batch(records: Any, *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> BatchResult:
     """:func:`screen_catin` over many records; never raises per row."""
     return as_tables(*_kampung._evaluate_batch("catin", records_of(records), _options(as_of, locale, rules)))
 
 
-def screen_ibu_hamil(data: Dict[str, Any], *, as_of: Date, locale: str = "id", **rules: Any) -> Dict[str, Any]:
+def screen_ibu_hamil(data: Dict[str, Any], *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> Dict[str, Any]:
     """Screens a pregnant woman (*ibu hamil*): age, LILA, haemoglobin, height,
     parity and birth spacing, IMT from the pre-pregnancy weight."""
     return _kampung._evaluate("ibu_hamil", data, _options(as_of, locale, rules))
 
 
-def screen_ibu_hamil_batch(records: Any, *, as_of: Date, locale: str = "id", **rules: Any) -> BatchResult:
+def screen_ibu_hamil_batch(records: Any, *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> BatchResult:
     """:func:`screen_ibu_hamil` over many records; never raises per row."""
     return as_tables(*_kampung._evaluate_batch("ibu_hamil", records_of(records), _options(as_of, locale, rules)))

@@ -4,25 +4,11 @@ use crate::error::{ErrorCode, FieldError, PathSegment, ValidationErrors};
 use crate::family::marital::MaritalStatus;
 use crate::family::relationship::Relationship;
 use crate::id::nik::Nik;
-use crate::input::{parse_date, Fields};
+use crate::input::{keep, parse_date, Fields};
 use crate::sex::Sex;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
-
-fn keep<T>(
-    r: Result<T, FieldError>,
-    name: &'static str,
-    errors: &mut ValidationErrors,
-) -> Option<T> {
-    match r {
-        Ok(x) => Some(x),
-        Err(e) => {
-            errors.push(e.with_outer(PathSegment::Field(name)));
-            None
-        }
-    }
-}
 
 /// A validated family member.
 ///

@@ -35,6 +35,7 @@
 pub mod child;
 pub mod classify;
 pub mod codes;
+pub mod form;
 pub mod lms;
 pub mod round;
 pub mod tables;
