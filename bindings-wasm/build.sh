@@ -32,6 +32,18 @@ cat > "$here/pkg/web/package.json" <<JSON
   "license": "Apache-2.0"
 }
 JSON
-raw=$(stat -c %s "$here/pkg/web/kampung_bg.wasm")
-gz=$(gzip -9 -c "$here/pkg/web/kampung_bg.wasm" | wc -c)
-echo "kampung_bg.wasm: $raw bytes raw, $gz bytes gzipped"
+size() { printf '%s bytes raw, %s bytes gzipped' "$(stat -c %s "$1")" "$(gzip -9 -c "$1" | wc -c)"; }
+echo "kampung_bg.wasm after wasm-bindgen: $(size "$here/pkg/web/kampung_bg.wasm")"
+# wasm-opt from npm's binaryen (tools/js; Debian's binaryen 108 breaks the output).
+opt="$root/tools/js/node_modules/.bin/wasm-opt"
+if [ -x "$opt" ]; then
+  for d in web node; do
+    "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-reference-types --enable-multivalue \
+      "$here/pkg/$d/kampung_bg.wasm" -o "$here/pkg/$d/kampung_bg.wasm.opt"
+    mv "$here/pkg/$d/kampung_bg.wasm.opt" "$here/pkg/$d/kampung_bg.wasm"
+  done
+  echo "kampung_bg.wasm after wasm-opt -Oz: $(size "$here/pkg/web/kampung_bg.wasm")"
+else
+  echo "wasm-opt not found (npm ci in tools/js): package left unoptimised"
+fi

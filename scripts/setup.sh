@@ -42,4 +42,10 @@ fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/bindings-python/requirements-test.txt"
 
 command -v node >/dev/null || { echo "node is required (Node.js 20)" >&2; exit 1; }
+
+# JS tools (TypeScript, playwright-core, binaryen's wasm-opt), pinned by package-lock.json.
+if [ ! -x "$root/tools/js/node_modules/.bin/tsc" ] || [ "$root/tools/js/package-lock.json" -nt "$root/tools/js/node_modules/.package-lock.json" ]; then
+  say "npm ci in tools/js"
+  (cd "$root/tools/js" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 say "setup done"

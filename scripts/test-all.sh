@@ -48,7 +48,13 @@ bindings-wasm/build.sh
 step "wasm: node tests"
 node --test bindings-wasm/tests/
 
+step "wasm: TypeScript types (tsc --noEmit on a typed consumer)"
+tools/js/node_modules/.bin/tsc -p bindings-wasm/ts-check/tsconfig.json
+
 step "wasm: headless chromium on 127.0.0.1"
 bindings-wasm/tests/browser/run.sh
+
+step "web form: end-to-end in Chromium with Playwright"
+node --test examples/web/tests/
 
 step "all checks passed in $(( $(date +%s) - start ))s"
