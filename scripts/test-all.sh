@@ -40,7 +40,7 @@ rm -rf target/wheels
 (cd bindings-python/tests && "$venv/bin/python" -m pytest -q -p no:cacheprovider)
 
 step "python: type stubs match the built module (mypy stubtest)"
-(cd target && "$venv/bin/python" -m mypy.stubtest kampung._kampung)
+(cd target && "$venv/bin/python" -m mypy.stubtest kampung._kampung && "$venv/bin/python" -m mypy -p kampung)
 
 step "wasm: build the web and node packages"
 bindings-wasm/build.sh

@@ -29,7 +29,17 @@ fn text_arg(
         .map_err(|e| errors::validation_error(py, &e.into(), title, locale))
 }
 
-/// A validated NIK (Nomor Induk Kependudukan).
+/// A validated NIK (Nomor Induk Kependudukan): 16 digits, decoded.
+///
+/// Raises ``kampung.ValidationError`` listing every structural problem.
+/// ``as_of`` (default: today) resolves the two-digit year of birth.
+///
+/// >>> import datetime
+/// >>> nik = Nik("3174064509870003", as_of=datetime.date(2026, 1, 15))
+/// >>> nik.sex, nik.birth_date, nik.kecamatan_code
+/// ('female', datetime.date(1987, 9, 5), '317406')
+/// >>> nik
+/// Nik('317406**********')
 #[pyclass(module = "kampung._kampung", name = "Nik", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash)]
 struct PyNik {
@@ -112,7 +122,11 @@ impl PyNik {
     }
 }
 
-/// A validated Nomor KK (family card number).
+/// A validated Nomor KK (family card number): 16 digits, province and
+/// kabupaten/kota of issuance checked.
+///
+/// >>> NomorKk("6472052301150007").region_prefix
+/// '647205'
 #[pyclass(module = "kampung._kampung", name = "NomorKk", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash)]
 struct PyNomorKk(NomorKk);
@@ -151,7 +165,12 @@ impl PyNomorKk {
     }
 }
 
-/// A validated Kemendagri region code at any level.
+/// A validated Kemendagri region code at any level (2, 4, 6 or 10
+/// digits, with or without dots).
+///
+/// >>> k = KodeWilayah("6472051001")
+/// >>> k.code, k.level, k.kind, k.parent.code
+/// ('64.72.05.1001', 'desa_kelurahan', 'kelurahan', '64.72.05')
 #[pyclass(module = "kampung._kampung", name = "KodeWilayah", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash)]
 struct PyKodeWilayah(KodeWilayah);
@@ -212,7 +231,24 @@ fn json_str<T: serde::Serialize>(v: &T) -> String {
     }
 }
 
-/// Validates a family dict; returns the validated family as a dict.
+/// Validates a family dict (``no_kk``, ``region_code``, ``members``: each
+/// with ``name``, ``nik`` (optional), ``sex``, ``birth_date``,
+/// ``relationship`` (SHDK) and ``marital_status``) against ``as_of``; returns
+/// the validated family as a dict or raises ``kampung.ValidationError`` with
+/// every problem and its path.
+///
+/// >>> import datetime
+/// >>> fam = {"no_kk": "6472052301150007", "region_code": "64.72.05.1001",
+/// ...        "members": [{"name": "Budi", "sex": "L", "birth_date": "1985-01-01",
+/// ...                     "relationship": "kepala_keluarga", "marital_status": "kawin"}]}
+/// >>> validate_family(fam, as_of=datetime.date(2026, 1, 15))["members"][0]["sex"]
+/// 'male'
+/// >>> fam["members"][0]["birth_date"] = "2027-01-01"
+/// >>> try:
+/// ...     validate_family(fam, as_of=datetime.date(2026, 1, 15), locale="en")
+/// ... except ValueError as e:
+/// ...     print(e.errors()[0]["field"], e.errors()[0]["code"])
+/// members[0].birth_date date_in_future
 #[pyfunction]
 #[pyo3(signature = (data, *, as_of, locale="id", min_parent_child_gap_years=10))]
 fn validate_family<'py>(
@@ -239,12 +275,18 @@ fn validate_family<'py>(
 }
 
 /// Every stable error code, in registry order.
+///
+/// >>> "nik_length" in list_error_codes()
+/// True
 #[pyfunction]
 fn list_error_codes() -> Vec<&'static str> {
     ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
 }
 
-/// The message template of `code` in `locale` (with `{param}` placeholders).
+/// The message template of ``code`` in ``locale`` (with ``{param}`` placeholders).
+///
+/// >>> error_template("nik_length", "en")
+/// 'A NIK must have 16 digits (got {length}).'
 #[pyfunction]
 #[pyo3(signature = (code, locale="id"))]
 fn error_template(code: &str, locale: &str) -> PyResult<&'static str> {

@@ -95,3 +95,38 @@ def test_gil_is_released_during_the_computation():
     for t in threads:
         t.join()
     assert len(results) == 2 and all(np.isfinite(r["zwei"]).all() for r in results)
+
+
+def test_arrow_and_polars_inputs_and_arrow_output():
+    pa = pytest.importorskip("pyarrow")
+    pl = pytest.importorskip("polars")
+    expected = growth.zscores(sex=[1, 2], age=[640, 300], weight=[11.38, 7.0], lenhei=[78.99, None], measure=["l", "l"])
+    t = pa.table({"sex": [1, 2], "age": [640.0, 300.0], "weight": [11.38, 7.0], "lenhei": [78.99, None], "measure": ["l", "l"]})
+    a = growth.zscores_table(t)
+    p = growth.zscores_table(pl.from_arrow(t))
+    s = growth.zscores(sex=pl.Series([1, 2]), age=pl.Series([640.0, 300.0]), weight=pa.array([11.38, 7.0]),
+                       lenhei=pa.chunked_array([[78.99], [None]]), measure=pa.array(["l", "l"]))
+    for r in (a, p, s):
+        for k in growth.OUTPUT_NAMES:
+            np.testing.assert_array_equal(expected[k], r[k])
+    out = a.to_arrow()
+    assert isinstance(out, pa.Table) and out.column_names == list(growth.OUTPUT_NAMES)
+    assert out["zlen"][1].as_py() is None  # NaN -> null
+    assert out["zwei"].to_pylist() == [-0.13, expected["zwei"][1]]
+
+
+def test_zero_copy_for_float64_arrow_columns():
+    pa = pytest.importorskip("pyarrow")
+    arr = pa.array(np.linspace(1.0, 20.0, 1000))
+    view = growth._num(arr, "weight")
+    assert np.shares_memory(view, np.frombuffer(arr.buffers()[1], dtype=np.float64))
+
+
+def test_zscores_table_renames_and_checks_columns():
+    df = pd.DataFrame({"jk": ["m"], "umur": [640], "bb": [11.38], "pb": [78.99], "cara": ["l"]})
+    r = growth.zscores_table(df, sex="jk", age="umur", weight="bb", lenhei="pb", measure="cara")
+    assert r["zlen"][0] == -2.15
+    with pytest.raises(kampung.SchemaError, match="no column"):
+        growth.zscores_table(df, sex="jk", age="nope")
+    with pytest.raises(kampung.SchemaError, match="needs `sex` and `age`"):
+        growth.zscores_table(df)

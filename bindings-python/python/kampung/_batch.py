@@ -38,7 +38,7 @@ def records_of(data: Any) -> List[Dict[str, Any]]:
 
 def as_tables(results: Dict[str, list], errors: Dict[str, list]) -> BatchResult:
     try:
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - pandas is optional
         return BatchResult(results, errors)
     return BatchResult(pd.DataFrame(results), pd.DataFrame(errors))

@@ -8,7 +8,9 @@ and ``anthroplus``), over whole columns, plus Permenkes 2/2020 categories.
 >>> growth.classify("pb_tb_u", r["zlen"], r["flen"])
 ['stunted']
 
-Inputs are lists, numpy arrays or pandas Series (NaN/None = missing); the
+Inputs are lists, numpy arrays, pandas Series, or Arrow arrays (pyarrow,
+polars, anything with the Arrow PyCapsule interface; zero-copy when float64
+without nulls) (NaN/None = missing); the
 result maps WHO anthro's output names to numpy arrays, so
 ``pandas.DataFrame(result)`` just works. Rows with problems get NaN outputs
 and a row in ``result.errors`` (``row, field, code, message``); a malformed
@@ -28,6 +30,7 @@ from . import _kampung
 __all__ = [
     "zscores",
     "zscores_2007",
+    "zscores_table",
     "classify",
     "ZscoreResult",
     "OUTPUT_NAMES",
@@ -46,15 +49,28 @@ PERMENKES_INDICES = ("bb_u", "pb_tb_u", "bb_pb_tb", "imt_u", "imt_u_5_18")
 class ZscoreResult(dict):  # type: ignore[type-arg]
     """A ``dict`` of output name -> ``numpy.ndarray`` (NaN = missing), with
     ``errors``: the per-row problems as a table (a pandas DataFrame when pandas
-    is installed, else a dict of columns ``row, field, code, message``)."""
+    is installed, else a dict of columns ``row, field, code, message``).
+    Renders as a table in Jupyter; ``to_pandas()`` and ``to_arrow()`` convert.
+
+    >>> r = zscores(sex=[1], age=[640], weight=[11.38])
+    >>> sorted(r)[:3], r.to_pandas().shape
+    (['c9mo_flag', 'cbmi', 'clenhei'], (1, 19))
+    """
 
     errors: Any
 
     def to_pandas(self) -> Any:
-        """The outputs as a pandas DataFrame."""
-        import pandas as pd
+        """The outputs as a pandas DataFrame (the arrays are not copied)."""
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-        return pd.DataFrame(dict(self))
+        return pd.DataFrame(dict(self), copy=False)
+
+    def to_arrow(self) -> Any:
+        """The outputs as a ``pyarrow.Table`` (NaN becomes null; float64
+        buffers are shared, not copied, where there is nothing missing)."""
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+        return pa.table({k: pa.array(v, from_pandas=True) for k, v in self.items()})
 
     def _repr_html_(self) -> str:
         n = len(next(iter(self.values()))) if self else 0
@@ -73,9 +89,36 @@ class ZscoreResult(dict):  # type: ignore[type-arg]
 ArrayLike = Any
 
 
+def _from_arrow(x: Any) -> Any:
+    """An Arrow array (pyarrow, or anything with the Arrow PyCapsule
+    interface: polars, nanoarrow, arro3) as numpy, zero-copy when it is
+    float64 without nulls; nulls become NaN (that needs a copy)."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    if not isinstance(x, (pa.Array, pa.ChunkedArray)):
+        x = pa.chunked_array(x) if hasattr(x, "__arrow_c_stream__") else pa.array(x)
+    if isinstance(x, pa.ChunkedArray):
+        x = x.combine_chunks() if x.num_chunks != 1 else x.chunk(0)
+    if pa.types.is_integer(x.type) or pa.types.is_floating(x.type) or pa.types.is_boolean(x.type) or pa.types.is_decimal(x.type):
+        if pa.types.is_floating(x.type) and x.type.bit_width == 64 and x.null_count == 0:
+            return x.to_numpy(zero_copy_only=True)
+        return x.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return x.to_pylist()
+
+
+def _is_arrow(x: Any) -> bool:
+    """Arrow data that is not a pandas object (pandas exports the capsule
+    interface too, but its own ``to_numpy`` handles NA better)."""
+    if type(x).__module__.split(".")[0] == "pandas":
+        return False
+    return hasattr(x, "__arrow_c_array__") or hasattr(x, "__arrow_c_stream__")
+
+
 def _num(x: ArrayLike, name: str) -> Optional[np.ndarray]:
     if x is None:
         return None
+    if _is_arrow(x):  # pyarrow / polars / arro3
+        x = _from_arrow(x)
     if hasattr(x, "to_numpy"):  # pandas Series / Arrow-backed: NA -> NaN
         try:
             return np.ascontiguousarray(x.to_numpy(dtype=np.float64, na_value=np.nan))
@@ -100,6 +143,10 @@ def _codes(x: ArrayLike, n: int) -> Any:
         return None
     if isinstance(x, str):
         return [x] * n
+    if _is_arrow(x):
+        x = _from_arrow(x)
+        if isinstance(x, list):
+            return x
     if hasattr(x, "to_numpy"):
         x = x.to_numpy()
     arr = np.asarray(x)
@@ -125,10 +172,57 @@ def _tables(tables: Optional[Mapping[str, Union[str, "os.PathLike[str]"]]]) -> O
 
 def _errors_table(errors: Dict[str, Any]) -> Any:
     try:
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover
         return errors
     return pd.DataFrame(errors, columns=["row", "field", "code", "message"])
+
+
+def zscores_table(
+    table: Any,
+    *,
+    age_in_month: bool = False,
+    rounded: bool = True,
+    tables: Optional[Mapping[str, Any]] = None,
+    locale: str = "id",
+    **columns: str,
+) -> ZscoreResult:
+    """:func:`zscores` on a table (pandas or polars DataFrame, pyarrow Table,
+    or anything with the Arrow PyCapsule interface) whose columns carry WHO
+    anthro's argument names (``sex, age, weight, lenhei, measure, headc, armc,
+    triskin, subskin, oedema``). Rename with keywords, e.g.
+    ``zscores_table(df, age="age_days", lenhei="height")``. Columns are
+    passed without copying where their types allow.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"sex": [1], "age_days": [640], "weight": [11.38], "lenhei": [78.99], "measure": ["l"]})
+    >>> float(zscores_table(df, age="age_days")["zlen"][0])
+    -2.15
+    """
+    if hasattr(table, "__arrow_c_stream__") and not hasattr(table, "columns") and not hasattr(table, "column_names"):
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+        table = pa.table(table)
+    names = list(table.column_names) if hasattr(table, "column_names") else list(table.columns)
+    args: Dict[str, Any] = {}
+    for arg in ("sex", "age", "weight", "lenhei", "measure", "headc", "armc", "triskin", "subskin", "oedema"):
+        col = columns.get(arg, arg)
+        if col in names:
+            args[arg] = table[col]
+        elif arg in columns:
+            from .errors import SchemaError
+
+            raise SchemaError(f"the table has no column {col!r} (for {arg})")
+    unknown = set(columns) - set(args)
+    if unknown:
+        from .errors import SchemaError
+
+        raise SchemaError(f"unknown argument(s) {sorted(unknown)}")
+    if "sex" not in args or "age" not in args:
+        from .errors import SchemaError
+
+        raise SchemaError("the table needs `sex` and `age` columns (rename with sex=..., age=...)")
+    return zscores(**args, age_in_month=age_in_month, rounded=rounded, tables=tables, locale=locale)
 
 
 def zscores(
@@ -158,6 +252,16 @@ def zscores(
     ``tables`` supplies WHO tables that are not bundled (triceps and
     subscapular skinfold-for-age): ``{"triceps_skinfold_for_age": path_or_csv_text}``
     in the CSV format ``sex,age_days,l,m,s``.
+
+    Two children of WHO anthro's own golden output (rows 2 and 3 of
+    ``anthro_r_golden_random_100k.csv``):
+
+    >>> r = zscores(sex=["m", "f"], age=[640, 1432], weight=[11.38, 18.4], lenhei=[78.99, 103.11], measure=["l", "h"])
+    >>> r["zlen"].tolist(), r["zwei"].tolist(), r["zwfl"].tolist(), r["zbmi"].tolist()
+    ([-2.15, 0.22], [-0.13, 1.03], [1.22, 1.38], [1.68, 1.33])
+    >>> r = zscores(sex=[1], age=[-3], weight=[5.0], locale="en")
+    >>> r.errors[["row", "field", "code"]].values.tolist()
+    [[0, 'age', 'age_negative']]
     """
     age_a = _num(age, "age")
     if age_a is None:
@@ -192,7 +296,14 @@ def zscores_2007(
 ) -> ZscoreResult:
     """WHO Reference 2007 (5-19 years) z-scores, exactly as WHO anthroplus:
     ``cbmi, zhfa, fhfa, zwfa, fwfa, zbfa, fbfa`` (weight-for-age up to 120
-    months; ages 60-228 months, not rounded)."""
+    months; ages 60-228 months, not rounded).
+
+    Row 197 of anthroplus' golden grid (``anthroplus_r_golden_grid.csv``):
+
+    >>> r = zscores_2007(sex=[1], age_in_months=[60.5], height=[110.3], weight=[18.7])
+    >>> r["zhfa"].tolist(), r["zwfa"].tolist(), r["zbfa"].tolist()
+    ([0.07], [0.12], [0.08])
+    """
     age_a = _num(age_in_months, "age_in_months")
     if age_a is None or sex is None:
         from .errors import SchemaError
@@ -213,5 +324,8 @@ def classify(index: str, z: ArrayLike, flag: ArrayLike) -> list:  # type: ignore
     ``index``: ``bb_u`` (zwei), ``pb_tb_u`` (zlen), ``bb_pb_tb`` (zwfl),
     ``imt_u`` (zbmi, 0-60 months) or ``imt_u_5_18`` (zbfa). A flagged value
     gives ``"flagged"`` (never a category), a missing one ``None``.
+
+    >>> classify("pb_tb_u", [-3.5, -2.5, 0.0, float("nan"), -7.0], [0, 0, 0, float("nan"), 1])
+    ['severely_stunted', 'stunted', 'normal', None, 'flagged']
     """
     return _kampung._classify(index, _num(z, "z"), _num(flag, "flag"))

@@ -33,8 +33,8 @@ def indicators(
 
     >>> r = indicators({"records": [{"method": "iud"}, {"method": "none", "reason_not_using": "iat"}]},
     ...                as_of="2026-01-15")
-    >>> r["cpr"]
-    {'numerator': 1, 'denominator': 2, 'value': 50.0}
+    >>> r["cpr"]["numerator"], r["cpr"]["denominator"], r["cpr"]["value"]
+    (1, 2, 50.0)
 
     Raises :class:`kampung.ValidationError` for inconsistent input.
     """

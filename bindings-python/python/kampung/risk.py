@@ -46,12 +46,27 @@ def evaluate_krs(data: Dict[str, Any], *, as_of: Optional[Date] = None, locale: 
     Rules: ``water_rule``, ``latrine_rule``, ``terlalu_tua`` (``"35_40"`` or
     ``"over_35"``), ``terlalu_banyak`` (``"more_than_3"`` or ``"3_or_more"``),
     ``spacing``, ``pus_menstruation_exception``, ``include_housing``.
+
+    >>> fam = {"no_kk": "6472052301150007", "region_code": "64.72.05.1001", "members": [
+    ...     {"name": "Budi", "sex": "L", "birth_date": "1990-01-01", "relationship": "kepala_keluarga", "marital_status": "kawin"},
+    ...     {"name": "Siti", "sex": "P", "birth_date": "1995-03-10", "relationship": "istri", "marital_status": "kawin"}]}
+    >>> r = evaluate_krs({"family": fam, "housing": {"water_source": "sungai", "latrine": "sendiri", "septic_tank": True},
+    ...                   "wife_pregnant": False}, as_of="2026-01-15", locale="en")
+    >>> r["sasaran"], r["at_risk"], [f["code"] for f in r["risk_factors"]]
+    (True, True, ['air_minum_tidak_layak'])
     """
     return _kampung._evaluate("krs", data, _options(as_of, locale, rules))
 
 
 def evaluate_krs_batch(families: Any, *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> BatchResult:
-    """:func:`evaluate_krs` over many families; never raises per row."""
+    """:func:`evaluate_krs` over many families (a list of dicts, a pandas or
+    polars DataFrame, or an Arrow table with columns ``family``, ``housing``,
+    ``wife_pregnant``); never raises per row.
+
+    >>> res = evaluate_krs_batch([{"family": {}}], as_of="2026-01-15")
+    >>> len(res.results), sorted(set(res.errors["code"]))
+    (0, ['family_no_members', 'required'])
+    """
     return as_tables(*_kampung._evaluate_batch("krs", records_of(families), _options(as_of, locale, rules)))
 
 
@@ -62,21 +77,42 @@ def screen_catin(data: Dict[str, Any], *, as_of: Optional[Date] = None, locale: 
     Result ``category`` is ``"ideal"`` or ``"berisiko"`` with ``reasons``.
     Rules: ``hb_rule`` (``"who"``, ``"bkkbn_11"``, ``"bkkbn_11_5"``), ``age_rule``,
     ``terlalu_tua``, ``short_stature``.
+
+    >>> r = screen_catin({"sex": "P", "birth_date": "2000-01-01", "weight_kg": 45, "height_cm": 150,
+    ...                   "lila_cm": 22.0, "hb_g_dl": 10.5}, as_of="2026-01-15")
+    >>> r["category"], r["kek"], r["anaemia"]
+    ('berisiko', True, 'moderate')
     """
     return _kampung._evaluate("catin", data, _options(as_of, locale, rules))
 
 
 def screen_catin_batch(records: Any, *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> BatchResult:
-    """:func:`screen_catin` over many records; never raises per row."""
+    """:func:`screen_catin` over many records; never raises per row.
+
+    >>> res = screen_catin_batch([{"sex": "P"}, {"sex": "?"}], as_of="2026-01-15")
+    >>> sorted(set(res.errors["row"]))
+    [0, 1]
+    """
     return as_tables(*_kampung._evaluate_batch("catin", records_of(records), _options(as_of, locale, rules)))
 
 
 def screen_ibu_hamil(data: Dict[str, Any], *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> Dict[str, Any]:
     """Screens a pregnant woman (*ibu hamil*): age, LILA, haemoglobin, height,
-    parity and birth spacing, IMT from the pre-pregnancy weight."""
+    parity and birth spacing, IMT from the pre-pregnancy weight.
+
+    >>> r = screen_ibu_hamil({"birth_date": "1988-01-01", "height_cm": 150, "lila_cm": 25, "hb_g_dl": 12,
+    ...                       "gestational_age_weeks": 20, "parity": 1, "last_birth_date": "2025-01-01"},
+    ...                      as_of="2026-01-15")
+    >>> r["category"], [x["code"] for x in r["reasons"]]
+    ('berisiko', ['usia_terlalu_tua', 'terlalu_dekat'])
+    """
     return _kampung._evaluate("ibu_hamil", data, _options(as_of, locale, rules))
 
 
 def screen_ibu_hamil_batch(records: Any, *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> BatchResult:
-    """:func:`screen_ibu_hamil` over many records; never raises per row."""
+    """:func:`screen_ibu_hamil` over many records; never raises per row.
+
+    >>> screen_ibu_hamil_batch([], as_of="2026-01-15").results.empty
+    True
+    """
     return as_tables(*_kampung._evaluate_batch("ibu_hamil", records_of(records), _options(as_of, locale, rules)))
