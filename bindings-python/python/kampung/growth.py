@@ -143,10 +143,14 @@ def _codes(x: ArrayLike, n: int) -> Any:
         return None
     if isinstance(x, str):
         return [x] * n
+    if isinstance(x, list):
+        return x
     if _is_arrow(x):
         x = _from_arrow(x)
         if isinstance(x, list):
             return x
+    if hasattr(x, "dtype") and hasattr(x, "tolist") and getattr(x.dtype, "kind", "") in "OUS":
+        return x.tolist()  # pandas/numpy strings: one C-level conversion
     if hasattr(x, "to_numpy"):
         x = x.to_numpy()
     arr = np.asarray(x)
