@@ -14,12 +14,26 @@ fn to_json<T: serde::Serialize>(r: Result<T, ValidationErrors>) -> Result<Value,
 
 fn evaluator(area: &str) -> PyResult<(Eval, &'static str)> {
     Ok(match area {
-        "kb_indicators" => (|i, o| to_json(kampung_core::kb::kb_indicators_json(i, o)), "KbIndicators"),
-        "krs" => (|i, o| to_json(kampung_core::risk::evaluate_krs_json(i, o)), "Krs"),
-        "catin" => (|i, o| to_json(kampung_core::risk::screen_catin_json(i, o)), "CatinScreening"),
-        "ibu_hamil" => (|i, o| to_json(kampung_core::risk::screen_ibu_hamil_json(i, o)), "IbuHamilScreening"),
+        "kb_indicators" => (
+            |i, o| to_json(kampung_core::kb::kb_indicators_json(i, o)),
+            "KbIndicators",
+        ),
+        "krs" => (
+            |i, o| to_json(kampung_core::risk::evaluate_krs_json(i, o)),
+            "Krs",
+        ),
+        "catin" => (
+            |i, o| to_json(kampung_core::risk::screen_catin_json(i, o)),
+            "CatinScreening",
+        ),
+        "ibu_hamil" => (
+            |i, o| to_json(kampung_core::risk::screen_ibu_hamil_json(i, o)),
+            "IbuHamilScreening",
+        ),
         other => {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!("unknown area {other:?}")));
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown area {other:?}"
+            )));
         }
     })
 }
@@ -55,7 +69,11 @@ fn flatten(prefix: &str, v: &Value, out: &mut Map<String, Value>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, x, out);
             }
         }
@@ -99,7 +117,12 @@ pub fn _evaluate_batch<'py>(
                 }
                 Err(e) => {
                     for fe in e.errors() {
-                        errs.push((i, fe.path().to_string(), fe.code().as_str(), fe.message(locale)));
+                        errs.push((
+                            i,
+                            fe.path().to_string(),
+                            fe.code().as_str(),
+                            fe.message(locale),
+                        ));
                     }
                 }
             }
@@ -123,13 +146,21 @@ pub fn _evaluate_batch<'py>(
             if name == "row" {
                 col.append(*i)?;
             } else {
-                col.append(convert::from_value(py, r.get(name).unwrap_or(&Value::Null))?)?;
+                col.append(convert::from_value(
+                    py,
+                    r.get(name).unwrap_or(&Value::Null),
+                )?)?;
             }
         }
         results.set_item(name, col)?;
     }
     let errors = PyDict::new(py);
-    let (row, field, code, message) = (PyList::empty(py), PyList::empty(py), PyList::empty(py), PyList::empty(py));
+    let (row, field, code, message) = (
+        PyList::empty(py),
+        PyList::empty(py),
+        PyList::empty(py),
+        PyList::empty(py),
+    );
     for (i, f, c, m) in errs {
         row.append(i)?;
         field.append(f)?;
