@@ -5,8 +5,9 @@
 /// variation `s`.
 pub type Lms = [f64; 3];
 
+/// `x^p`, with no call when `p == 1`.
 #[inline]
-fn pow(x: f64, p: f64) -> f64 {
+pub fn pow(x: f64, p: f64) -> f64 {
     // pow(x, 1) == x exactly, so skipping it keeps results bit-identical.
     if p == 1.0 {
         x
@@ -18,8 +19,15 @@ fn pow(x: f64, p: f64) -> f64 {
 /// `z = ((y/M)^L − 1)/(S·L)` (WHO_GROWTH.md §1.5, anthro
 /// `R/z-score-helper.R:12-15`).
 #[inline]
-pub fn zscore(y: f64, [l, m, s]: Lms) -> f64 {
-    (pow(y / m, l) - 1.0) / (s * l)
+pub fn zscore(y: f64, lms: Lms) -> f64 {
+    zscore_from_power(pow(y / lms[1], lms[0]), lms)
+}
+
+/// The last step of [`zscore`], from `power = pow(y/M, L)`: lets a batch
+/// compute the powers of many rows in one tight loop.
+#[inline]
+pub fn zscore_from_power(power: f64, [l, _, s]: Lms) -> f64 {
+    (power - 1.0) / (s * l)
 }
 
 /// `SD(k) = M·(1 + L·S·k)^(1/L)` (WHO_GROWTH.md §1.6).
@@ -33,7 +41,13 @@ fn sd(k: f64, [l, m, s]: Lms) -> f64 {
 /// `R/z-score-helper.R:28-46`).
 #[inline]
 pub fn zscore_restricted(y: f64, lms: Lms) -> f64 {
-    let z = zscore(y, lms);
+    restrict(zscore(y, lms), y, lms)
+}
+
+/// The ±3 SD restriction of [`zscore_restricted`], given the plain `z` of
+/// `y` (SD(k) is computed only beyond ±3).
+#[inline]
+pub fn restrict(z: f64, y: f64, lms: Lms) -> f64 {
     if z > 3.0 {
         let sd3 = sd(3.0, lms);
         let sd2 = sd(2.0, lms);
