@@ -8,12 +8,14 @@ mkdir -p target/browser
 node -e '
 const fs = require("fs"), path = require("path");
 const base = "tests/fixtures", out = [];
-for (const area of fs.readdirSync(base).sort()) {
-  const dir = path.join(base, area);
-  if (!fs.statSync(dir).isDirectory()) continue;
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".json")).sort())
-    out.push({ area, file: area + "/" + f, ...JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) });
-}
+(function walk(rel) {
+  const dir = path.join(base, rel);
+  for (const name of fs.readdirSync(dir).sort()) {
+    const p = path.join(dir, name), r = rel ? rel + "/" + name : name;
+    if (fs.statSync(p).isDirectory()) walk(r);
+    else if (name.endsWith(".json") && rel) out.push({ area: rel, file: r, ...JSON.parse(fs.readFileSync(p, "utf8")) });
+  }
+})("");
 fs.writeFileSync("target/browser/fixtures.json", JSON.stringify(out));
 '
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
