@@ -51,10 +51,13 @@ def main() -> None:
         weight=df["weight"].to_numpy(np.float64), lenhei=df["lenhei"].to_numpy(np.float64),
         measure=df["measure"].tolist(),
     )
+    best1, median1, _ = best_of(lambda: growth.zscores(**cols, threads=1), args.repeat)
     best, median, r = best_of(lambda: growth.zscores(**cols), args.repeat)
     k_rate = n / best
+    print(f"kampung.growth.zscores, one thread: {n} children in {best1 * 1e3:.1f} ms (median {median1 * 1e3:.1f} ms)"
+          f" = {n / best1:,.0f} children/s per core")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, kampung {kampung.__name__}")
-    print(f"kampung.growth.zscores: {n} children in {best * 1e3:.1f} ms (median {median * 1e3:.1f} ms)"
+    print(f"kampung.growth.zscores, all cores: {n} children in {best * 1e3:.1f} ms (median {median * 1e3:.1f} ms)"
           f" = {k_rate:,.0f} children/s (4 indicators + flags + clenhei/cbmi)")
     agree = {c: float(np.mean((r[c] == df[c].to_numpy()) | (np.isnan(r[c]) & df[c].isna().to_numpy()))) for c in MAIN}
     print("  agreement with WHO anthro (R): " + ", ".join(f"{c} {100 * v:.3f} %" for c, v in agree.items()))

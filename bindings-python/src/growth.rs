@@ -2,8 +2,8 @@
 
 use crate::errors;
 use kampung_core::growth::{
-    self, zscores_2006, zscores_2007, Columns2006, Columns2007, Input2006, Input2007, LmsTable,
-    RowError, Table, Tables2006, Tables2007, ZscoreOptions,
+    self, zscores_2006_threaded, zscores_2007, Columns2006, Columns2007, Input2006, Input2007,
+    LmsTable, RowError, Table, Tables2006, Tables2007, ZscoreOptions,
 };
 use kampung_core::{ErrorCode, FieldError, Locale};
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1};
@@ -184,7 +184,7 @@ fn load_tables(py: Python<'_>, tables: Option<&Bound<'_, PyDict>>) -> PyResult<T
 
 /// WHO 2006 z-scores (anthro's `anthro_zscores`) over columns.
 #[pyfunction]
-#[pyo3(signature = (sex, age, age_in_month, weight, lenhei, measure, headc, armc, triskin, subskin, oedema, rounded, tables, locale))]
+#[pyo3(signature = (sex, age, age_in_month, weight, lenhei, measure, headc, armc, triskin, subskin, oedema, rounded, tables, locale, threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn _zscores_2006<'py>(
     py: Python<'py>,
@@ -202,8 +202,12 @@ pub fn _zscores_2006<'py>(
     rounded: bool,
     tables: Option<&Bound<'py, PyDict>>,
     locale: &str,
+    threads: Option<usize>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     let locale = errors::locale(locale)?;
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1);
     let age_s = age.as_slice()?;
     let n = age_s.len();
     let mut row_errors = Vec::new();
@@ -277,12 +281,13 @@ pub fn _zscores_2006<'py>(
     let result = py.detach(|| {
         let mut cols = Columns2006::new(n);
         let mut errs = Vec::new();
-        zscores_2006(
+        zscores_2006_threaded(
             &input,
             &tables,
             ZscoreOptions { rounded },
-            &mut cols.output(),
+            cols.output(),
             &mut errs,
+            threads,
         )
         .map(|()| (cols, errs))
     });

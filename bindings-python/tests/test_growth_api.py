@@ -130,3 +130,16 @@ def test_zscores_table_renames_and_checks_columns():
         growth.zscores_table(df, sex="jk", age="nope")
     with pytest.raises(kampung.SchemaError, match="needs `sex` and `age`"):
         growth.zscores_table(df)
+
+
+def test_threads_give_identical_results():
+    rng = np.random.default_rng(7)
+    n = 100_000
+    args = dict(sex=rng.integers(1, 3, n), age=rng.integers(-3, 1900, n).astype(float),
+                weight=rng.uniform(-1, 25, n), lenhei=rng.uniform(40, 125, n), measure=rng.choice(["l", "h", "x"], n))
+    one = growth.zscores(**args, threads=1)
+    many = growth.zscores(**args, threads=4)
+    for k in growth.OUTPUT_NAMES:
+        np.testing.assert_array_equal(one[k], many[k])
+    pd.testing.assert_frame_equal(one.errors, many.errors)
+    assert len(one.errors) > 1000

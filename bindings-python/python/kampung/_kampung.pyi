@@ -86,6 +86,7 @@ def _evaluate_batch(
 def _zscores_2006(
     sex: Any, age: Any, age_in_month: bool, weight: Any, lenhei: Any, measure: Any, headc: Any, armc: Any,
     triskin: Any, subskin: Any, oedema: Any, rounded: bool, tables: Optional[Dict[str, str]], locale: str,
+    threads: Optional[int] = None,
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
 def _zscores_2007(
     sex: Any, age_in_months: Any, height: Any, weight: Any, oedema: Any, rounded: bool, locale: str

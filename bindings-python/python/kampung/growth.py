@@ -245,6 +245,7 @@ def zscores(
     rounded: bool = True,
     tables: Optional[Mapping[str, Any]] = None,
     locale: str = "id",
+    threads: Optional[int] = None,
 ) -> ZscoreResult:
     """WHO Child Growth Standards 2006 z-scores, exactly as WHO anthro's
     ``anthro_zscores`` (same argument and output names).
@@ -255,7 +256,8 @@ def zscores(
     "y"/"n". ``rounded=False`` returns unrounded z (flags unchanged).
     ``tables`` supplies WHO tables that are not bundled (triceps and
     subscapular skinfold-for-age): ``{"triceps_skinfold_for_age": path_or_csv_text}``
-    in the CSV format ``sex,age_days,l,m,s``.
+    in the CSV format ``sex,age_days,l,m,s``. Large inputs are split over
+    ``threads`` threads (default: all cores; results are identical).
 
     Two children of WHO anthro's own golden output (rows 2 and 3 of
     ``anthro_r_golden_random_100k.csv``):
@@ -281,7 +283,7 @@ def zscores(
         _codes(sex, n), age_a, bool(age_in_month),
         _num(weight, "weight"), _num(lenhei, "lenhei"), _codes(measure, n),
         _num(headc, "headc"), _num(armc, "armc"), _num(triskin, "triskin"), _num(subskin, "subskin"),
-        _codes(oedema, n), bool(rounded), _tables(tables), locale,
+        _codes(oedema, n), bool(rounded), _tables(tables), locale, threads,
     )
     result = ZscoreResult(out)
     result.errors = _errors_table(errors)

@@ -37,6 +37,7 @@ pub mod classify;
 pub mod codes;
 pub mod form;
 pub mod lms;
+pub mod parallel;
 pub mod round;
 pub mod tables;
 pub mod who2006;
@@ -48,6 +49,8 @@ use serde::Serialize;
 pub use child::{assess_child, ChildAssessment, ChildMeasurement, Measure};
 pub use classify::{classify, Classification, PermenkesIndex};
 pub use codes::{parse_measure, parse_oedema, parse_sex};
+#[cfg(not(target_arch = "wasm32"))]
+pub use parallel::zscores_2006_threaded;
 pub use tables::{LmsTable, Table, TableKind};
 pub use who2006::{
     zscores_2006, Columns2006, Input2006, Output2006, Tables2006, ZscoreOptions, DAYS_PER_MONTH,
