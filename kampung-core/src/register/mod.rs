@@ -355,6 +355,25 @@ pub fn id_fingerprint(digits: &str) -> u64 {
     })
 }
 
+/// The Nomor KK and member NIK fingerprints of a family, for [`DuplicateGuard::admit_ids`].
+pub fn fingerprints(family: &Family) -> (u64, Vec<(u32, u64)>) {
+    let kk = id_fingerprint(family.no_kk().as_str());
+    let niks = family
+        .members()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.nik().map(|n| {
+                (
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                    id_fingerprint(n.as_str()),
+                )
+            })
+        })
+        .collect();
+    (kk, niks)
+}
+
 /// Detects a Nomor KK or a NIK already used by an earlier (accepted)
 /// family of the register.
 ///
@@ -382,23 +401,31 @@ impl DuplicateGuard {
     /// `register_duplicate_kk` at `no_kk` (with the earlier `line`) and/or
     /// `register_duplicate_nik` at `members[i].nik`; nothing is remembered then.
     pub fn admit(&mut self, family: &Family, line: u64) -> Result<(), ValidationErrors> {
+        let (kk, niks) = fingerprints(family);
+        self.admit_ids(kk, &niks, line)
+    }
+
+    /// As [`DuplicateGuard::admit`], from [`fingerprints`] computed earlier
+    /// (e.g. on another thread): `niks` are `(member index, fingerprint)`.
+    ///
+    /// # Errors
+    /// As [`DuplicateGuard::admit`].
+    pub fn admit_ids(
+        &mut self,
+        kk: u64,
+        niks: &[(u32, u64)],
+        line: u64,
+    ) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let kk = id_fingerprint(family.no_kk().as_str());
         if let Some(first) = self.kk.get(&kk) {
             errors.push(
                 FieldError::at("no_kk", ErrorCode::RegisterDuplicateKk).with_param("line", *first),
             );
         }
-        let niks: Vec<(usize, u64)> = family
-            .members()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.nik().map(|n| (i, id_fingerprint(n.as_str()))))
-            .collect();
-        for (i, n) in &niks {
+        for (i, n) in niks {
             if self.nik.contains(n) {
                 let mut path = FieldPath::field("members");
-                path.push(idx(*i));
+                path.push(PathSegment::Index(*i));
                 path.push(PathSegment::Field("nik"));
                 errors.push(FieldError::new(ErrorCode::RegisterDuplicateNik).with_path(path));
             }
@@ -407,7 +434,7 @@ impl DuplicateGuard {
             return Err(errors);
         }
         self.kk.insert(kk, line);
-        self.nik.extend(niks.into_iter().map(|(_, n)| n));
+        self.nik.extend(niks.iter().map(|(_, n)| *n));
         Ok(())
     }
 
