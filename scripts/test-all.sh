@@ -51,4 +51,7 @@ node --test bindings-wasm/tests/
 step "wasm: headless chromium on 127.0.0.1"
 bindings-wasm/tests/browser/run.sh
 
+step "report: HTML page renders its charts in headless chromium"
+examples/tests/report_html.sh
+
 step "all checks passed in $(( $(date +%s) - start ))s"
