@@ -57,4 +57,7 @@ bindings-wasm/tests/browser/run.sh
 step "web form: end-to-end in Chromium with Playwright"
 node --test examples/web/tests/
 
+step "report: HTML page renders its charts in headless chromium"
+examples/tests/report_html.sh
+
 step "all checks passed in $(( $(date +%s) - start ))s"

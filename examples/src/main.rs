@@ -11,9 +11,18 @@ use kampung_core::{input::parse_date, Family, FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
+mod generate;
+mod html;
+mod report;
 mod zscores;
 
 const SAMPLE_FAMILIES: &str = include_str!("../data/sample_families.jsonl");
+/// The bundled register: `kampung generate --families 2100 --seed 2025 --bad-rate 0.02 --as-of 2025-07-01`.
+const SAMPLE_REGISTER: &str = include_str!("../data/report_sample.jsonl");
+/// Kampung KB profiles of the sample's desa.
+const SAMPLE_PROFILES: &str = include_str!("../data/report_sample_profiles.json");
+/// The reference date of the bundled register.
+const SAMPLE_AS_OF: (i32, u32, u32) = (2025, 7, 1);
 
 const USAGE: &str = "kampung — Kampung KB indicators
 
@@ -25,6 +34,15 @@ USAGE:
       WHO 2006 z-scores (as WHO anthro) for every row of a CSV file, streamed.
       Columns: sex, age (or age_days / age_months), weight, lenhei, measure,
       headc, armc, oedema. Row problems go to stderr or --errors.
+  kampung report [REGISTER.jsonl | -] [--format text|json] [--html REPORT.html] [--lang id|en]
+                 [--as-of YYYY-MM-DD] [--profile PROFILES.json] [--errors ERRORS.csv] [--threads N] [--quiet]
+      The village report: families, keluarga sasaran, KRS and its factors, PUS, CPR, mCPR,
+      MKJP, unmet need, method mix, stunting/wasting/underweight/overweight with 95% CI,
+      by province, kab/kota, kecamatan, desa and in total; Kampung KB classification per
+      desa with --profile. Without a file, runs on the bundled sample (one kecamatan).
+      Format of REGISTER.jsonl: examples/REGISTER.md.
+  kampung generate [--families N] [--seed S] [--as-of YYYY-MM-DD] [--bad-rate 0.01] [-o FILE]
+      Writes a synthetic register (JSON Lines), a pure function of the seed.
   kampung help
 ";
 
@@ -36,6 +54,14 @@ struct Args {
     age_in_month: bool,
     lang: Locale,
     as_of: Option<NaiveDate>,
+    format: String,
+    html: Option<String>,
+    profile: Option<String>,
+    threads: Option<usize>,
+    quiet: bool,
+    families: u64,
+    seed: u64,
+    bad_rate: f64,
 }
 
 fn parse_args(raw: Vec<String>) -> Result<Args, String> {
@@ -49,6 +75,14 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
         age_in_month: false,
         lang: Locale::Id,
         as_of: None,
+        format: "text".to_owned(),
+        html: None,
+        profile: None,
+        threads: None,
+        quiet: false,
+        families: 2100,
+        seed: 2025,
+        bad_rate: 0.0,
     };
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -66,6 +100,41 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
             "-o" | "--output" => args.output = Some(it.next().ok_or("-o needs a file name")?),
             "--errors" => args.errors = Some(it.next().ok_or("--errors needs a file name")?),
             "--age-in-month" => args.age_in_month = true,
+            "--format" => {
+                let v = it.next().ok_or("--format needs text or json")?;
+                if v != "text" && v != "json" {
+                    return Err(format!("unknown format {v:?}: use text or json"));
+                }
+                args.format = v;
+            }
+            "--html" => args.html = Some(it.next().ok_or("--html needs a file name")?),
+            "--profile" => args.profile = Some(it.next().ok_or("--profile needs a file name")?),
+            "--threads" => {
+                let v = it.next().ok_or("--threads needs a number")?;
+                args.threads = Some(
+                    v.parse()
+                        .map_err(|_| format!("--threads: not a number: {v:?}"))?,
+                );
+            }
+            "--quiet" | "-q" => args.quiet = true,
+            "--families" => {
+                let v = it.next().ok_or("--families needs a number")?;
+                args.families = v
+                    .parse()
+                    .map_err(|_| format!("--families: not a number: {v:?}"))?;
+            }
+            "--seed" => {
+                let v = it.next().ok_or("--seed needs a number")?;
+                args.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed: not a number: {v:?}"))?;
+            }
+            "--bad-rate" => {
+                let v = it.next().ok_or("--bad-rate needs a number")?;
+                args.bad_rate = v
+                    .parse()
+                    .map_err(|_| format!("--bad-rate: not a number: {v:?}"))?;
+            }
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
             _ => args.positional.push(a),
         }
@@ -197,6 +266,29 @@ fn run(args: Args) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        "report" => run_report(&args),
+        "generate" => {
+            let gargs = generate::GenArgs {
+                families: args.families,
+                seed: args.seed,
+                as_of: args.as_of.unwrap_or_else(sample_as_of),
+                bad_rate: args.bad_rate,
+            };
+            let mut out: Box<dyn Write> = match &args.output {
+                Some(p) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?,
+                )),
+                None => Box::new(std::io::BufWriter::with_capacity(
+                    1 << 20,
+                    std::io::stdout().lock(),
+                )),
+            };
+            match generate::generate(&gargs, &mut out) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+                Err(e) => Err(e.to_string()),
+            }
+        }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -220,6 +312,141 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn sample_as_of() -> NaiveDate {
+    let (y, m, d) = SAMPLE_AS_OF;
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn run_report(args: &Args) -> Result<ExitCode, String> {
+    let path = args.positional.first().cloned();
+    let as_of = args.as_of.unwrap_or_else(|| match path {
+        None => sample_as_of(),
+        Some(_) => today(),
+    });
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(std::num::NonZeroUsize::get)
+            .unwrap_or(1)
+    });
+    let opts = report::ReportOptions {
+        as_of,
+        lang: args.lang,
+        threads,
+        progress: !args.quiet && path.is_some(),
+        max_errors_kept: 10_000,
+    };
+    let mut errors_out: Option<Box<dyn Write>> = match &args.errors {
+        Some(p) => {
+            let mut w =
+                std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?);
+            writeln!(w, "file,line,field,code,message,excluded").map_err(|e| e.to_string())?;
+            Some(Box::new(w))
+        }
+        None => None,
+    };
+    let mut on_error = |e: &report::LineError| {
+        if let Some(w) = errors_out.as_mut() {
+            let _ = report::write_errors_csv(w, e);
+        }
+    };
+    let (source, result) = match path.as_deref() {
+        None => (
+            "examples/data/report_sample.jsonl".to_owned(),
+            report::run(
+                SAMPLE_REGISTER.as_bytes(),
+                "report_sample.jsonl",
+                &opts,
+                &mut on_error,
+            ),
+        ),
+        Some("-") => (
+            "stdin".to_owned(),
+            report::run(
+                BufReader::with_capacity(1 << 20, std::io::stdin()),
+                "stdin",
+                &opts,
+                &mut on_error,
+            ),
+        ),
+        Some(p) => {
+            let f = std::fs::File::open(p).map_err(|e| format!("{p}: {e}"))?;
+            (
+                p.to_owned(),
+                report::run(
+                    BufReader::with_capacity(1 << 20, f),
+                    p,
+                    &opts,
+                    &mut on_error,
+                ),
+            )
+        }
+    };
+    let (agg, exclusions, errors, errors_truncated) = result?;
+    if let Some(mut w) = errors_out.take() {
+        w.flush().map_err(|e| e.to_string())?;
+    }
+    let rows = agg.rows();
+    let profiles: Option<serde_json::Value> = match (&args.profile, path.is_none()) {
+        (Some(p), _) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?;
+            Some(serde_json::from_str(&text).map_err(|e| format!("{p}: {e}"))?)
+        }
+        (None, true) => Some(
+            serde_json::from_str(SAMPLE_PROFILES).map_err(|e| format!("bundled profiles: {e}"))?,
+        ),
+        (None, false) => None,
+    };
+    let kampung_kb = match &profiles {
+        Some(v) => report::classify_desa(&rows, v)?,
+        None => Vec::new(),
+    };
+    let rep = report::Report {
+        as_of,
+        source,
+        ci_method: "wilson_95",
+        rows,
+        kampung_kb,
+        exclusions,
+        errors,
+        errors_truncated,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.format == "json" {
+        serde_json::to_writer_pretty(&mut out, &rep).map_err(|e| e.to_string())?;
+        writeln!(out).map_err(|e| e.to_string())?;
+    } else {
+        out.write_all(report::render_text(&rep, args.lang).as_bytes())
+            .map_err(|e| e.to_string())?;
+        if args.errors.is_none() && !rep.errors.is_empty() {
+            let shown = rep.errors.len().min(10);
+            for e in &rep.errors[..shown] {
+                writeln!(
+                    out,
+                    "  {}:{} {} [{}] {}",
+                    e.file, e.line, e.field, e.code, e.message
+                )
+                .map_err(|e| e.to_string())?;
+            }
+            let more = rep.errors.len() as u64 + rep.errors_truncated - shown as u64;
+            if more > 0 {
+                match args.lang {
+                    Locale::Id => {
+                        writeln!(out, "  … {more} kesalahan lain; gunakan --errors FILE.csv")
+                    }
+                    Locale::En => writeln!(out, "  … {more} more problems; use --errors FILE.csv"),
+                }
+                .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    if let Some(p) = &args.html {
+        std::fs::write(p, html::render_html(&rep, args.lang)).map_err(|e| format!("{p}: {e}"))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -206,6 +206,22 @@ error_codes! {
     LmsTableInvalid = "lms_table_invalid" { id: "Tabel LMS WHO tidak dapat dibaca (baris {line}).", en: "The WHO LMS table cannot be read (line {line})." }
     /// A measurement was given for an indicator whose WHO table is not bundled and was not supplied.
     LmsTableMissing = "lms_table_missing" { id: "Tabel WHO {table} tidak tersedia; muat tabelnya terlebih dahulu.", en: "The WHO table {table} is not available; load it first." }
+
+    // ---- register / report (DOMAIN.md §5, §8) ----
+    /// A line of a register file is not valid JSON (or a CSV row cannot be read).
+    RegisterMalformedLine = "register_malformed_line" { id: "Baris tidak dapat dibaca: {reason}.", en: "The line cannot be read: {reason}." }
+    /// The same Nomor KK appears in an earlier line of the register.
+    RegisterDuplicateKk = "register_duplicate_kk" { id: "Nomor KK ini sudah ada di baris {line}.", en: "This family card number already appears on line {line}." }
+    /// A NIK is already used by a member of an earlier family of the register.
+    RegisterDuplicateNik = "register_duplicate_nik" { id: "NIK ini sudah dipakai anggota keluarga lain dalam register.", en: "This NIK is already used by a member of another family in the register." }
+    /// A row (member, measurement) refers to a Nomor KK with no family row.
+    RegisterFamilyMissing = "register_family_missing" { id: "Tidak ada keluarga dengan Nomor KK ini (atau file tidak diurutkan menurut no_kk).", en: "No family has this family card number (or the file is not sorted by no_kk)." }
+    /// A measurement refers to a person who is not a member of the family.
+    RegisterMemberUnknown = "register_member_unknown" { id: "Pengukuran merujuk ke anggota yang tidak ada dalam keluarga ini.", en: "The measurement refers to a person who is not a member of this family." }
+    /// A PUS family has no KB status.
+    RegisterKbMissing = "register_kb_missing" { id: "Keluarga PUS harus memiliki status KB (kb.method).", en: "A PUS family must have a KB status (kb.method)." }
+    /// A Kampung KB profile count is larger than the count it is part of.
+    KampungCountExceeds = "kampung_count_exceeds" { id: "Nilai ini ({value}) tidak boleh lebih dari {limit} ({other}).", en: "This value ({value}) must not exceed {limit} ({other})." }
 }
 
 impl fmt::Display for ErrorCode {
@@ -328,6 +344,11 @@ impl From<i64> for ParamValue {
 impl From<u32> for ParamValue {
     fn from(v: u32) -> Self {
         ParamValue::Int(i64::from(v))
+    }
+}
+impl From<u64> for ParamValue {
+    fn from(v: u64) -> Self {
+        ParamValue::Int(i64::try_from(v).unwrap_or(i64::MAX))
     }
 }
 impl From<usize> for ParamValue {

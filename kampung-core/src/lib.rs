@@ -26,7 +26,9 @@ pub mod family;
 pub mod growth;
 pub mod id;
 pub mod input;
+pub mod kampung;
 pub mod kb;
+pub mod register;
 pub mod risk;
 pub mod sex;
 

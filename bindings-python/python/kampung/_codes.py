@@ -59,6 +59,13 @@ ErrorCode = Literal[
     "oedema_invalid",
     "lms_table_invalid",
     "lms_table_missing",
+    "register_malformed_line",
+    "register_duplicate_kk",
+    "register_duplicate_nik",
+    "register_family_missing",
+    "register_member_unknown",
+    "register_kb_missing",
+    "kampung_count_exceeds",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)

@@ -411,6 +411,61 @@ pub fn evaluate_krs(
     }
 }
 
+/// Reads a housing object `{water_source, latrine, septic_tank?, gooseneck?,
+/// housing_layak?}` under `rules`; problems go to `he` with paths relative
+/// to the object. Shared by [`evaluate_krs_json`] and the register reader.
+pub(crate) fn read_housing(
+    h: &Value,
+    rules: &KrsRuleSet,
+    he: &mut ValidationErrors,
+) -> Option<Housing> {
+    let hf = Fields::of(h, he);
+    let water = opt_code(&hf, "water_source", WaterSource::parse, he);
+    if hf.get("water_source").is_none() {
+        he.push(FieldError::at("water_source", ErrorCode::Required));
+    }
+    let latrine = opt_code(&hf, "latrine", Latrine::parse, he);
+    if hf.get("latrine").is_none() {
+        he.push(FieldError::at("latrine", ErrorCode::Required));
+    }
+    let septic = opt_bool(&hf, "septic_tank", he);
+    let gooseneck = opt_bool(&hf, "gooseneck", he);
+    let housing_layak = opt_bool(&hf, "housing_layak", he);
+    match latrine {
+        Some(Latrine::TidakAda) if septic == Some(true) => {
+            he.push(FieldError::at(
+                "septic_tank",
+                ErrorCode::KrsSepticWithoutLatrine,
+            ));
+        }
+        Some(l) if l != Latrine::TidakAda => {
+            if septic.is_none() && hf.get("septic_tank").is_none() {
+                he.push(FieldError::at("septic_tank", ErrorCode::Required));
+            }
+            if rules.latrine == LatrineRule::SigaCompiled
+                && gooseneck.is_none()
+                && hf.get("gooseneck").is_none()
+            {
+                he.push(FieldError::at("gooseneck", ErrorCode::Required));
+            }
+        }
+        _ => {}
+    }
+    if rules.include_housing && housing_layak.is_none() && hf.get("housing_layak").is_none() {
+        he.push(FieldError::at("housing_layak", ErrorCode::Required));
+    }
+    match (water, latrine) {
+        (Some(water_source), Some(latrine)) => Some(Housing {
+            water_source,
+            latrine,
+            septic_tank: septic.unwrap_or(false),
+            gooseneck,
+            housing_layak,
+        }),
+        _ => None,
+    }
+}
+
 fn parse_tua(s: &str) -> Result<TerlaluTua, FieldError> {
     match s.trim() {
         "35_40" => Ok(TerlaluTua::From35To40),
@@ -525,54 +580,7 @@ pub fn evaluate_krs_json(input: &Value, options: &Value) -> Result<KrsResult, Va
     };
     let mut he = ValidationErrors::new();
     let housing = match f.get("housing") {
-        Some(h @ Value::Object(_)) => {
-            let hf = Fields::of(h, &mut he);
-            let water = opt_code(&hf, "water_source", WaterSource::parse, &mut he);
-            if hf.get("water_source").is_none() {
-                he.push(FieldError::at("water_source", ErrorCode::Required));
-            }
-            let latrine = opt_code(&hf, "latrine", Latrine::parse, &mut he);
-            if hf.get("latrine").is_none() {
-                he.push(FieldError::at("latrine", ErrorCode::Required));
-            }
-            let septic = opt_bool(&hf, "septic_tank", &mut he);
-            let gooseneck = opt_bool(&hf, "gooseneck", &mut he);
-            let housing_layak = opt_bool(&hf, "housing_layak", &mut he);
-            match latrine {
-                Some(Latrine::TidakAda) if septic == Some(true) => {
-                    he.push(FieldError::at(
-                        "septic_tank",
-                        ErrorCode::KrsSepticWithoutLatrine,
-                    ));
-                }
-                Some(l) if l != Latrine::TidakAda => {
-                    if septic.is_none() && hf.get("septic_tank").is_none() {
-                        he.push(FieldError::at("septic_tank", ErrorCode::Required));
-                    }
-                    if rules.latrine == LatrineRule::SigaCompiled
-                        && gooseneck.is_none()
-                        && hf.get("gooseneck").is_none()
-                    {
-                        he.push(FieldError::at("gooseneck", ErrorCode::Required));
-                    }
-                }
-                _ => {}
-            }
-            if rules.include_housing && housing_layak.is_none() && hf.get("housing_layak").is_none()
-            {
-                he.push(FieldError::at("housing_layak", ErrorCode::Required));
-            }
-            match (water, latrine) {
-                (Some(water_source), Some(latrine)) => Some(Housing {
-                    water_source,
-                    latrine,
-                    septic_tank: septic.unwrap_or(false),
-                    gooseneck,
-                    housing_layak,
-                }),
-                _ => None,
-            }
-        }
+        Some(h @ Value::Object(_)) => read_housing(h, &rules, &mut he),
         Some(other) => {
             errors.push(invalid_type("housing", "object", other));
             None

@@ -1,0 +1,630 @@
+//! `kampung report`: a family register (JSON Lines, one family per line)
+//! streamed into the village picture by region.
+//!
+//! Pipeline (memory stays flat: batches of lines in bounded channels,
+//! fixed-size counters per region, plus the duplicate guard's 8-byte
+//! fingerprints): a reader thread cuts the input into batches of lines;
+//! worker threads parse, validate and compute each family's contribution
+//! (pure functions); the main thread takes the batches back **in input
+//! order**, checks duplicates (so "the first one wins" is deterministic)
+//! and adds the contributions to the aggregator.
+
+use chrono::NaiveDate;
+use kampung_core::growth::Tables2006;
+use kampung_core::kampung::aggregate::{KRS_FACTORS, MIX_METHODS};
+use kampung_core::kampung::{
+    classify_kampung, contribution, Aggregator, FamilyContribution, KampungClassification,
+    KampungProfile, RegionRow, RowLevel,
+};
+use kampung_core::register::{fingerprints, DuplicateGuard, RegisterFamily, RegisterOptions};
+use kampung_core::{ErrorCode, FieldError, Locale};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+
+/// Lines per batch.
+const BATCH: usize = 4096;
+
+/// One problem of one line, as reported.
+#[derive(Clone, Debug, Serialize)]
+pub struct LineError {
+    pub file: String,
+    pub line: u64,
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+    /// `family` (the family was excluded) or `measurement` (only it was).
+    pub excluded: &'static str,
+}
+
+/// How many rows were excluded and why.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Exclusions {
+    pub lines_read: u64,
+    pub families_included: u64,
+    pub families_excluded: u64,
+    pub measurements_excluded: u64,
+    /// Error code → number of excluded families (or measurements) with that problem.
+    pub reasons: BTreeMap<&'static str, u64>,
+}
+
+/// A Kampung KB classification of one desa.
+#[derive(Clone, Debug, Serialize)]
+pub struct DesaClass {
+    pub code: String,
+    pub profile: KampungProfile,
+    pub classification: KampungClassification,
+}
+
+/// The whole report (what `--format json` prints).
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub as_of: NaiveDate,
+    pub source: String,
+    pub ci_method: &'static str,
+    pub rows: Vec<RegionRow>,
+    pub kampung_kb: Vec<DesaClass>,
+    pub exclusions: Exclusions,
+    pub errors: Vec<LineError>,
+    pub errors_truncated: u64,
+}
+
+enum Outcome {
+    Blank,
+    Family {
+        c: FamilyContribution,
+        kk: u64,
+        niks: Vec<(u32, u64)>,
+        measurement_errors: Vec<FieldError>,
+        excluded: u32,
+    },
+    Invalid(Vec<FieldError>),
+}
+
+fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outcome {
+    if line.trim().is_empty() {
+        return Outcome::Blank;
+    }
+    let v: serde_json::Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => {
+            let reason = format!("JSON: {}", e.classify_name());
+            return Outcome::Invalid(vec![
+                FieldError::new(ErrorCode::RegisterMalformedLine).with_param("reason", reason)
+            ]);
+        }
+    };
+    let r = RegisterFamily::from_value(&v, opts);
+    match r.family {
+        Some(f) => {
+            let (kk, niks) = fingerprints(&f.family);
+            Outcome::Family {
+                c: contribution(&f, opts, tables),
+                kk,
+                niks,
+                measurement_errors: r.errors,
+                excluded: r.measurements_excluded,
+            }
+        }
+        None => Outcome::Invalid(r.errors),
+    }
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Eof => "incomplete line",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "wrong data",
+            serde_json::error::Category::Io => "read error",
+        }
+    }
+}
+
+pub struct ReportOptions {
+    pub as_of: NaiveDate,
+    pub lang: Locale,
+    pub threads: usize,
+    pub progress: bool,
+    pub max_errors_kept: usize,
+}
+
+/// Streams `input` (JSON Lines) into a report. `on_error` gets every line
+/// problem as it is found (e.g. to write an errors file).
+pub fn run<R: BufRead + Send>(
+    input: R,
+    source: &str,
+    opts: &ReportOptions,
+    mut on_error: impl FnMut(&LineError),
+) -> Result<(Aggregator, Exclusions, Vec<LineError>, u64), String> {
+    let ropts = RegisterOptions::new(opts.as_of);
+    let threads = opts.threads.max(1);
+    let mut agg = Aggregator::new();
+    let mut guard = DuplicateGuard::new();
+    let mut ex = Exclusions::default();
+    let mut kept: Vec<LineError> = Vec::new();
+    let mut truncated = 0u64;
+    let started = std::time::Instant::now();
+    let mut last_progress = started;
+    let err_msg = std::thread::scope(|s| -> Result<(), String> {
+        let (work_tx, work_rx) = sync_channel::<(u64, u64, Vec<String>)>(threads * 2);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (res_tx, res_rx) = sync_channel::<(u64, u64, Vec<Outcome>)>(threads * 2);
+        let reader = s.spawn(move || -> Result<(), String> {
+            let mut input = input;
+            let mut batch_no = 0u64;
+            let mut line_no = 0u64;
+            loop {
+                let mut lines = Vec::with_capacity(BATCH);
+                let first = line_no + 1;
+                for _ in 0..BATCH {
+                    let mut l = String::new();
+                    let n = input.read_line(&mut l).map_err(|e| e.to_string())?;
+                    if n == 0 {
+                        break;
+                    }
+                    line_no += 1;
+                    lines.push(l);
+                }
+                if lines.is_empty() {
+                    return Ok(());
+                }
+                let done = lines.len() < BATCH;
+                if work_tx.send((batch_no, first, lines)).is_err() {
+                    return Ok(());
+                }
+                batch_no += 1;
+                if done {
+                    return Ok(());
+                }
+            }
+        });
+        for _ in 0..threads {
+            let rx = Arc::clone(&work_rx);
+            let tx = res_tx.clone();
+            let ropts = &ropts;
+            s.spawn(move || {
+                let tables = Tables2006::bundled();
+                loop {
+                    let job = match rx.lock() {
+                        Ok(g) => g.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((no, first, lines)) = job else { return };
+                    let out = lines
+                        .iter()
+                        .map(|l| process_line(l, ropts, &tables))
+                        .collect();
+                    if tx.send((no, first, out)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(res_tx);
+        collect(
+            &res_rx,
+            source,
+            opts,
+            &mut agg,
+            &mut guard,
+            &mut ex,
+            &mut |e: LineError| {
+                on_error(&e);
+                if kept.len() < opts.max_errors_kept {
+                    kept.push(e);
+                } else {
+                    truncated += 1;
+                }
+            },
+            &mut |lines: u64| {
+                if opts.progress && last_progress.elapsed().as_millis() > 500 {
+                    last_progress = std::time::Instant::now();
+                    let secs = started.elapsed().as_secs_f64().max(1e-9);
+                    #[allow(clippy::cast_precision_loss)]
+                    let rate = lines as f64 / secs;
+                    eprint!("\rkampung: {lines} baris/lines, {rate:.0}/s   ");
+                }
+            },
+        );
+        reader
+            .join()
+            .map_err(|_| "reader thread failed".to_owned())?
+    });
+    if opts.progress && ex.lines_read > 0 {
+        eprintln!();
+    }
+    err_msg?;
+    Ok((agg, ex, kept, truncated))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn collect(
+    res_rx: &Receiver<(u64, u64, Vec<Outcome>)>,
+    source: &str,
+    opts: &ReportOptions,
+    agg: &mut Aggregator,
+    guard: &mut DuplicateGuard,
+    ex: &mut Exclusions,
+    report: &mut dyn FnMut(LineError),
+    progress: &mut dyn FnMut(u64),
+) {
+    let mut pending: BTreeMap<u64, (u64, Vec<Outcome>)> = BTreeMap::new();
+    let mut next = 0u64;
+    let mk = |line: u64, e: &FieldError, excluded: &'static str| LineError {
+        file: source.to_owned(),
+        line,
+        field: e.path().to_string(),
+        code: e.code().as_str(),
+        message: e.message(opts.lang),
+        excluded,
+    };
+    for (no, first, outs) in res_rx.iter() {
+        pending.insert(no, (first, outs));
+        while let Some((first, outs)) = pending.remove(&next) {
+            next += 1;
+            for (k, o) in outs.into_iter().enumerate() {
+                let line = first + k as u64;
+                ex.lines_read = line;
+                match o {
+                    Outcome::Blank => {}
+                    Outcome::Invalid(errs) => {
+                        ex.families_excluded += 1;
+                        let mut codes: Vec<&'static str> =
+                            errs.iter().map(|e| e.code().as_str()).collect();
+                        codes.dedup();
+                        for c in codes {
+                            *ex.reasons.entry(c).or_insert(0) += 1;
+                        }
+                        for e in &errs {
+                            report(mk(line, e, "family"));
+                        }
+                    }
+                    Outcome::Family {
+                        c,
+                        kk,
+                        niks,
+                        measurement_errors,
+                        excluded,
+                    } => match guard.admit_ids(kk, &niks, line) {
+                        Ok(()) => {
+                            agg.add(&c);
+                            ex.families_included += 1;
+                            ex.measurements_excluded += u64::from(excluded);
+                            let mut seen: Vec<(String, &'static str)> = Vec::new();
+                            for e in &measurement_errors {
+                                let m = e
+                                    .path()
+                                    .segments()
+                                    .get(..2)
+                                    .map(|s| format!("{s:?}"))
+                                    .unwrap_or_default();
+                                let key = (m, e.code().as_str());
+                                if !seen.contains(&key) {
+                                    *ex.reasons.entry(key.1).or_insert(0) += 1;
+                                    seen.push(key);
+                                }
+                                report(mk(line, e, "measurement"));
+                            }
+                        }
+                        Err(errs) => {
+                            ex.families_excluded += 1;
+                            let mut codes: Vec<&'static str> =
+                                errs.errors().iter().map(|e| e.code().as_str()).collect();
+                            codes.dedup();
+                            for c in codes {
+                                *ex.reasons.entry(c).or_insert(0) += 1;
+                            }
+                            for e in errs.errors() {
+                                report(mk(line, e, "family"));
+                            }
+                        }
+                    },
+                }
+            }
+            progress(ex.lines_read);
+        }
+    }
+}
+
+/// Classifies every desa that has a profile; the output block (PUS,
+/// users, MKJP users, IAT, TIAL) is taken from the register when the
+/// profile does not give it.
+pub fn classify_desa(
+    rows: &[RegionRow],
+    profiles: &serde_json::Value,
+) -> Result<Vec<DesaClass>, String> {
+    let mut out = Vec::new();
+    let Some(map) = profiles.as_object() else {
+        return Err("profile file: expected an object {region_code: profile}".to_owned());
+    };
+    for (code, v) in map {
+        let mut p = KampungProfile::from_value(v)
+            .map_err(|e| format!("profile {code}: {}", e.summary("profile", Locale::En)))?;
+        let plain: String = code.chars().filter(char::is_ascii_digit).collect();
+        if let Some(r) = rows.iter().find(|r| {
+            r.code.as_deref().is_some_and(|c| {
+                c.chars().filter(char::is_ascii_digit).collect::<String>() == plain
+            })
+        }) {
+            let c = &r.counts;
+            p.pus = p.pus.or(Some(c.pus));
+            p.users = p.users.or(Some(c.users));
+            p.mkjp_users = p.mkjp_users.or(Some(c.mkjp_users));
+            p.iat = p.iat.or(Some(c.reason[2]));
+            p.tial = p.tial.or(Some(c.reason[3]));
+        }
+        out.push(DesaClass {
+            code: code.clone(),
+            classification: classify_kampung(&p),
+            profile: p,
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- text ----
+
+pub fn t(lang: Locale, id: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Locale::Id => id,
+        Locale::En => en,
+    }
+}
+
+pub fn pct(v: Option<f64>, lang: Locale) -> String {
+    match v {
+        None => "–".to_owned(),
+        Some(x) => {
+            let s = format!("{x:.1}");
+            match lang {
+                Locale::Id => s.replace('.', ","),
+                Locale::En => s,
+            }
+        }
+    }
+}
+
+pub fn level_name(l: RowLevel, lang: Locale) -> &'static str {
+    match l {
+        RowLevel::Total => t(lang, "Total", "Total"),
+        RowLevel::Provinsi => t(lang, "Provinsi", "Province"),
+        RowLevel::KabupatenKota => t(lang, "Kab/Kota", "Regency/City"),
+        RowLevel::Kecamatan => t(lang, "Kecamatan", "District"),
+        RowLevel::DesaKelurahan => t(lang, "Desa/Kel", "Village"),
+    }
+}
+
+pub fn factor_label(code: &str, lang: Locale) -> &'static str {
+    match code {
+        "air_minum_tidak_layak" => t(lang, "Air minum tidak layak", "Unsafe drinking water"),
+        "jamban_tidak_layak" => t(lang, "Jamban tidak layak", "Inadequate latrine"),
+        "terlalu_muda" => t(lang, "Terlalu muda (<20 th)", "Too young (<20 y)"),
+        "terlalu_tua" => t(lang, "Terlalu tua (35-40 th)", "Too old (35-40 y)"),
+        "terlalu_dekat" => t(lang, "Terlalu dekat (<24 bln)", "Too close (<24 mo)"),
+        "terlalu_banyak" => t(lang, "Terlalu banyak (>3 anak)", "Too many (>3 children)"),
+        _ => t(lang, "Rumah tidak layak huni", "House not fit to live in"),
+    }
+}
+
+/// The terminal summary.
+pub fn render_text(r: &Report, lang: Locale) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} — {} {}  ({}: {})",
+        t(lang, "LAPORAN KAMPUNG KB", "KAMPUNG KB REPORT"),
+        t(lang, "tanggal acuan", "reference date"),
+        r.as_of,
+        t(lang, "sumber", "source"),
+        r.source
+    );
+    let _ = writeln!(
+        s,
+        "{}: {} | {}: {} | {}: {}\n",
+        t(lang, "Keluarga dibaca", "Families read"),
+        r.exclusions.families_included + r.exclusions.families_excluded,
+        t(lang, "dihitung", "included"),
+        r.exclusions.families_included,
+        t(lang, "dikeluarkan", "excluded"),
+        r.exclusions.families_excluded
+    );
+    let head = [
+        t(lang, "Wilayah", "Region"),
+        t(lang, "Kode", "Code"),
+        t(lang, "Keluarga", "Families"),
+        t(lang, "Sasaran", "Target"),
+        "KRS",
+        "KRS%",
+        "PUS",
+        "CPR%",
+        "mCPR%",
+        "MKJP%",
+        t(lang, "Unmet%", "Unmet%"),
+        t(lang, "Diukur", "Measured"),
+        t(lang, "Stunting% [95% CI]", "Stunting% [95% CI]"),
+        "Wasting%",
+        "Underwt%",
+        "Overwt%",
+    ];
+    let mut table: Vec<Vec<String>> = vec![head.iter().map(|x| (*x).to_owned()).collect()];
+    for row in &r.rows {
+        let g = |n: &str| row.indicator(n).copied();
+        let st = g("stunting");
+        table.push(vec![
+            level_name(row.level, lang).to_owned(),
+            row.code.clone().unwrap_or_default(),
+            row.counts.families.to_string(),
+            row.counts.sasaran.to_string(),
+            row.counts.krs.to_string(),
+            pct(g("krs").and_then(|e| e.value), lang),
+            row.counts.pus.to_string(),
+            pct(g("cpr").and_then(|e| e.value), lang),
+            pct(g("mcpr").and_then(|e| e.value), lang),
+            pct(g("mkjp_share").and_then(|e| e.value), lang),
+            pct(g("unmet_need").and_then(|e| e.value), lang),
+            row.counts.children_measured.to_string(),
+            match st {
+                Some(e) => format!(
+                    "{} [{}–{}] {}/{}",
+                    pct(e.value, lang),
+                    pct(e.ci_low, lang),
+                    pct(e.ci_high, lang),
+                    e.numerator,
+                    e.denominator
+                ),
+                None => "–".to_owned(),
+            },
+            pct(g("wasting").and_then(|e| e.value), lang),
+            pct(g("underweight").and_then(|e| e.value), lang),
+            pct(g("overweight").and_then(|e| e.value), lang),
+        ]);
+    }
+    let widths: Vec<usize> = (0..head.len())
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for (i, row) in table.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            if c < 2 {
+                let _ = write!(s, "{cell}{} ", " ".repeat(pad));
+            } else {
+                let _ = write!(s, "{}{cell} ", " ".repeat(pad));
+            }
+        }
+        s.push('\n');
+        if i == 0 {
+            let total: usize = widths.iter().sum::<usize>() + widths.len();
+            let _ = writeln!(s, "{}", "─".repeat(total));
+        }
+    }
+    if let Some(total) = r.rows.first() {
+        let _ = writeln!(
+            s,
+            "\n{} ({}: {})",
+            t(
+                lang,
+                "Faktor risiko KRS (keluarga unik per faktor; tidak dijumlahkan)",
+                "KRS risk factors (unique families per factor; do not add up)"
+            ),
+            t(lang, "KRS", "KRS"),
+            total.counts.krs
+        );
+        for f in KRS_FACTORS {
+            if let Some(e) = total.indicator(f) {
+                let _ = writeln!(
+                    s,
+                    "  {:<28} {:>7} {:>6}%",
+                    factor_label(f, lang),
+                    e.numerator,
+                    pct(e.value, lang)
+                );
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\n{} ({}: {})",
+            t(lang, "Bauran metode KB", "Method mix"),
+            t(lang, "peserta", "users"),
+            total.counts.users
+        );
+        for m in MIX_METHODS {
+            if let Some(e) = total.indicator(m.as_str()) {
+                if e.numerator > 0 {
+                    let _ = writeln!(
+                        s,
+                        "  {:<28} {:>7} {:>6}%",
+                        m.as_str(),
+                        e.numerator,
+                        pct(e.value, lang)
+                    );
+                }
+            }
+        }
+        let c = &total.counts;
+        let _ = writeln!(
+            s,
+            "\n{}: HAZ {}, WHZ {}, WAZ {}",
+            t(
+                lang,
+                "Pengukuran tidak wajar (flag WHO, dikeluarkan dari prevalensi)",
+                "Implausible measurements (WHO flags, excluded from prevalence)"
+            ),
+            c.stunting.flagged,
+            c.wasting.flagged,
+            c.underweight.flagged
+        );
+    }
+    if !r.kampung_kb.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{}",
+            t(
+                lang,
+                "Klasifikasi Kampung KB (DOMAIN.md §5.4)",
+                "Kampung KB classification (DOMAIN.md §5.4)"
+            )
+        );
+        for d in &r.kampung_kb {
+            let c = &d.classification;
+            let _ = writeln!(
+                s,
+                "  {}  {:<14} input {:.2}  proses {:.2}  output {:.2}",
+                d.code,
+                c.class.name(),
+                c.index_input,
+                c.index_proses,
+                c.index_output
+            );
+        }
+    }
+    let ex = &r.exclusions;
+    let _ = writeln!(
+        s,
+        "\n{}: {} {}, {} {}",
+        t(lang, "Dikeluarkan", "Excluded"),
+        ex.families_excluded,
+        t(lang, "keluarga", "families"),
+        ex.measurements_excluded,
+        t(lang, "pengukuran", "measurements")
+    );
+    for (code, n) in &ex.reasons {
+        let _ = writeln!(s, "  {code:<32} {n:>7}");
+    }
+    let _ = writeln!(
+        s,
+        "\n{}",
+        t(
+            lang,
+            "CI: interval skor Wilson 95% (tanpa bobot survei). Persentase = pembilang/penyebut, wilayah induk = jumlah pembilang dan penyebut.",
+            "CI: 95% Wilson score interval (no survey weights). Percent = numerator/denominator; parent regions sum numerators and denominators."
+        )
+    );
+    s
+}
+
+pub fn write_errors_csv<W: Write>(w: &mut W, e: &LineError) -> std::io::Result<()> {
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    writeln!(
+        w,
+        "{},{},{},{},{},{}",
+        q(&e.file),
+        e.line,
+        q(&e.field),
+        e.code,
+        q(&e.message),
+        e.excluded
+    )
+}

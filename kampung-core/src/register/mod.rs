@@ -1,0 +1,533 @@
+//! A family register (*register keluarga*): one record per family with its
+//! members, housing (water, latrine), the KB status of its PUS and the
+//! measurements of its children, as a village or a kecamatan keeps it.
+//!
+//! The wire format (one JSON object per line of a JSON Lines file, or one
+//! family assembled from the CSV files of `examples/REGISTER.md`):
+//!
+//! ```text
+//! { "no_kk": "6472052301150007", "region_code": "64.72.05.2001",
+//!   "members": [ {name, nik?, sex, birth_date, relationship, marital_status}, … ],   // as Family::from_value
+//!   "housing": { "water_source": "ledeng", "latrine": "sendiri", "septic_tank": true }, // as evaluate_krs_json
+//!   "wife_pregnant": false,                                   // optional, default false
+//!   "kb": { "method": "implant", "reason_not_using": null },  // required when the family is PUS
+//!   "measurements": [ { "nik": "…" | "member": 2, "measured_on": "2025-05-14",
+//!                       "weight_kg": 9.4, "length_cm": 74.1, "measure": "l", "oedema": false }, … ] }
+//! ```
+//!
+//! [`RegisterFamily::from_value`] validates one record with the foundation's
+//! error model. A problem with the family itself (identifiers, members,
+//! housing, KB status) excludes the whole family; a problem with one
+//! measurement (date before birth or after `as_of`, unknown member,
+//! non-positive value) excludes only that measurement. Both are reported
+//! with their paths, never dropped silently.
+//!
+//! [`DuplicateGuard`] detects a Nomor KK or NIK seen in an earlier family
+//! of the same register in 16 bytes per identifier.
+
+use crate::error::{ErrorCode, FieldError, FieldPath, PathSegment, ValidationErrors};
+use crate::family::{Family, FamilyOptions};
+use crate::growth::child::Measure;
+use crate::input::{parse_date, Fields};
+use crate::kb::method::{Method, NonUseReason};
+use crate::kb::pus::{age_years, is_pus_age, wife};
+use crate::kb::read::{opt_bool, opt_code, opt_number};
+use crate::risk::krs::{read_housing, Housing, KrsRuleSet};
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// Options for reading a register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegisterOptions {
+    /// The reference date (ages, PUS, baduta/balita; no date may be after it).
+    pub as_of: NaiveDate,
+    /// The KRS rule set (default: [`KrsRuleSet::default`], DOMAIN.md §1.4).
+    pub krs_rules: KrsRuleSet,
+}
+
+impl RegisterOptions {
+    /// Defaults with reference date `as_of`.
+    pub fn new(as_of: NaiveDate) -> RegisterOptions {
+        RegisterOptions {
+            as_of,
+            krs_rules: KrsRuleSet::default(),
+        }
+    }
+}
+
+/// The KB status of the family's PUS (DOMAIN.md §2.2-§2.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KbStatus {
+    /// Current method ([`Method::None`] for non-users).
+    pub method: Method,
+    /// Reason for not using KB (non-users only).
+    pub reason: Option<NonUseReason>,
+}
+
+/// One validated measurement of one member.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Measurement {
+    /// Index of the measured member in [`Family::members`].
+    pub member: usize,
+    /// Date of the measurement (not before birth, not after `as_of`).
+    pub measured_on: NaiveDate,
+    /// Weight, kg (> 0).
+    pub weight_kg: Option<f64>,
+    /// Length or height, cm (> 0).
+    pub length_cm: Option<f64>,
+    /// Lying or standing, when recorded.
+    pub measure: Option<Measure>,
+    /// Bilateral pitting oedema.
+    pub oedema: bool,
+}
+
+/// One validated register record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegisterFamily {
+    /// The family (Nomor KK, region, members).
+    pub family: Family,
+    /// Housing, water and latrine.
+    pub housing: Housing,
+    /// The wife is pregnant (or the KB reason is `hamil`).
+    pub wife_pregnant: bool,
+    /// KB status, present for every PUS family (may be present for others).
+    pub kb: Option<KbStatus>,
+    /// The measurements that validated (see [`RegisterRead::errors`] for the others).
+    pub measurements: Vec<Measurement>,
+}
+
+/// The outcome of reading one record: a family with the problems of the
+/// measurements it lost, or no family and every problem that excluded it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegisterRead {
+    /// The family, when it validated.
+    pub family: Option<RegisterFamily>,
+    /// When `family` is `None`: why it was excluded. Otherwise: one entry
+    /// per excluded measurement (paths `measurements[i]…`).
+    pub errors: Vec<FieldError>,
+    /// Number of measurements excluded (counted once each).
+    pub measurements_excluded: u32,
+}
+
+fn idx(i: usize) -> PathSegment {
+    PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+fn read_kb(v: &Value, errors: &mut ValidationErrors) -> Option<KbStatus> {
+    let f = Fields::of(v, errors);
+    let method = opt_code(&f, "method", Method::parse, errors);
+    if f.get("method").is_none() && v.is_object() {
+        errors.push(FieldError::at("method", ErrorCode::Required));
+    }
+    let reason = opt_code(&f, "reason_not_using", NonUseReason::parse, errors);
+    let method = method?;
+    if method.is_user() && reason.is_some() {
+        errors.push(FieldError::at(
+            "reason_not_using",
+            ErrorCode::KbReasonWithMethod,
+        ));
+        return None;
+    }
+    Some(KbStatus { method, reason })
+}
+
+fn read_measurement(
+    v: &Value,
+    family: &Family,
+    as_of: NaiveDate,
+) -> Result<Measurement, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let f = Fields::of(v, &mut errors);
+    let nik = f.text("nik", false, false, &mut errors);
+    let member_ix = crate::kb::read::opt_int(&f, "member", 0, 1000, &mut errors);
+    let member = match (nik, member_ix) {
+        (Some(n), _) => {
+            let n = n.trim().to_owned();
+            let found = family
+                .members()
+                .iter()
+                .position(|p| p.nik().is_some_and(|k| k.as_str() == n));
+            if found.is_none() {
+                errors.push(FieldError::at("nik", ErrorCode::RegisterMemberUnknown));
+            }
+            found
+        }
+        (None, Some(i)) => {
+            let i = usize::try_from(i).unwrap_or(usize::MAX);
+            if i >= family.members().len() {
+                errors.push(FieldError::at("member", ErrorCode::RegisterMemberUnknown));
+                None
+            } else {
+                Some(i)
+            }
+        }
+        (None, None) => {
+            if v.is_object() && f.get("member").is_none() {
+                errors.push(FieldError::at("nik", ErrorCode::Required));
+            }
+            None
+        }
+    };
+    let measured_on = match f.text("measured_on", true, false, &mut errors) {
+        Some(s) => match parse_date(&s) {
+            Ok(d) if d > as_of => {
+                errors.push(
+                    FieldError::at("measured_on", ErrorCode::DateInFuture)
+                        .with_param("as_of", as_of.to_string()),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(e.with_outer(PathSegment::Field("measured_on")));
+                None
+            }
+        },
+        None => None,
+    };
+    let weight_kg = opt_number(&f, "weight_kg", 0.0, 250.0, &mut errors);
+    let length_cm = opt_number(&f, "length_cm", 0.0, 250.0, &mut errors);
+    for (name, x) in [("weight_kg", weight_kg), ("length_cm", length_cm)] {
+        if x.is_some_and(|x| x <= 0.0) {
+            errors.push(FieldError::at(name, ErrorCode::NotPositive));
+        }
+    }
+    let measure = opt_code(
+        &f,
+        "measure",
+        |s| match crate::growth::codes::parse_measure(s)? {
+            b'l' => Ok(Some(Measure::Length)),
+            b'h' => Ok(Some(Measure::Height)),
+            _ => Ok(None),
+        },
+        &mut errors,
+    )
+    .flatten();
+    let oedema = opt_code(
+        &f,
+        "oedema",
+        crate::growth::codes::parse_oedema,
+        &mut errors,
+    )
+    .unwrap_or(false);
+    if let (Some(m), Some(d)) = (member, measured_on) {
+        if let Some(p) = family.members().get(m) {
+            if d < p.birth_date() {
+                errors.push(FieldError::at(
+                    "measured_on",
+                    ErrorCode::MeasuredBeforeBirth,
+                ));
+            }
+        }
+    }
+    match (member, measured_on) {
+        (Some(member), Some(measured_on)) if errors.is_empty() => Ok(Measurement {
+            member,
+            measured_on,
+            weight_kg,
+            length_cm,
+            measure,
+            oedema,
+        }),
+        _ => Err(errors),
+    }
+}
+
+impl RegisterFamily {
+    /// Validates one register record (see the module documentation for
+    /// the fields). Never panics; every problem has a path.
+    pub fn from_value(v: &Value, opts: &RegisterOptions) -> RegisterRead {
+        let mut errors = ValidationErrors::new();
+        let family = match Family::from_value(v, &FamilyOptions::new(opts.as_of)) {
+            Ok(f) => Some(f),
+            Err(es) => {
+                errors.extend(es);
+                None
+            }
+        };
+        let f = Fields::of(v, &mut ValidationErrors::new());
+        let mut he = ValidationErrors::new();
+        let housing = match f.get("housing") {
+            Some(h @ Value::Object(_)) => read_housing(h, &opts.krs_rules, &mut he),
+            Some(other) => {
+                errors.push(crate::input::invalid_type("housing", "object", other));
+                None
+            }
+            None => {
+                if v.is_object() {
+                    errors.push(FieldError::at("housing", ErrorCode::Required));
+                }
+                None
+            }
+        };
+        errors.extend_with_outer(he, &PathSegment::Field("housing"));
+        let pregnant = opt_bool(&f, "wife_pregnant", &mut errors);
+        let mut ke = ValidationErrors::new();
+        let kb = match f.get("kb") {
+            Some(k @ Value::Object(_)) => read_kb(k, &mut ke),
+            Some(other) => {
+                errors.push(crate::input::invalid_type("kb", "object", other));
+                None
+            }
+            None => None,
+        };
+        errors.extend_with_outer(ke, &PathSegment::Field("kb"));
+        let wife_pregnant =
+            pregnant.unwrap_or(false) || kb.is_some_and(|k| k.reason == Some(NonUseReason::Hamil));
+
+        if let Some(fam) = &family {
+            match wife(fam) {
+                None => {
+                    if pregnant == Some(true) {
+                        errors.push(FieldError::at(
+                            "wife_pregnant",
+                            ErrorCode::KrsWifeFieldWithoutWife,
+                        ));
+                    }
+                }
+                Some(w) => {
+                    let pus = is_pus_age(age_years(w, opts.as_of), None, opts.krs_rules.pus);
+                    if pus && kb.is_none() && f.get("kb").is_none() {
+                        errors.push(FieldError::at("kb", ErrorCode::RegisterKbMissing));
+                    }
+                }
+            }
+        }
+
+        let (Some(family), Some(housing), true) = (family, housing, errors.is_empty()) else {
+            return RegisterRead {
+                family: None,
+                errors: errors.into_vec(),
+                measurements_excluded: 0,
+            };
+        };
+
+        let mut measurements = Vec::new();
+        let mut bad = Vec::new();
+        let mut excluded = 0u32;
+        match f.get("measurements") {
+            None => {}
+            Some(Value::Array(list)) => {
+                for (i, m) in list.iter().enumerate() {
+                    match read_measurement(m, &family, opts.as_of) {
+                        Ok(x) => measurements.push(x),
+                        Err(es) => {
+                            excluded += 1;
+                            for e in es.into_vec() {
+                                bad.push(
+                                    e.with_outer(idx(i))
+                                        .with_outer(PathSegment::Field("measurements")),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            Some(other) => {
+                return RegisterRead {
+                    family: None,
+                    errors: vec![crate::input::invalid_type("measurements", "array", other)],
+                    measurements_excluded: 0,
+                };
+            }
+        }
+        RegisterRead {
+            family: Some(RegisterFamily {
+                family,
+                housing,
+                wife_pregnant,
+                kb,
+                measurements,
+            }),
+            errors: bad,
+            measurements_excluded: excluded,
+        }
+    }
+}
+
+/// A 16-digit identifier as a number: exact, so two different NIKs never
+/// share a fingerprint.
+pub fn id_fingerprint(digits: &str) -> u64 {
+    digits.bytes().fold(0u64, |acc, b| {
+        acc.wrapping_mul(10)
+            .wrapping_add(u64::from(b.wrapping_sub(b'0')))
+    })
+}
+
+/// The Nomor KK and member NIK fingerprints of a family, for [`DuplicateGuard::admit_ids`].
+pub fn fingerprints(family: &Family) -> (u64, Vec<(u32, u64)>) {
+    let kk = id_fingerprint(family.no_kk().as_str());
+    let niks = family
+        .members()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.nik().map(|n| {
+                (
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                    id_fingerprint(n.as_str()),
+                )
+            })
+        })
+        .collect();
+    (kk, niks)
+}
+
+/// Detects a Nomor KK or a NIK already used by an earlier (accepted)
+/// family of the register.
+///
+/// Memory: one `u64` per NIK (a hash set: about 9-18 bytes per entry with
+/// its load factor) and one `(u64, u64)` per Nomor KK (about 17-34 bytes),
+/// so it grows with the register (about 100 MB per million families of
+/// four); everything else in a report is fixed-size counters per region.
+/// Only families that validated are remembered.
+#[derive(Clone, Debug, Default)]
+pub struct DuplicateGuard {
+    kk: HashMap<u64, u64>,
+    nik: HashSet<u64>,
+}
+
+impl DuplicateGuard {
+    /// An empty guard.
+    pub fn new() -> DuplicateGuard {
+        DuplicateGuard::default()
+    }
+
+    /// Checks a validated family read at `line` and remembers it when it is
+    /// not a duplicate.
+    ///
+    /// # Errors
+    /// `register_duplicate_kk` at `no_kk` (with the earlier `line`) and/or
+    /// `register_duplicate_nik` at `members[i].nik`; nothing is remembered then.
+    pub fn admit(&mut self, family: &Family, line: u64) -> Result<(), ValidationErrors> {
+        let (kk, niks) = fingerprints(family);
+        self.admit_ids(kk, &niks, line)
+    }
+
+    /// As [`DuplicateGuard::admit`], from [`fingerprints`] computed earlier
+    /// (e.g. on another thread): `niks` are `(member index, fingerprint)`.
+    ///
+    /// # Errors
+    /// As [`DuplicateGuard::admit`].
+    pub fn admit_ids(
+        &mut self,
+        kk: u64,
+        niks: &[(u32, u64)],
+        line: u64,
+    ) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if let Some(first) = self.kk.get(&kk) {
+            errors.push(
+                FieldError::at("no_kk", ErrorCode::RegisterDuplicateKk).with_param("line", *first),
+            );
+        }
+        for (i, n) in niks {
+            if self.nik.contains(n) {
+                let mut path = FieldPath::field("members");
+                path.push(PathSegment::Index(*i));
+                path.push(PathSegment::Field("nik"));
+                errors.push(FieldError::new(ErrorCode::RegisterDuplicateNik).with_path(path));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.kk.insert(kk, line);
+        self.nik.extend(niks.iter().map(|(_, n)| *n));
+        Ok(())
+    }
+
+    /// Number of families and NIKs remembered.
+    pub fn len(&self) -> (usize, usize) {
+        (self.kk.len(), self.nik.len())
+    }
+
+    /// True when nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.kk.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn as_of() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 7, 1).expect("date")
+    }
+
+    fn family() -> Value {
+        json!({"no_kk": "6472052301150007", "region_code": "64.72.05.2001",
+            "members": [
+              {"name": "Budi", "nik": "6472050101850003", "sex": "L", "birth_date": "1985-01-01",
+               "relationship": "kepala_keluarga", "marital_status": "kawin"},
+              {"name": "Siti", "nik": "6472054507900002", "sex": "P", "birth_date": "1990-07-05",
+               "relationship": "istri", "marital_status": "kawin"},
+              {"name": "Bayu", "nik": "6472051506240001", "sex": "L", "birth_date": "2024-06-15",
+               "relationship": "anak", "marital_status": "belum_kawin"}],
+            "housing": {"water_source": "ledeng", "latrine": "sendiri", "septic_tank": true},
+            "kb": {"method": "implant"},
+            "measurements": [
+              {"nik": "6472051506240001", "measured_on": "2025-06-01", "weight_kg": 9.1, "length_cm": 74.0, "measure": "l"},
+              {"member": 2, "measured_on": "2024-01-01", "weight_kg": 3.1},
+              {"member": 7, "measured_on": "2025-01-01", "weight_kg": 3.1}]})
+    }
+
+    #[test]
+    fn reads_a_family_and_excludes_bad_measurements_only() {
+        let r = RegisterFamily::from_value(&family(), &RegisterOptions::new(as_of()));
+        let f = r.family.expect("family");
+        assert_eq!(f.measurements.len(), 1);
+        assert_eq!(r.measurements_excluded, 2);
+        let codes: Vec<_> = r
+            .errors
+            .iter()
+            .map(|e| (e.path().to_string(), e.code().as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                (
+                    "measurements[1].measured_on".to_owned(),
+                    "measured_before_birth"
+                ),
+                (
+                    "measurements[2].member".to_owned(),
+                    "register_member_unknown"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn pus_without_kb_is_excluded() {
+        let mut v = family();
+        v.as_object_mut().expect("object").remove("kb");
+        let r = RegisterFamily::from_value(&v, &RegisterOptions::new(as_of()));
+        assert!(r.family.is_none());
+        assert_eq!(r.errors[0].code(), ErrorCode::RegisterKbMissing);
+    }
+
+    #[test]
+    fn duplicates_are_detected() {
+        let r = RegisterFamily::from_value(&family(), &RegisterOptions::new(as_of()));
+        let f = r.family.expect("family").family;
+        let mut g = DuplicateGuard::new();
+        assert!(g.admit(&f, 1).is_ok());
+        let e = g.admit(&f, 2).expect_err("duplicate");
+        assert_eq!(e.errors()[0].code(), ErrorCode::RegisterDuplicateKk);
+        assert_eq!(
+            e.errors()[0].message(crate::Locale::En),
+            "This family card number already appears on line 1."
+        );
+        assert_eq!(e.errors()[1].path().to_string(), "members[0].nik");
+        assert_eq!(g.len(), (1, 3));
+    }
+
+    #[test]
+    fn fingerprints_are_exact() {
+        assert_eq!(id_fingerprint("6472050101850003"), 6_472_050_101_850_003);
+    }
+}
