@@ -42,6 +42,9 @@ rm -rf target/wheels
 step "python: type stubs match the built module (mypy stubtest)"
 (cd target && "$venv/bin/python" -m mypy.stubtest kampung._kampung && "$venv/bin/python" -m mypy -p kampung)
 
+step "python: the example notebook runs from top to bottom (nbclient)"
+"$venv/bin/python" examples/tests/run_notebook.py
+
 step "wasm: build the web and node packages"
 bindings-wasm/build.sh
 

@@ -29,9 +29,10 @@ from ._kampung import (
 from ._codes import ALL_ERROR_CODES, ErrorCode
 from .errors import ErrorDetails, KampungError, SchemaError, ValidationError
 from ._batch import BatchResult
-from . import growth, kb, risk
+from . import growth, kb, report, risk
 
 __all__ = [
+    "report",
     "growth",
     "kb",
     "risk",

@@ -25,10 +25,9 @@ def records_of(data: Any) -> List[Dict[str, Any]]:
     if hasattr(data, "to_arrow") and not hasattr(data, "to_dict"):  # polars
         return data.to_arrow().to_pylist()
     if hasattr(data, "to_dict") and hasattr(data, "columns"):  # pandas / polars DataFrame
-        try:
-            return data.to_dict(orient="records")
-        except TypeError:
-            return data.to_dicts()
+        if hasattr(data, "notna") and hasattr(data, "where"):  # pandas: a missing cell is None, not NaN
+            return data.astype(object).where(data.notna(), None).to_dict(orient="records")
+        return data.to_dicts()
     if isinstance(data, tuple):
         return list(data)
     raise TypeError(

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod aggregate;
+pub mod builder;
 pub mod classification;
 pub mod wilson;
 
@@ -33,4 +34,5 @@ pub use aggregate::{
     contribution, Aggregator, Counters, Estimate, FamilyContribution, Indicator, RegionRow,
     RowLevel,
 };
+pub use builder::{Excluded, Exclusions, Problem, ReportBuilder};
 pub use classification::{classify_kampung, KampungClass, KampungClassification, KampungProfile};

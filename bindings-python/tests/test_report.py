@@ -1,0 +1,111 @@
+"""The village report through Python equals the hand-computed values of the
+bundled sample (tests/fixtures/report/expected.json, computed without kampung
+by tests/fixtures/report/compute_expected.py)."""
+
+import datetime
+import json
+import pathlib
+
+import pandas as pd
+import pytest
+
+import kampung
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "examples" / "data" / "report_sample.jsonl"
+EXPECTED = json.loads((REPO / "tests" / "fixtures" / "report" / "expected.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def report():
+    return kampung.report.read_jsonl(SAMPLE, as_of=EXPECTED["as_of"])
+
+
+def _nd(report, code, indicator):
+    df = report.indicators
+    row = df[(df["code"] == code) & (df["indicator"] == indicator)].iloc[0]
+    return int(row["numerator"]), int(row["denominator"])
+
+
+def test_every_region_matches_the_hand_computed_values(report):
+    checked = 0
+    for key, e in EXPECTED["regions"].items():
+        code = "" if key == "total" else key
+        assert report.regions.loc[(slice(None), code), ("families", "")].iloc[0] == e["families"], key
+        assert _nd(report, code, "krs")[0] == e["krs"], key
+        assert _nd(report, code, "keluarga_sasaran")[0] == e["sasaran"], key
+        assert _nd(report, code, "pus")[0] == e["pus"], key
+        assert _nd(report, code, "cpr") == (e["users"], e["pus"]), key
+        assert _nd(report, code, "mcpr") == (e["modern_users"], e["pus"]), key
+        assert _nd(report, code, "mkjp_share") == (e["mkjp_users"], e["users"]), key
+        assert _nd(report, code, "unmet_need") == (e["unmet"], e["pus"]), key
+        for factor, n in e["factors"].items():
+            assert _nd(report, code, factor) == (n, e["krs"]), (key, factor)
+        for method, n in e["methods"].items():
+            assert _nd(report, code, method) == (n, e["users"]), (key, method)
+        for ind in ("stunting", "wasting", "underweight", "overweight"):
+            num, den, _flagged = e[ind]
+            assert _nd(report, code, ind) == (num, den), (key, ind)
+        checked += 1
+    assert checked == len(EXPECTED["regions"]) >= 8
+    ex = report.exclusions
+    assert ex["families_excluded"] == EXPECTED["exclusions"]["families_excluded"]
+    assert ex["measurements_excluded"] == EXPECTED["exclusions"]["measurements_excluded"]
+    for code, n in EXPECTED["exclusions"]["reasons"].items():
+        assert ex["reasons"][code] == n
+
+
+def test_wide_table_has_numerators_denominators_values_and_ci(report):
+    row = report.regions.loc[("desa_kelurahan", "64.72.01.2006")]
+    assert row[("stunting", "numerator")] == 17 and row[("stunting", "denominator")] == 60
+    assert row[("stunting", "value")] == pytest.approx(100 * 17 / 60)
+    assert row[("stunting", "ci_low")] < row[("stunting", "value")] < row[("stunting", "ci_high")]
+    # Parent regions sum their desa counts (never average percentages).
+    desa = report.regions.loc["desa_kelurahan"]
+    total = report.regions.loc[("total", "")]
+    assert desa[("stunting", "numerator")].sum() == total[("stunting", "numerator")]
+    assert desa[("cpr", "denominator")].sum() == total[("cpr", "denominator")]
+    assert pd.isna(report.regions.loc[("total", ""), ("pus", "ci_low")])  # a census count has no CI
+
+
+def test_in_memory_records_and_dataframes_give_the_same_report(report):
+    records = []
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            records.append(line)  # a bad line stays a bad record
+    r = kampung.report.aggregate(records, as_of=datetime.date(2025, 7, 1))
+    pd.testing.assert_frame_equal(r.indicators, report.indicators)
+    # A line that is not JSON is `register_malformed_line` when read from the
+    # file; handed over as a string it is a record of the wrong type.
+    mem = dict(r.exclusions["reasons"])
+    mem["register_malformed_line"] = mem.pop("invalid_type")
+    assert mem == report.exclusions["reasons"]
+    assert {k: v for k, v in r.exclusions.items() if k != "reasons"} == {
+        k: v for k, v in report.exclusions.items() if k != "reasons"}
+    good = [x for x in records if isinstance(x, dict)]
+    r2 = kampung.report.aggregate(pd.DataFrame(good), as_of="2025-07-01")
+    assert r2.exclusions["families_included"] == report.exclusions["families_included"]
+
+
+def test_errors_table_names_record_field_and_reason(report):
+    errs = report.errors
+    assert list(errs.columns) == ["record", "field", "code", "message", "excluded"]
+    dup = errs[errs["code"] == "register_duplicate_kk"]
+    assert len(dup) == 19 and (dup["field"] == "no_kk").all() and (dup["excluded"] == "family").all()
+    before = errs[errs["code"] == "measured_before_birth"]
+    assert len(before) == 1 and before["excluded"].iloc[0] == "measurement"
+    assert "sebelum tanggal lahir" in before["message"].iloc[0]
+
+
+def test_kampung_classification_is_explained():
+    c = kampung.report.classify_kampung({}, locale="en")
+    assert c["class"] == "dasar"
+    assert all("explanation" in s for s in c["scores"])
+    with pytest.raises(kampung.ValidationError):
+        kampung.report.classify_kampung({"pokja_members": -1})
+
+
+def test_repr_html(report):
+    assert "<table" in report._repr_html_() and "2052 families counted" in report._repr_html_()
