@@ -45,6 +45,10 @@ class VillageReport:
       ci_low, ci_high``, plus ``("families", "")``;
     * ``errors``: ``record, field, code, message, excluded`` (``family`` or ``measurement``);
     * ``exclusions``: a dict of counts (read, included, excluded, by reason).
+
+    >>> r = read_jsonl(__import__("os").devnull, as_of="2025-07-01")
+    >>> r.exclusions["families_read"], list(r.errors.columns)
+    (0, ['record', 'field', 'code', 'message', 'excluded'])
     """
 
     def __init__(self, raw: Dict[str, Any]) -> None:
@@ -99,7 +103,12 @@ def aggregate(families: Any, *, as_of: Date, locale: str = "id") -> VillageRepor
     DataFrame, or an Arrow table, one family per row in the register format
     (``no_kk, region_code, members, housing, wife_pregnant, kb,
     measurements``; see ``examples/REGISTER.md``). Validation, duplicate
-    detection and aggregation run in Rust with the GIL released."""
+    detection and aggregation run in Rust with the GIL released.
+
+    >>> r = aggregate([{"no_kk": "123"}], as_of="2025-07-01", locale="en")
+    >>> r.exclusions["families_excluded"], r.errors["code"].iloc[0]
+    (1, 'required')
+    """
     return VillageReport(_kampung._report(records_of(families), as_of, locale))
 
 
