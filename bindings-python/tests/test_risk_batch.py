@@ -3,6 +3,7 @@
 import datetime
 
 import pandas as pd
+import pytest
 
 import kampung
 
@@ -48,3 +49,17 @@ def test_catin_batch_from_list_and_errors_do_not_raise():
     assert res.results.loc[0, "category"] == "berisiko"
     assert set(res.errors["row"]) == {1}
     assert res.errors["code"].str.len().min() > 0
+
+
+GARBAGE = [None, 1, "x", [], [None], {"family": [1]}, {"family": {"members": [object()]}, "housing": 5},
+           {"records": [{"method": float("nan")}]}, {"counts": {"pus": -1}}, {"sex": "P", "hb_g_dl": float("inf")}]
+
+
+@pytest.mark.parametrize("garbage", GARBAGE)
+@pytest.mark.parametrize("fn", [kampung.risk.evaluate_krs, kampung.risk.screen_catin, kampung.risk.screen_ibu_hamil,
+                                kampung.kb.indicators])
+def test_garbage_raises_the_documented_error(fn, garbage):
+    with pytest.raises(kampung.ValidationError) as e:
+        fn(garbage, as_of=AS_OF)
+    assert e.value.error_count() >= 1
+    assert all(err["code"] in kampung.ALL_ERROR_CODES for err in e.value.errors())

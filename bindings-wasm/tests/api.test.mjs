@@ -24,8 +24,11 @@ test("validateNik and validateFamily answer any JS value without throwing", () =
   const cyclic = { no_kk: "6472052301150007" };
   cyclic.members = [cyclic];
   for (const g of [...garbage, deep, cyclic]) {
-    for (const f of [kampung.validateNik, kampung.validateNomorKk, kampung.validateRegionCode, kampung.validateFamily]) {
+    for (const f of [kampung.validateNik, kampung.validateNomorKk, kampung.validateRegionCode, kampung.validateFamily,
+      kampung.growthZscores, kampung.evaluateKrs, kampung.screenCatin, kampung.screenIbuHamil, kampung.kbIndicators]) {
       const out = f(g, { asOf: "2026-01-15" });
+      const nested = f({ family: g, housing: g, records: [g, { method: g }], sex: g, birthDate: g, weightKg: g }, { asOf: "2026-01-15" });
+      assert.ok(nested.status === "valid" || nested.status === "invalid");
       assert.ok(out.status === "valid" || out.status === "invalid", String(g));
       if (out.status === "invalid") {
         assert.ok(out.errors.length > 0);
