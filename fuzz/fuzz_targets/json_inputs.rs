@@ -1,0 +1,28 @@
+//! Every JSON entry point of the core from any bytes that parse as JSON:
+//! families, KRS, screening, KB indicators, child forms, register lines.
+#![no_main]
+use kampung_core::growth::{assess_child, ChildMeasurement};
+use kampung_core::kampung::ReportBuilder;
+use kampung_core::register::RegisterOptions;
+use kampung_core::{kb, risk, Family, FamilyOptions};
+use libfuzzer_sys::fuzz_target;
+use serde_json::{json, Value};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(v) = serde_json::from_slice::<Value>(data) else { return };
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap_or_default();
+    let _ = Family::from_value(&v, &FamilyOptions::new(as_of));
+    let opts = json!({"as_of": "2026-01-15", "locale": "en"});
+    let _ = risk::evaluate_krs_json(&v, &opts);
+    let _ = risk::screen_catin_json(&v, &opts);
+    let _ = risk::screen_ibu_hamil_json(&v, &opts);
+    let _ = kb::kb_indicators_json(&v, &opts);
+    let _ = risk::evaluate_krs_json(&opts, &v);
+    if let Ok(m) = ChildMeasurement::from_value(&v) {
+        let _ = assess_child(&m);
+    }
+    let mut b = ReportBuilder::new(RegisterOptions::new(as_of));
+    let mut problems = Vec::new();
+    b.add_value(&v, 1, &mut problems);
+    let _ = b.rows();
+});
