@@ -9,7 +9,10 @@
 //! reported as `register_unsorted`; a repeated family row as
 //! `register_duplicate_kk`. Nothing stops the run.
 
-use crate::report::{Job, Loc, Reader, BATCH};
+use crate::report::{Job, Loc, Reader};
+
+/// Families per batch (a group holds several rows: smaller than JSON Lines batches).
+const BATCH: usize = 512;
 use kampung_core::{ErrorCode, FieldError};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
