@@ -63,4 +63,5 @@ export type ErrorCode =
   | "register_member_unknown"
   | "register_kb_missing"
   | "kampung_count_exceeds"
+  | "register_unsorted"
 ;

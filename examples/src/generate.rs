@@ -366,3 +366,173 @@ pub fn generate<W: Write>(args: &GenArgs, out: &mut W) -> std::io::Result<()> {
     }
     out.flush()
 }
+
+/// Columns of the three CSV files (examples/REGISTER.md).
+pub const FAMILY_COLUMNS: [&str; 8] = [
+    "no_kk",
+    "region_code",
+    "water_source",
+    "latrine",
+    "septic_tank",
+    "wife_pregnant",
+    "kb_method",
+    "kb_reason",
+];
+pub const MEMBER_COLUMNS: [&str; 7] = [
+    "no_kk",
+    "nik",
+    "name",
+    "sex",
+    "birth_date",
+    "relationship",
+    "marital_status",
+];
+pub const MEASUREMENT_COLUMNS: [&str; 9] = [
+    "no_kk",
+    "nik",
+    "member",
+    "measured_on",
+    "weight_kg",
+    "length_cm",
+    "measure",
+    "oedema",
+    "",
+];
+
+/// Splits JSON Lines records into the three CSV files: a `Write` that
+/// converts each complete line. A line that is not a JSON object becomes a
+/// family row with one field (reported as `register_malformed_line`); a
+/// record repeating the previous Nomor KK keeps only its family row (so
+/// its members do not join the first family).
+pub struct CsvSplit<W: Write> {
+    buf: Vec<u8>,
+    last_kk: String,
+    pub families: csv::Writer<W>,
+    pub members: csv::Writer<W>,
+    pub measurements: csv::Writer<W>,
+}
+
+fn cell(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl<W: Write> CsvSplit<W> {
+    pub fn new(families: W, members: W, measurements: W) -> std::io::Result<CsvSplit<W>> {
+        let mut s = CsvSplit {
+            buf: Vec::new(),
+            last_kk: String::new(),
+            families: csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(families),
+            members: csv::Writer::from_writer(members),
+            measurements: csv::Writer::from_writer(measurements),
+        };
+        s.families.write_record(FAMILY_COLUMNS)?;
+        s.members.write_record(MEMBER_COLUMNS)?;
+        s.measurements
+            .write_record(&MEASUREMENT_COLUMNS[..MEASUREMENT_COLUMNS.len() - 1])?;
+        Ok(s)
+    }
+
+    fn record(&mut self, line: &[u8]) -> std::io::Result<()> {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        let v: serde_json::Value = match serde_json::from_slice(line) {
+            Ok(v @ serde_json::Value::Object(_)) => v,
+            _ => {
+                self.families.write_record(["(unreadable record)"])?;
+                return Ok(());
+            }
+        };
+        let kk = cell(v.get("no_kk"));
+        let h = v.get("housing");
+        let kb = v.get("kb");
+        let hf = |k: &str| cell(h.and_then(|h| h.get(k)));
+        let kf = |k: &str| cell(kb.and_then(|h| h.get(k)));
+        self.families.write_record([
+            kk.clone(),
+            cell(v.get("region_code")),
+            hf("water_source"),
+            hf("latrine"),
+            hf("septic_tank"),
+            cell(v.get("wife_pregnant")),
+            kf("method"),
+            kf("reason_not_using"),
+        ])?;
+        if kk == self.last_kk {
+            return Ok(());
+        }
+        let empty = Vec::new();
+        let list = |k: &str| v.get(k).and_then(|x| x.as_array()).unwrap_or(&empty);
+        for m in list("members") {
+            let mut row = vec![kk.clone()];
+            row.extend(MEMBER_COLUMNS[1..].iter().map(|c| cell(m.get(*c))));
+            self.members.write_record(&row)?;
+        }
+        for m in list("measurements") {
+            let mut row = vec![kk.clone()];
+            row.extend(
+                MEASUREMENT_COLUMNS[1..MEASUREMENT_COLUMNS.len() - 1]
+                    .iter()
+                    .map(|c| cell(m.get(*c))),
+            );
+            self.measurements.write_record(&row)?;
+        }
+        self.last_kk = kk;
+        Ok(())
+    }
+
+    /// Flushes the three files.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.buf);
+        self.record(&rest)?;
+        self.families.flush()?;
+        self.members.flush()?;
+        self.measurements.flush()
+    }
+}
+
+impl<W: Write> Write for CsvSplit<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let mut rest = data;
+        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
+            if self.buf.is_empty() {
+                self.record(&rest[..i])?;
+            } else {
+                self.buf.extend_from_slice(&rest[..i]);
+                let line = std::mem::take(&mut self.buf);
+                self.record(&line)?;
+            }
+            rest = &rest[i + 1..];
+        }
+        self.buf.extend_from_slice(rest);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes the register of `args` as `families.csv`, `members.csv` and
+/// `measurements.csv` in `dir` (created if needed), sorted by `no_kk`.
+pub fn generate_csv(args: &GenArgs, dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let file = |name: &str| -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+        Ok(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(dir.join(name))?,
+        ))
+    };
+    let mut split = CsvSplit::new(
+        file("families.csv")?,
+        file("members.csv")?,
+        file("measurements.csv")?,
+    )?;
+    generate(args, &mut split)?;
+    split.finish()
+}

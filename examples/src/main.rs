@@ -11,6 +11,7 @@ use kampung_core::{input::parse_date, Family, FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
+mod csv_input;
 mod generate;
 mod html;
 mod report;
@@ -34,15 +35,16 @@ USAGE:
       WHO 2006 z-scores (as WHO anthro) for every row of a CSV file, streamed.
       Columns: sex, age (or age_days / age_months), weight, lenhei, measure,
       headc, armc, oedema. Row problems go to stderr or --errors.
-  kampung report [REGISTER.jsonl | -] [--format text|json] [--html REPORT.html] [--lang id|en]
+  kampung report [REGISTER.jsonl | - | --families F.csv --members M.csv --measurements X.csv] [--format text|json] [--html REPORT.html] [--lang id|en]
                  [--as-of YYYY-MM-DD] [--profile PROFILES.json] [--errors ERRORS.csv] [--threads N] [--quiet]
       The village report: families, keluarga sasaran, KRS and its factors, PUS, CPR, mCPR,
       MKJP, unmet need, method mix, stunting/wasting/underweight/overweight with 95% CI,
       by province, kab/kota, kecamatan, desa and in total; Kampung KB classification per
       desa with --profile. Without a file, runs on the bundled sample (one kecamatan).
-      Format of REGISTER.jsonl: examples/REGISTER.md.
-  kampung generate [--families N] [--seed S] [--as-of YYYY-MM-DD] [--bad-rate 0.01] [-o FILE]
-      Writes a synthetic register (JSON Lines), a pure function of the seed.
+      Formats (JSON Lines; CSV sorted by no_kk): examples/REGISTER.md.
+  kampung generate [--families N] [--seed S] [--as-of YYYY-MM-DD] [--bad-rate 0.01] [-o FILE | --csv DIR]
+      Writes a synthetic register (JSON Lines, or families.csv, members.csv and
+      measurements.csv in DIR), a pure function of the seed.
   kampung help
 ";
 
@@ -59,7 +61,10 @@ struct Args {
     profile: Option<String>,
     threads: Option<usize>,
     quiet: bool,
-    families: u64,
+    families: Option<String>,
+    members: Option<String>,
+    measurements: Option<String>,
+    csv_dir: Option<String>,
     seed: u64,
     bad_rate: f64,
 }
@@ -80,7 +85,10 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
         profile: None,
         threads: None,
         quiet: false,
-        families: 2100,
+        families: None,
+        members: None,
+        measurements: None,
+        csv_dir: None,
         seed: 2025,
         bad_rate: 0.0,
     };
@@ -118,11 +126,13 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
             }
             "--quiet" | "-q" => args.quiet = true,
             "--families" => {
-                let v = it.next().ok_or("--families needs a number")?;
-                args.families = v
-                    .parse()
-                    .map_err(|_| format!("--families: not a number: {v:?}"))?;
+                args.families = Some(it.next().ok_or("--families needs a number or a CSV file")?);
             }
+            "--members" => args.members = Some(it.next().ok_or("--members needs a CSV file")?),
+            "--measurements" => {
+                args.measurements = Some(it.next().ok_or("--measurements needs a CSV file")?);
+            }
+            "--csv" => args.csv_dir = Some(it.next().ok_or("--csv needs a folder")?),
             "--seed" => {
                 let v = it.next().ok_or("--seed needs a number")?;
                 args.seed = v
@@ -268,12 +278,23 @@ fn run(args: Args) -> Result<ExitCode, String> {
         }
         "report" => run_report(&args),
         "generate" => {
+            let families = match &args.families {
+                None => 2100,
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| format!("--families: not a number: {v:?}"))?,
+            };
             let gargs = generate::GenArgs {
-                families: args.families,
+                families,
                 seed: args.seed,
                 as_of: args.as_of.unwrap_or_else(sample_as_of),
                 bad_rate: args.bad_rate,
             };
+            if let Some(dir) = &args.csv_dir {
+                return generate::generate_csv(&gargs, std::path::Path::new(dir))
+                    .map(|()| ExitCode::SUCCESS)
+                    .map_err(|e| format!("{dir}: {e}"));
+            }
             let mut out: Box<dyn Write> = match &args.output {
                 Some(p) => Box::new(std::io::BufWriter::new(
                     std::fs::File::create(p).map_err(|e| format!("{p}: {e}"))?,
@@ -320,7 +341,11 @@ fn sample_as_of() -> NaiveDate {
 }
 
 fn run_report(args: &Args) -> Result<ExitCode, String> {
-    let path = args.positional.first().cloned();
+    let path = args
+        .positional
+        .first()
+        .cloned()
+        .or_else(|| args.families.clone());
     let as_of = args.as_of.unwrap_or_else(|| match path {
         None => sample_as_of(),
         Some(_) => today(),
@@ -351,38 +376,41 @@ fn run_report(args: &Args) -> Result<ExitCode, String> {
             let _ = report::write_errors_csv(w, e);
         }
     };
-    let (source, result) = match path.as_deref() {
-        None => (
-            "examples/data/report_sample.jsonl".to_owned(),
-            report::run(
-                SAMPLE_REGISTER.as_bytes(),
-                "report_sample.jsonl",
-                &opts,
-                &mut on_error,
-            ),
+    let open = |p: &str| -> Result<report::Reader, String> {
+        let f = std::fs::File::open(p).map_err(|e| format!("{p}: {e}"))?;
+        Ok(Box::new(BufReader::with_capacity(1 << 20, f)))
+    };
+    let (source, input) = match (&args.families, &args.members, &args.measurements) {
+        (Some(f), Some(m), Some(x)) => (
+            format!("{f}, {m}, {x}"),
+            report::Input::Csv {
+                families: (f.clone(), open(f)?),
+                members: (m.clone(), open(m)?),
+                measurements: (x.clone(), open(x)?),
+            },
         ),
-        Some("-") => (
-            "stdin".to_owned(),
-            report::run(
-                BufReader::with_capacity(1 << 20, std::io::stdin()),
-                "stdin",
-                &opts,
-                &mut on_error,
-            ),
-        ),
-        Some(p) => {
-            let f = std::fs::File::open(p).map_err(|e| format!("{p}: {e}"))?;
-            (
-                p.to_owned(),
-                report::run(
-                    BufReader::with_capacity(1 << 20, f),
-                    p,
-                    &opts,
-                    &mut on_error,
+        (None, None, None) => match path.as_deref() {
+            None => (
+                "examples/data/report_sample.jsonl".to_owned(),
+                report::Input::Jsonl(
+                    "report_sample.jsonl".to_owned(),
+                    Box::new(SAMPLE_REGISTER.as_bytes()),
                 ),
-            )
+            ),
+            Some("-") => (
+                "stdin".to_owned(),
+                report::Input::Jsonl(
+                    "stdin".to_owned(),
+                    Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
+                ),
+            ),
+            Some(p) => (p.to_owned(), report::Input::Jsonl(p.to_owned(), open(p)?)),
+        },
+        _ => {
+            return Err("a CSV register needs --families, --members and --measurements".to_owned())
         }
     };
+    let result = report::run(input, &opts, &mut on_error);
     let (agg, exclusions, errors, errors_truncated) = result?;
     if let Some(mut w) = errors_out.take() {
         w.flush().map_err(|e| e.to_string())?;

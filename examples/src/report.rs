@@ -16,16 +16,17 @@ use kampung_core::kampung::{
     classify_kampung, contribution, Aggregator, FamilyContribution, KampungClassification,
     KampungProfile, RegionRow, RowLevel,
 };
+use kampung_core::register::entities::{read_group, EntityTable};
 use kampung_core::register::{fingerprints, DuplicateGuard, RegisterFamily, RegisterOptions};
 use kampung_core::{ErrorCode, FieldError, Locale};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 /// Lines per batch.
-const BATCH: usize = 4096;
+pub(crate) const BATCH: usize = 4096;
 
 /// One problem of one line, as reported.
 #[derive(Clone, Debug, Serialize)]
@@ -35,7 +36,8 @@ pub struct LineError {
     pub field: String,
     pub code: &'static str,
     pub message: String,
-    /// `family` (the family was excluded) or `measurement` (only it was).
+    /// `family` (the family was excluded), `measurement` (only it was) or
+    /// `row` (a CSV member/measurement row without its family).
     pub excluded: &'static str,
 }
 
@@ -46,6 +48,9 @@ pub struct Exclusions {
     pub families_included: u64,
     pub families_excluded: u64,
     pub measurements_excluded: u64,
+    /// Member or measurement rows (CSV) excluded on their own: no family
+    /// row with their `no_kk`, out of `no_kk` order, unreadable.
+    pub rows_excluded: u64,
     /// Error code → number of excluded families (or measurements) with that problem.
     pub reasons: BTreeMap<&'static str, u64>,
 }
@@ -71,16 +76,48 @@ pub struct Report {
     pub errors_truncated: u64,
 }
 
+/// One problem located in a file.
+pub(crate) struct Loc {
+    pub file: usize,
+    pub line: u64,
+    pub error: FieldError,
+}
+
 enum Outcome {
     Blank,
     Family {
         c: FamilyContribution,
         kk: u64,
         niks: Vec<(u32, u64)>,
-        measurement_errors: Vec<FieldError>,
+        measurement_errors: Vec<Loc>,
         excluded: u32,
     },
-    Invalid(Vec<FieldError>),
+    /// The family was excluded.
+    Invalid(Vec<Loc>),
+    /// Rows (members, measurements) were excluded, not a family.
+    Rows(Vec<Loc>),
+}
+
+/// A unit of work: one JSON Lines line or one family assembled from CSV rows.
+pub(crate) enum Job {
+    Line(String),
+    Group {
+        family: (u64, serde_json::Value),
+        members: Vec<(u64, serde_json::Value)>,
+        measurements: Vec<(u64, serde_json::Value)>,
+    },
+    Invalid(Vec<Loc>),
+    Rows(Vec<Loc>),
+}
+
+fn at(file: usize, line: u64, es: Vec<FieldError>) -> Vec<Loc> {
+    es.into_iter()
+        .map(|error| Loc { file, line, error })
+        .collect()
+}
+
+fn malformed(reason: String) -> FieldError {
+    FieldError::new(ErrorCode::RegisterMalformedLine).with_param("reason", reason)
 }
 
 fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outcome {
@@ -91,9 +128,11 @@ fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outc
         Ok(v) => v,
         Err(e) => {
             let reason = format!("JSON: {}", e.classify_name());
-            return Outcome::Invalid(vec![
-                FieldError::new(ErrorCode::RegisterMalformedLine).with_param("reason", reason)
-            ]);
+            return Outcome::Invalid(vec![Loc {
+                file: 0,
+                line: 0,
+                error: malformed(reason),
+            }]);
         }
     };
     let r = RegisterFamily::from_value(&v, opts);
@@ -104,11 +143,58 @@ fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outc
                 c: contribution(&f, opts, tables),
                 kk,
                 niks,
-                measurement_errors: r.errors,
+                measurement_errors: at(0, 0, r.errors),
                 excluded: r.measurements_excluded,
             }
         }
-        None => Outcome::Invalid(r.errors),
+        None => Outcome::Invalid(at(0, 0, r.errors)),
+    }
+}
+
+fn process_job(job: Job, opts: &RegisterOptions, tables: &Tables2006) -> Outcome {
+    match job {
+        Job::Line(l) => process_line(&l, opts, tables),
+        Job::Invalid(e) => Outcome::Invalid(e),
+        Job::Rows(e) => Outcome::Rows(e),
+        Job::Group {
+            family,
+            members,
+            measurements,
+        } => {
+            fn ix(rows: &[(u64, serde_json::Value)]) -> Vec<(usize, &serde_json::Value)> {
+                rows.iter()
+                    .map(|(l, v)| (usize::try_from(*l).unwrap_or(usize::MAX), v))
+                    .collect()
+            }
+            let fl = usize::try_from(family.0).unwrap_or(usize::MAX);
+            let g = read_group((fl, &family.1), &ix(&members), &ix(&measurements), opts);
+            let locs: Vec<Loc> = g
+                .errors
+                .into_iter()
+                .map(|e| Loc {
+                    file: match e.table {
+                        EntityTable::Families => 0,
+                        EntityTable::Members => 1,
+                        EntityTable::Measurements => 2,
+                    },
+                    line: e.row as u64,
+                    error: e.error,
+                })
+                .collect();
+            match g.family {
+                Some(f) => {
+                    let (kk, niks) = fingerprints(&f.family);
+                    Outcome::Family {
+                        c: contribution(&f, opts, tables),
+                        kk,
+                        niks,
+                        measurement_errors: locs,
+                        excluded: g.measurements_excluded,
+                    }
+                }
+                None => Outcome::Invalid(locs),
+            }
+        }
     }
 }
 
@@ -134,11 +220,54 @@ pub struct ReportOptions {
     pub max_errors_kept: usize,
 }
 
-/// Streams `input` (JSON Lines) into a report. `on_error` gets every line
-/// problem as it is found (e.g. to write an errors file).
-pub fn run<R: BufRead + Send>(
-    input: R,
-    source: &str,
+/// A boxed input stream.
+pub type Reader = Box<dyn BufRead + Send>;
+
+/// The register to read: JSON Lines, or three CSV files sorted by `no_kk`
+/// (examples/REGISTER.md). Names are used in error reports.
+pub enum Input {
+    Jsonl(String, Reader),
+    Csv {
+        families: (String, Reader),
+        members: (String, Reader),
+        measurements: (String, Reader),
+    },
+}
+
+type Batch = (u64, Vec<(u64, Job)>);
+
+fn read_jsonl(mut input: Reader, work_tx: &SyncSender<Batch>) -> Result<(), String> {
+    let mut batch_no = 0u64;
+    let mut line_no = 0u64;
+    loop {
+        let mut lines = Vec::with_capacity(BATCH);
+        for _ in 0..BATCH {
+            let mut l = String::new();
+            let n = input.read_line(&mut l).map_err(|e| e.to_string())?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            lines.push((line_no, Job::Line(l)));
+        }
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let done = lines.len() < BATCH;
+        if work_tx.send((batch_no, lines)).is_err() {
+            return Ok(());
+        }
+        batch_no += 1;
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+/// Streams `input` into a report. `on_error` gets every row problem as it
+/// is found (e.g. to write an errors file).
+pub fn run(
+    input: Input,
     opts: &ReportOptions,
     mut on_error: impl FnMut(&LineError),
 ) -> Result<(Aggregator, Exclusions, Vec<LineError>, u64), String> {
@@ -151,37 +280,33 @@ pub fn run<R: BufRead + Send>(
     let mut truncated = 0u64;
     let started = std::time::Instant::now();
     let mut last_progress = started;
+    let (files, csv) = match &input {
+        Input::Jsonl(name, _) => (vec![name.clone()], false),
+        Input::Csv {
+            families,
+            members,
+            measurements,
+        } => (
+            vec![
+                families.0.clone(),
+                members.0.clone(),
+                measurements.0.clone(),
+            ],
+            true,
+        ),
+    };
     let err_msg = std::thread::scope(|s| -> Result<(), String> {
-        let (work_tx, work_rx) = sync_channel::<(u64, u64, Vec<String>)>(threads * 2);
+        let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
         let work_rx = Arc::new(Mutex::new(work_rx));
-        let (res_tx, res_rx) = sync_channel::<(u64, u64, Vec<Outcome>)>(threads * 2);
+        let (res_tx, res_rx) = sync_channel::<(u64, Vec<(u64, Outcome)>)>(threads * 2);
         let reader = s.spawn(move || -> Result<(), String> {
-            let mut input = input;
-            let mut batch_no = 0u64;
-            let mut line_no = 0u64;
-            loop {
-                let mut lines = Vec::with_capacity(BATCH);
-                let first = line_no + 1;
-                for _ in 0..BATCH {
-                    let mut l = String::new();
-                    let n = input.read_line(&mut l).map_err(|e| e.to_string())?;
-                    if n == 0 {
-                        break;
-                    }
-                    line_no += 1;
-                    lines.push(l);
-                }
-                if lines.is_empty() {
-                    return Ok(());
-                }
-                let done = lines.len() < BATCH;
-                if work_tx.send((batch_no, first, lines)).is_err() {
-                    return Ok(());
-                }
-                batch_no += 1;
-                if done {
-                    return Ok(());
-                }
+            match input {
+                Input::Jsonl(_, r) => read_jsonl(r, &work_tx),
+                Input::Csv {
+                    families,
+                    members,
+                    measurements,
+                } => crate::csv_input::read_csv(families, members, measurements, &work_tx),
             }
         });
         for _ in 0..threads {
@@ -195,12 +320,12 @@ pub fn run<R: BufRead + Send>(
                         Ok(g) => g.recv(),
                         Err(_) => return,
                     };
-                    let Ok((no, first, lines)) = job else { return };
-                    let out = lines
-                        .iter()
-                        .map(|l| process_line(l, ropts, &tables))
+                    let Ok((no, jobs)) = job else { return };
+                    let out = jobs
+                        .into_iter()
+                        .map(|(line, j)| (line, process_job(j, ropts, &tables)))
                         .collect();
-                    if tx.send((no, first, out)).is_err() {
+                    if tx.send((no, out)).is_err() {
                         return;
                     }
                 }
@@ -209,7 +334,8 @@ pub fn run<R: BufRead + Send>(
         drop(res_tx);
         collect(
             &res_rx,
-            source,
+            &files,
+            csv,
             opts,
             &mut agg,
             &mut guard,
@@ -243,10 +369,19 @@ pub fn run<R: BufRead + Send>(
     Ok((agg, ex, kept, truncated))
 }
 
+fn count_codes(ex: &mut Exclusions, errs: &[Loc]) {
+    let mut codes: Vec<&'static str> = errs.iter().map(|e| e.error.code().as_str()).collect();
+    codes.dedup();
+    for c in codes {
+        *ex.reasons.entry(c).or_insert(0) += 1;
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn collect(
-    res_rx: &Receiver<(u64, u64, Vec<Outcome>)>,
-    source: &str,
+    res_rx: &Receiver<(u64, Vec<(u64, Outcome)>)>,
+    files: &[String],
+    csv: bool,
     opts: &ReportOptions,
     agg: &mut Aggregator,
     guard: &mut DuplicateGuard,
@@ -254,33 +389,35 @@ fn collect(
     report: &mut dyn FnMut(LineError),
     progress: &mut dyn FnMut(u64),
 ) {
-    let mut pending: BTreeMap<u64, (u64, Vec<Outcome>)> = BTreeMap::new();
+    let mut pending: BTreeMap<u64, Vec<(u64, Outcome)>> = BTreeMap::new();
     let mut next = 0u64;
-    let mk = |line: u64, e: &FieldError, excluded: &'static str| LineError {
-        file: source.to_owned(),
-        line,
-        field: e.path().to_string(),
-        code: e.code().as_str(),
-        message: e.message(opts.lang),
+    // JSON Lines errors carry line 0: the line is the item's.
+    let mk = |line: u64, e: &Loc, excluded: &'static str| LineError {
+        file: files.get(e.file).cloned().unwrap_or_default(),
+        line: if e.line == 0 { line } else { e.line },
+        field: e.error.path().to_string(),
+        code: e.error.code().as_str(),
+        message: e.error.message(opts.lang),
         excluded,
     };
-    for (no, first, outs) in res_rx.iter() {
-        pending.insert(no, (first, outs));
-        while let Some((first, outs)) = pending.remove(&next) {
+    for (no, outs) in res_rx.iter() {
+        pending.insert(no, outs);
+        while let Some(outs) = pending.remove(&next) {
             next += 1;
-            for (k, o) in outs.into_iter().enumerate() {
-                let line = first + k as u64;
-                ex.lines_read = line;
+            for (line, o) in outs {
                 match o {
                     Outcome::Blank => {}
+                    Outcome::Rows(errs) => {
+                        ex.rows_excluded += 1;
+                        count_codes(ex, &errs);
+                        for e in &errs {
+                            report(mk(line, e, "row"));
+                        }
+                        continue;
+                    }
                     Outcome::Invalid(errs) => {
                         ex.families_excluded += 1;
-                        let mut codes: Vec<&'static str> =
-                            errs.iter().map(|e| e.code().as_str()).collect();
-                        codes.dedup();
-                        for c in codes {
-                            *ex.reasons.entry(c).or_insert(0) += 1;
-                        }
+                        count_codes(ex, &errs);
                         for e in &errs {
                             report(mk(line, e, "family"));
                         }
@@ -298,13 +435,17 @@ fn collect(
                             ex.measurements_excluded += u64::from(excluded);
                             let mut seen: Vec<(String, &'static str)> = Vec::new();
                             for e in &measurement_errors {
-                                let m = e
-                                    .path()
-                                    .segments()
-                                    .get(..2)
-                                    .map(|s| format!("{s:?}"))
-                                    .unwrap_or_default();
-                                let key = (m, e.code().as_str());
+                                let m = if csv {
+                                    e.line.to_string()
+                                } else {
+                                    e.error
+                                        .path()
+                                        .segments()
+                                        .get(..2)
+                                        .map(|s| format!("{s:?}"))
+                                        .unwrap_or_default()
+                                };
+                                let key = (m, e.error.code().as_str());
                                 if !seen.contains(&key) {
                                     *ex.reasons.entry(key.1).or_insert(0) += 1;
                                     seen.push(key);
@@ -314,18 +455,15 @@ fn collect(
                         }
                         Err(errs) => {
                             ex.families_excluded += 1;
-                            let mut codes: Vec<&'static str> =
-                                errs.errors().iter().map(|e| e.code().as_str()).collect();
-                            codes.dedup();
-                            for c in codes {
-                                *ex.reasons.entry(c).or_insert(0) += 1;
-                            }
-                            for e in errs.errors() {
+                            let errs = at(0, line, errs.into_vec());
+                            count_codes(ex, &errs);
+                            for e in &errs {
                                 report(mk(line, e, "family"));
                             }
                         }
                     },
                 }
+                ex.lines_read = line;
             }
             progress(ex.lines_read);
         }

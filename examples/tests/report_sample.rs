@@ -158,3 +158,107 @@ fn english_text_and_html_render() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn csv_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kampung-csv-{tag}-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_kampung"))
+        .args(["generate", "--families", "2100", "--seed", "2025"])
+        .args(["--bad-rate", "0.02", "--as-of", "2025-07-01", "--csv"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    dir
+}
+
+fn csv_report(dir: &std::path::Path) -> Value {
+    let p = |f: &str| dir.join(f).to_str().expect("path").to_owned();
+    run(&[
+        "report",
+        "--families",
+        &p("families.csv"),
+        "--members",
+        &p("members.csv"),
+        "--measurements",
+        &p("measurements.csv"),
+        "--as-of",
+        "2025-07-01",
+        "--format",
+        "json",
+        "-q",
+    ])
+}
+
+/// The bundled sample written as three CSV files (`generate --csv` with the
+/// sample's arguments) gives the same report as the JSON Lines route.
+#[test]
+fn csv_route_equals_jsonl_route() {
+    let dir = csv_dir("same");
+    let jsonl = run(&["report", "--format", "json"]);
+    let csv = csv_report(&dir);
+    assert_eq!(jsonl["rows"], csv["rows"]);
+    for k in [
+        "families_included",
+        "families_excluded",
+        "measurements_excluded",
+        "rows_excluded",
+        "reasons",
+    ] {
+        assert_eq!(jsonl["exclusions"][k], csv["exclusions"][k], "{k}");
+    }
+    assert!(csv["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .any(|e| e["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("measurements.csv"))
+            && e["code"] == "measured_before_birth"
+            && e["line"].as_u64().is_some_and(|l| l > 1)));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Orphan rows, rows out of order and broken rows are reported with file
+/// and line and counted; the rest is still processed.
+#[test]
+fn csv_bad_rows_are_reported() {
+    let dir = csv_dir("bad");
+    let append = |f: &str, text: &str| {
+        use std::io::Write;
+        let mut w = std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.join(f))
+            .expect("open");
+        w.write_all(text.as_bytes()).expect("write");
+    };
+    // After the last family: one orphan member, one member of the first
+    // family (out of order), one measurement with a missing no_kk.
+    append(
+        "members.csv",
+        "9999999999999999,,Ana,P,2020-01-01,anak,belum_kawin\n\
+         6472000000000001,,Ani,P,2020-01-01,anak,belum_kawin\n",
+    );
+    append("measurements.csv", ",,0,2025-01-01,9,70,l,\n");
+    let r = csv_report(&dir);
+    let ex = &r["exclusions"];
+    assert_eq!(ex["families_included"], 2052);
+    assert_eq!(ex["rows_excluded"], 3);
+    assert_eq!(ex["reasons"]["register_family_missing"], 1);
+    assert_eq!(ex["reasons"]["register_unsorted"], 1);
+    let errors = r["errors"].as_array().expect("errors");
+    let find = |code: &str| {
+        errors
+            .iter()
+            .find(|e| e["code"] == code && e["excluded"] == "row")
+            .unwrap_or_else(|| panic!("{code}"))
+    };
+    let orphan = find("register_family_missing");
+    assert!(orphan["file"]
+        .as_str()
+        .expect("file")
+        .ends_with("members.csv"));
+    assert_eq!(orphan["line"], 7313);
+    assert_eq!(find("register_unsorted")["line"], 7314);
+    assert_eq!(find("required")["field"], "no_kk");
+    std::fs::remove_dir_all(&dir).ok();
+}

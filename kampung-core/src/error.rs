@@ -222,6 +222,8 @@ error_codes! {
     RegisterKbMissing = "register_kb_missing" { id: "Keluarga PUS harus memiliki status KB (kb.method).", en: "A PUS family must have a KB status (kb.method)." }
     /// A Kampung KB profile count is larger than the count it is part of.
     KampungCountExceeds = "kampung_count_exceeds" { id: "Nilai ini ({value}) tidak boleh lebih dari {limit} ({other}).", en: "This value ({value}) must not exceed {limit} ({other})." }
+    /// A row of a table grouped by `no_kk` comes after its group ended (the file is not sorted by `no_kk`).
+    RegisterUnsorted = "register_unsorted" { id: "Baris ini tidak berurutan menurut no_kk (sesudah baris {line}); keluarganya sudah diproses tanpa baris ini.", en: "This row is out of no_kk order (after line {line}); its family was already processed without it." }
 }
 
 impl fmt::Display for ErrorCode {

@@ -66,6 +66,7 @@ ErrorCode = Literal[
     "register_member_unknown",
     "register_kb_missing",
     "kampung_count_exceeds",
+    "register_unsorted",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)

@@ -26,6 +26,8 @@
 //! of the same register in 16 bytes per identifier.
 
 use crate::error::{ErrorCode, FieldError, FieldPath, PathSegment, ValidationErrors};
+
+pub mod entities;
 use crate::family::{Family, FamilyOptions};
 use crate::growth::child::Measure;
 use crate::input::{parse_date, Fields};
@@ -132,6 +134,31 @@ fn read_kb(v: &Value, errors: &mut ValidationErrors) -> Option<KbStatus> {
     Some(KbStatus { method, reason })
 }
 
+/// Bilateral pitting oedema: a yes/no cell (JSON boolean, `1`/`0`,
+/// `ya`/`tidak`, `y`/`n`, `true`/`false`) or WHO anthro's codes (`y`/`1`
+/// yes, `n`/`2` no); missing means no.
+fn read_oedema(f: &Fields<'_>, errors: &mut ValidationErrors) -> bool {
+    let yes = match f.get("oedema") {
+        None => Some(false),
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(1) => Some(true),
+            Some(0 | 2) => Some(false),
+            _ => None,
+        },
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "y" | "ya" | "yes" | "true" | "1" => Some(true),
+            "" | "n" | "t" | "tidak" | "no" | "false" | "0" | "2" => Some(false),
+            _ => None,
+        },
+        Some(_) => None,
+    };
+    yes.unwrap_or_else(|| {
+        errors.push(FieldError::at("oedema", ErrorCode::OedemaInvalid));
+        false
+    })
+}
+
 fn read_measurement(
     v: &Value,
     family: &Family,
@@ -204,13 +231,7 @@ fn read_measurement(
         &mut errors,
     )
     .flatten();
-    let oedema = opt_code(
-        &f,
-        "oedema",
-        crate::growth::codes::parse_oedema,
-        &mut errors,
-    )
-    .unwrap_or(false);
+    let oedema = read_oedema(&f, &mut errors);
     if let (Some(m), Some(d)) = (member, measured_on) {
         if let Some(p) = family.members().get(m) {
             if d < p.birth_date() {
