@@ -313,6 +313,7 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(growth::_classify, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_jsonl, m)?)?;
+    m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;
     m.add_function(wrap_pyfunction!(report::_classify_kampung, m)?)?;
     m.add_function(wrap_pyfunction!(risk::_evaluate_batch, m)?)?;
     Ok(())

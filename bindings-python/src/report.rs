@@ -88,6 +88,97 @@ pub fn _report_jsonl<'py>(
     tables(py, built, loc)
 }
 
+/// As `_report`, from three entity tables linked by `no_kk` (rows as
+/// dicts, in any order): families, members, measurements. Errors carry the
+/// table and the 0-based row.
+#[pyfunction]
+#[pyo3(signature = (families, members, measurements, as_of, locale="id"))]
+pub fn _report_entities<'py>(
+    py: Python<'py>,
+    families: &Bound<'py, PyList>,
+    members: &Bound<'py, PyList>,
+    measurements: &Bound<'py, PyList>,
+    as_of: &Bound<'py, PyAny>,
+    locale: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    use kampung_core::kampung::{contribution, Aggregator};
+    use kampung_core::register::entities::assemble_unsorted;
+    let loc = errors::locale(locale)?;
+    let as_of = as_of_arg(py, as_of, loc)?;
+    let rows = |l: &Bound<'py, PyList>| -> Vec<Value> {
+        l.iter().map(|r| convert::to_value(&r)).collect()
+    };
+    let (f, m, x) = (rows(families), rows(members), rows(measurements));
+    let (region_rows, errs, read) = py.detach(|| {
+        let opts = RegisterOptions::new(as_of);
+        let read = assemble_unsorted(&f, &m, &x, &opts);
+        let tables = kampung_core::growth::Tables2006::bundled();
+        let mut agg = Aggregator::new();
+        for (_, rf) in &read.families {
+            agg.add(&contribution(rf, &opts, &tables));
+        }
+        let errs: Vec<_> = read
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.table.as_str(),
+                    e.row as u64,
+                    e.error.clone(),
+                    e.family_excluded,
+                )
+            })
+            .collect();
+        (
+            agg.rows(),
+            errs,
+            (
+                read.families.len(),
+                read.families_excluded,
+                read.rows_excluded,
+                read.measurements_excluded,
+            ),
+        )
+    });
+    let problems: Vec<kampung_core::kampung::Problem> = errs
+        .iter()
+        .map(|(_, row, e, fam)| kampung_core::kampung::Problem {
+            record: *row,
+            error: e.clone(),
+            excluded: if *fam {
+                kampung_core::kampung::Excluded::Family
+            } else {
+                kampung_core::kampung::Excluded::Measurement
+            },
+        })
+        .collect();
+    let mut ex = kampung_core::kampung::Exclusions {
+        families_read: (read.0 + read.1) as u64,
+        families_included: read.0 as u64,
+        families_excluded: read.1 as u64,
+        measurements_excluded: read.3 as u64,
+        ..Default::default()
+    };
+    for (_, _, e, _) in &errs {
+        *ex.reasons.entry(e.code().as_str()).or_insert(0) += 1;
+    }
+    let out = tables(py, (region_rows, problems, ex), loc)?;
+    if let Some(e) = out.get_item("errors")? {
+        if let Ok(d) = e.cast::<PyDict>() {
+            d.set_item(
+                "table",
+                PyList::new(py, errs.iter().map(|(t, _, _, _)| *t))?,
+            )?;
+        }
+    }
+    if let Some(e) = out.get_item("exclusions")? {
+        if let Ok(d) = e.cast::<PyDict>() {
+            d.set_item("rows_excluded", read.2)?;
+        }
+    }
+    Ok(out)
+}
+
 type Built = (
     Vec<kampung_core::kampung::RegionRow>,
     Vec<kampung_core::kampung::Problem>,

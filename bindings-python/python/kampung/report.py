@@ -58,7 +58,8 @@ class VillageReport:
         raw["indicators"]["code"] = ["" if c is None else c for c in raw["indicators"]["code"]]
         raw["regions"]["code"] = ["" if c is None else c for c in raw["regions"]["code"]]
         self.indicators = pd.DataFrame(raw["indicators"])
-        self.errors = pd.DataFrame(raw["errors"], columns=["record", "field", "code", "message", "excluded"])
+        cols = ["record", "field", "code", "message", "excluded"] + (["table"] if "table" in raw["errors"] else [])
+        self.errors = pd.DataFrame(raw["errors"], columns=cols)
         self.exclusions: Dict[str, Any] = raw["exclusions"]
         stats = ["numerator", "denominator", "value", "ci_low", "ci_high"]
         if len(self.indicators):
@@ -98,17 +99,30 @@ class VillageReport:
 Date = Union[datetime.date, str]
 
 
-def aggregate(families: Any, *, as_of: Date, locale: str = "id") -> VillageReport:
-    """The report of register records: a list of dicts, a pandas or polars
-    DataFrame, or an Arrow table, one family per row in the register format
+def aggregate(
+    families: Any, members: Any = None, measurements: Any = None, *, as_of: Date, locale: str = "id"
+) -> VillageReport:
+    """The report of a register given either as one table of whole families
     (``no_kk, region_code, members, housing, wife_pregnant, kb,
-    measurements``; see ``examples/REGISTER.md``). Validation, duplicate
-    detection and aggregation run in Rust with the GIL released.
+    measurements``: the JSON Lines format of ``examples/REGISTER.md``) or as
+    three entity tables linked by ``no_kk`` (``families``: ``no_kk,
+    region_code, water_source, latrine, septic_tank, wife_pregnant, kb_method,
+    kb_reason``; ``members``: ``no_kk, nik, name, sex, birth_date,
+    relationship, marital_status``; ``measurements``: ``no_kk, nik | member,
+    measured_on, weight_kg, length_cm, measure, oedema``), in any order. Each
+    table is a list of dicts, a pandas or polars DataFrame, or an Arrow table.
+    Validation, duplicate detection and aggregation run in Rust with the GIL
+    released. With entity tables, ``errors`` has a ``table`` column and
+    ``record`` is the 0-based row of that table.
 
     >>> r = aggregate([{"no_kk": "123"}], as_of="2025-07-01", locale="en")
     >>> r.exclusions["families_excluded"], r.errors["code"].iloc[0]
     (1, 'required')
     """
+    if members is not None or measurements is not None:
+        return VillageReport(_kampung._report_entities(
+            records_of(families), records_of(members if members is not None else []),
+            records_of(measurements if measurements is not None else []), as_of, locale))
     return VillageReport(_kampung._report(records_of(families), as_of, locale))
 
 
