@@ -21,6 +21,11 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod error;
 pub mod family;
 pub mod growth;
