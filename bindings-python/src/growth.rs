@@ -302,48 +302,7 @@ pub fn _zscores_2006<'py>(
     row_errors.extend(errs);
     row_errors.sort_by_key(|e| e.row);
     let out = PyDict::new(py);
-    let Columns2006 {
-        clenhei,
-        cbmi,
-        c9mo_flag,
-        zlen,
-        flen,
-        zwei,
-        fwei,
-        zwfl,
-        fwfl,
-        zbmi,
-        fbmi,
-        zhc,
-        fhc,
-        zac,
-        fac,
-        zts,
-        fts,
-        zss,
-        fss,
-    } = cols;
-    for (name, v) in [
-        ("clenhei", clenhei),
-        ("cbmi", cbmi),
-        ("c9mo_flag", c9mo_flag),
-        ("zlen", zlen),
-        ("flen", flen),
-        ("zwei", zwei),
-        ("fwei", fwei),
-        ("zwfl", zwfl),
-        ("fwfl", fwfl),
-        ("zbmi", zbmi),
-        ("fbmi", fbmi),
-        ("zhc", zhc),
-        ("fhc", fhc),
-        ("zac", zac),
-        ("fac", fac),
-        ("zts", zts),
-        ("fts", fts),
-        ("zss", zss),
-        ("fss", fss),
-    ] {
+    for (name, v) in cols.into_named() {
         out.set_item(name, PyArray1::from_vec(py, v))?;
     }
     Ok((out, errors_table(py, &row_errors, locale)?))

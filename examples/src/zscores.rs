@@ -281,7 +281,7 @@ pub fn run<R: Read, W: Write, E: Write>(
             .map_err(|e| e.to_string())?;
             for i in 0..n {
                 if buf.months[i] == months {
-                    copy_row(&part, &mut cols, i);
+                    cols.copy_row_from(&part, i);
                 }
             }
             core_errors.extend(
@@ -330,35 +330,6 @@ pub fn run<R: Read, W: Write, E: Write>(
     }
     wtr.flush().map_err(|e| e.to_string())?;
     Ok((total, bad_rows))
-}
-
-fn copy_row(from: &Columns2006, to: &mut Columns2006, i: usize) {
-    let src = from.named();
-    let dst = to.output();
-    let targets: [&mut [f64]; 19] = [
-        dst.clenhei,
-        dst.cbmi,
-        dst.c9mo_flag,
-        dst.zlen,
-        dst.flen,
-        dst.zwei,
-        dst.fwei,
-        dst.zwfl,
-        dst.fwfl,
-        dst.zbmi,
-        dst.fbmi,
-        dst.zhc,
-        dst.fhc,
-        dst.zac,
-        dst.fac,
-        dst.zts,
-        dst.fts,
-        dst.zss,
-        dst.fss,
-    ];
-    for ((_, s), d) in src.iter().zip(targets) {
-        d[i] = s[i];
-    }
 }
 
 #[cfg(test)]

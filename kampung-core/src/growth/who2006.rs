@@ -166,6 +166,69 @@ impl Columns2006 {
         }
     }
 
+    /// The owned columns paired with their names, in [`OUTPUT_NAMES_2006`]
+    /// order (e.g. to hand them to numpy without a copy).
+    pub fn into_named(self) -> [(&'static str, Vec<f64>); 19] {
+        let c = [
+            self.clenhei,
+            self.cbmi,
+            self.c9mo_flag,
+            self.zlen,
+            self.flen,
+            self.zwei,
+            self.fwei,
+            self.zwfl,
+            self.fwfl,
+            self.zbmi,
+            self.fbmi,
+            self.zhc,
+            self.fhc,
+            self.zac,
+            self.fac,
+            self.zts,
+            self.fts,
+            self.zss,
+            self.fss,
+        ];
+        let mut i = 0;
+        c.map(|v| {
+            let name = OUTPUT_NAMES_2006[i];
+            i += 1;
+            (name, v)
+        })
+    }
+
+    /// Copies row `i` of every column from `other` (same length).
+    pub fn copy_row_from(&mut self, other: &Columns2006, i: usize) {
+        let dst = self.output();
+        let targets: [&mut [f64]; 19] = [
+            dst.clenhei,
+            dst.cbmi,
+            dst.c9mo_flag,
+            dst.zlen,
+            dst.flen,
+            dst.zwei,
+            dst.fwei,
+            dst.zwfl,
+            dst.fwfl,
+            dst.zbmi,
+            dst.fbmi,
+            dst.zhc,
+            dst.fhc,
+            dst.zac,
+            dst.fac,
+            dst.zts,
+            dst.fts,
+            dst.zss,
+            dst.fss,
+        ];
+        for ((_, s), d) in other.named().iter().zip(targets) {
+            if let (Some(x), Some(y)) = (s.get(i), d.get_mut(i)) {
+                *y = *x;
+            }
+        }
+    }
+
     /// The columns paired with their names, in [`OUTPUT_NAMES_2006`] order.
     pub fn named(&self) -> [(&'static str, &[f64]); 19] {
         let c = [
