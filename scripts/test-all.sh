@@ -21,6 +21,9 @@ git diff --exit-code -- bindings-python/python/kampung/_codes.py bindings-wasm/j
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "cargo doc (warnings are errors: broken links, missing docs)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p kampung-core --no-deps --locked
+
 step "cargo clippy for wasm32"
 cargo clippy -p kampung-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 

@@ -5,7 +5,7 @@
 //!   (`shared/design/WHO_GROWTH.md` §1, §6).
 //! * [`zscores_2007`]: WHO Reference 2007 (5-19 years), as WHO anthroplus
 //!   (§2).
-//! * [`classify`]: Permenkes 2/2020 categories; [`assess_child`]: one child
+//! * [`classify()`]: Permenkes 2/2020 categories; [`assess_child`]: one child
 //!   from a web form.
 //!
 //! The batch functions are columnar: slices in, caller-provided `&mut [f64]`

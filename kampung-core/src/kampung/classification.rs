@@ -1,6 +1,6 @@
 //! Kampung KB classification (*Dasar, Berkembang, Mandiri, Berkelanjutan*)
 //! from a Kampung profile, replicating the Kampung KB portal's SQL
-//! (DOMAIN.md §5.4 and its executed behaviour §5.4.1; **[A]**
+//! (DOMAIN.md §5.4 and its executed behaviour §5.4.1; **\[A\]**
 //! `willyprmn/Kampung-KB @ 5886cb97 : database/sql/statistik/classification/kampungs.sql`).
 //!
 //! Every percentage is computed as the portal does, `(num / den) × 100` in

@@ -5,11 +5,11 @@
 //!
 //! Classification (DOMAIN.md §2.2): MKJP (*metode kontrasepsi jangka
 //! panjang*) = IUD, MOW, MOP, implant, as in the Kampung KB portal's
-//! classification SQL (`c.id in (1,2,3,5)`, **[A]**
+//! classification SQL (`c.id in (1,2,3,5)`, **\[A\]**
 //! `willyprmn/Kampung-KB @ 5886cb97 : database/sql/statistik/classification/kampungs.sql`).
 //! Modern = the SDG 3.7.1 list for Indonesia (MOP, MOW, IUD, implant,
-//! suntik, pil, kondom, diafragma, MAL, kontrasepsi darurat; **[B]**
-//! https://sdi.beltim.go.id/kodref/03.07.029) and DHS v313 = 3 **[A]**.
+//! suntik, pil, kondom, diafragma, MAL, kontrasepsi darurat; **\[B\]**
+//! <https://sdi.beltim.go.id/kodref/03.07.029>) and DHS v313 = 3 **\[A\]**.
 //! Traditional = *pantang berkala, senggama terputus, cara tradisional lain*.
 
 use crate::error::{ErrorCode, FieldError};
@@ -84,7 +84,7 @@ pub enum MethodSystem {
     /// The canonical snake_case codes of [`Method`] (plus common Indonesian names).
     Canonical,
     /// Kampung KB portal ids 1-7: `1 IUD, 2 MOW, 3 MOP, 4 Kondom, 5 Implan,
-    /// 6 Suntik, 7 PIL` (**[A]** `willyprmn/Kampung-KB @ 5886cb97 :
+    /// 6 Suntik, 7 PIL` (**\[A\]** `willyprmn/Kampung-KB @ 5886cb97 :
     /// database/seeds/KontrasepsiSeeder.php`, DOMAIN.md §2.2). Code 0 = none.
     KampungKb,
     /// OpenSID `CaraKBEnum`: `1 Pil, 2 IUD, 3 Suntik, 4 Kondom, 5 Susuk KB,
@@ -301,7 +301,7 @@ impl Method {
 }
 
 /// Why a PUS does not use KB: the Kampung KB portal master table
-/// `non_kontrasepsi` (**[A]** `willyprmn/Kampung-KB @ 5886cb97 :
+/// `non_kontrasepsi` (**\[A\]** `willyprmn/Kampung-KB @ 5886cb97 :
 /// database/seeds/NonKontrasepsiSeeder.php`, DOMAIN.md §2.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

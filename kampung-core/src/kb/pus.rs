@@ -26,8 +26,8 @@ pub fn completed_months(from: NaiveDate, to: NaiveDate) -> i64 {
 /// Which age band makes a wife "terlalu tua" (too old).
 ///
 /// DOMAIN.md §1.3/§1.4 and "Uncertain" 1: BKKBN's KRS operational text
-/// (BKKBN Sulawesi Barat, **[B]**) says *35–40 tahun*; Cimahi DP3AP2KB
-/// (**[B]**) says *di atas 35 tahun*. The default follows the BKKBN text.
+/// (BKKBN Sulawesi Barat, **\[B\]**) says *35–40 tahun*; Cimahi DP3AP2KB
+/// (**\[B\]**) says *di atas 35 tahun*. The default follows the BKKBN text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TerlaluTua {
@@ -115,8 +115,8 @@ pub const PUS_AGE_MAX: i64 = 49;
 /// PUS options.
 ///
 /// `include_menstruating_outside_15_49`: DOMAIN.md §2.1 — the PK-23
-/// metadata (**[B]** Nunukan) defines PUS as wife 15–49 only (default);
-/// Satu Data Asahan (**[B]**) and a USU thesis add "operationally" wives
+/// metadata (**\[B\]** Nunukan) defines PUS as wife 15–49 only (default);
+/// Satu Data Asahan (**\[B\]**) and a USU thesis add "operationally" wives
 /// under 15 who already menstruate and wives 50+ who still menstruate. With
 /// this option on, a wife outside 15–49 counts when `wife_menstruating` is true.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

@@ -3,7 +3,7 @@
 //! replaceable rule set ([`KrsRuleSet`]).
 //!
 //! The rule (DOMAIN.md §1.4, DERIVED from the BKKBN operational text in
-//! §1.2-§1.3, **[B]** BKKBN Sulawesi Barat 2024):
+//! §1.2-§1.3, **\[B\]** BKKBN Sulawesi Barat 2024):
 //! ```text
 //! sasaran  = PUS or PUS hamil or baduta (0-23 mo) or balita (24-59 mo)
 //! at_risk  = sasaran and (water not layak or latrine not layak or PUS with any 4T
@@ -76,12 +76,12 @@ impl WaterSource {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WaterRule {
-    /// Default, BKKBN operational text (DOMAIN.md §1.3 item 1, **[B]**):
+    /// Default, BKKBN operational text (DOMAIN.md §1.3 item 1, **\[B\]**):
     /// layak = air kemasan/isi ulang, ledeng/PAM, sumur bor, sumur terlindung.
     #[default]
     #[serde(rename = "bkkbn_2024")]
     Bkkbn2024,
-    /// The compiled SIGA note (DOMAIN.md §1.3, **[C]**): the same plus
+    /// The compiled SIGA note (DOMAIN.md §1.3, **\[C\]**): the same plus
     /// *mata air terlindung*.
     SigaCompiled,
 }
@@ -134,12 +134,12 @@ impl Latrine {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LatrineRule {
-    /// Default, BKKBN operational text (DOMAIN.md §1.3 item 2, **[B]**):
+    /// Default, BKKBN operational text (DOMAIN.md §1.3 item 2, **\[B\]**):
     /// not layak = no latrine, or a latrine without septic tank.
     #[default]
     #[serde(rename = "bkkbn_2024")]
     Bkkbn2024,
-    /// The compiled SIGA note (DOMAIN.md §1.3, **[C]**): layak = own or
+    /// The compiled SIGA note (DOMAIN.md §1.3, **\[C\]**): layak = own or
     /// shared/communal latrine *berleher angsa* (goose-neck) with septic
     /// tank or IPAL; `gooseneck` is then required.
     SigaCompiled,
@@ -161,7 +161,7 @@ pub struct KrsRuleSet {
     /// PUS definition.
     pub pus: PusOptions,
     /// Whether *rumah tidak layak huni* is a risk factor. Default `false`:
-    /// mentioned by Kepala BKKBN (DOMAIN.md §1.3, **[B]**) but its criteria
+    /// mentioned by Kepala BKKBN (DOMAIN.md §1.3, **\[B\]**) but its criteria
     /// and its place in the computed flag were not found (Uncertain 1).
     pub include_housing: bool,
 }

@@ -86,8 +86,8 @@ pub struct Band {
     pub interval: Interval,
 }
 
-/// Indonesian adult IMT bands (Depkes 2003, DOMAIN.md §4.2, **[C]**
-/// scribd "Imt", **[B]** UGM FK-KMK): < 17.0 *kurus berat*; 17.0–18.4
+/// Indonesian adult IMT bands (Depkes 2003, DOMAIN.md §4.2, **\[C\]**
+/// scribd "Imt", **\[B\]** UGM FK-KMK): < 17.0 *kurus berat*; 17.0–18.4
 /// *kurus ringan*; 18.5–25.0 *normal*; 25.1–27.0 *gemuk ringan*; > 27.0
 /// *gemuk berat*. The published one-decimal bands leave gaps (25.0–25.1);
 /// here they are closed as `(-∞,17)`, `[17,18.5)`, `[18.5,25]`, `(25,27]`, `(27,∞)`.
@@ -158,7 +158,7 @@ pub const ANAEMIA_PREGNANT: [Band; 4] = [
 ];
 
 /// LILA below this is KEK (*kurang energi kronis*): 23.5 cm (DOMAIN.md
-/// §4.2, **[B]** Kepala BKKBN; §3.6 **[C]**), interval `(-∞, 23.5)`.
+/// §4.2, **\[B\]** Kepala BKKBN; §3.6 **\[C\]**), interval `(-∞, 23.5)`.
 pub const LILA_KEK_BELOW_CM: f64 = 23.5;
 /// IMT below this is a risk (*kurus*, both bands): 18.5 (the lower end of
 /// the Depkes *normal* band). DERIVED: no Elsimil IMT cut-off was found.
@@ -188,10 +188,10 @@ pub enum HbRule {
     /// Default: WHO anaemia (any grade): < 12 g/dL non-pregnant, < 11 pregnant.
     #[default]
     Who,
-    /// < 11 g/dL (Kepala BKKBN, DOMAIN.md §4.2 **[B]**).
+    /// < 11 g/dL (Kepala BKKBN, DOMAIN.md §4.2 **\[B\]**).
     #[serde(rename = "bkkbn_11")]
     Bkkbn11,
-    /// < 11.5 g/dL (Kepala BKKBN; BKKBN Sumut, DOMAIN.md §4.2 **[B]**).
+    /// < 11.5 g/dL (Kepala BKKBN; BKKBN Sumut, DOMAIN.md §4.2 **\[B\]**).
     #[serde(rename = "bkkbn_11_5")]
     Bkkbn11_5,
 }
@@ -206,7 +206,7 @@ pub enum AgeRule {
     #[serde(rename = "4t")]
     FourT,
     /// BKKBN recommended marriage age: women < 21, men < 25 are *berisiko*
-    /// (DOMAIN.md §4.2, **[B]** republika). Women's *terlalu tua* still applies.
+    /// (DOMAIN.md §4.2, **\[B\]** republika). Women's *terlalu tua* still applies.
     BkkbnMarriageAge,
 }
 
@@ -223,7 +223,7 @@ pub struct ScreeningRuleSet {
     pub age_rule: AgeRule,
     /// "Terlalu tua" band. Default here is **over 35**: for a pregnancy,
     /// Kepala BKKBN says "avoid childbirth > 35" and Cimahi's 4T for
-    /// pregnant women says *di atas 35 tahun* (DOMAIN.md §1.3, §4.2, **[B]**);
+    /// pregnant women says *di atas 35 tahun* (DOMAIN.md §1.3, §4.2, **\[B\]**);
     /// the 35–40 band of the family-level KRS text is one option away.
     pub terlalu_tua: TerlaluTua,
     /// "Terlalu banyak" (ibu hamil).
