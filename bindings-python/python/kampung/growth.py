@@ -93,8 +93,13 @@ def _from_arrow(x: Any) -> Any:
     """An Arrow array (pyarrow, or anything with the Arrow PyCapsule
     interface: polars, nanoarrow, arro3) as numpy, zero-copy when it is
     float64 without nulls; nulls become NaN (that needs a copy)."""
-    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
-
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:  # e.g. polars without pyarrow: its own conversion
+        if hasattr(x, "to_numpy"):
+            out = x.to_numpy()
+            return out.tolist() if getattr(out.dtype, "kind", "") in "OUS" else out
+        raise
     if not isinstance(x, (pa.Array, pa.ChunkedArray)):
         x = pa.chunked_array(x) if hasattr(x, "__arrow_c_stream__") else pa.array(x)
     if isinstance(x, pa.ChunkedArray):
