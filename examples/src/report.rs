@@ -124,8 +124,10 @@ fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outc
     if line.trim().is_empty() {
         return Outcome::Blank;
     }
-    let v: serde_json::Value = match serde_json::from_str(line) {
-        Ok(v) => v,
+    // The typed fast path for well-formed valid records, the `Value` path
+    // (same outcome, every error) for the rest.
+    let r = match RegisterFamily::from_json_line(line, opts) {
+        Ok(r) => r,
         Err(e) => {
             let reason = format!("JSON: {}", e.classify_name());
             return Outcome::Invalid(vec![Loc {
@@ -135,7 +137,6 @@ fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outc
             }]);
         }
     };
-    let r = RegisterFamily::from_value(&v, opts);
     match r.family {
         Some(f) => {
             let (kk, niks) = fingerprints(&f.family);

@@ -51,9 +51,9 @@ pub enum WaterSource {
 }
 
 impl WaterSource {
-    fn parse(s: &str) -> Result<WaterSource, FieldError> {
-        let n: String = s.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
-        Ok(match n.as_str() {
+    pub(crate) fn parse(s: &str) -> Result<WaterSource, FieldError> {
+        let n = crate::input::normalize_code(s, &[' ', '-', '/']);
+        Ok(match n.as_ref() {
             "air_kemasan" | "kemasan" | "isi_ulang" | "air_isi_ulang" => WaterSource::AirKemasan,
             "ledeng" | "pam" | "ledeng_pam" => WaterSource::Ledeng,
             "sumur_bor" | "pompa" | "sumur_pompa" => WaterSource::SumurBor,
@@ -115,9 +115,9 @@ pub enum Latrine {
 }
 
 impl Latrine {
-    fn parse(s: &str) -> Result<Latrine, FieldError> {
-        let n: String = s.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
-        Ok(match n.as_str() {
+    pub(crate) fn parse(s: &str) -> Result<Latrine, FieldError> {
+        let n = crate::input::normalize_code(s, &[' ', '-', '/']);
+        Ok(match n.as_ref() {
             "sendiri" | "jamban_sendiri" => Latrine::Sendiri,
             "bersama" | "jamban_bersama" | "komunal" => Latrine::Bersama,
             "umum" | "jamban_umum" | "mck" => Latrine::Umum,
@@ -428,39 +428,72 @@ pub(crate) fn read_housing(
     if hf.get("latrine").is_none() {
         he.push(FieldError::at("latrine", ErrorCode::Required));
     }
-    let septic = opt_bool(&hf, "septic_tank", he);
-    let gooseneck = opt_bool(&hf, "gooseneck", he);
-    let housing_layak = opt_bool(&hf, "housing_layak", he);
-    match latrine {
-        Some(Latrine::TidakAda) if septic == Some(true) => {
+    // Fields are read (and their errors recorded) in this order.
+    let parts = HousingParts {
+        water,
+        latrine,
+        septic: opt_bool(&hf, "septic_tank", he),
+        septic_absent: hf.get("septic_tank").is_none(),
+        gooseneck: opt_bool(&hf, "gooseneck", he),
+        gooseneck_absent: hf.get("gooseneck").is_none(),
+        housing_layak: opt_bool(&hf, "housing_layak", he),
+        housing_layak_absent: hf.get("housing_layak").is_none(),
+    };
+    check_housing(&parts, rules, he)
+}
+
+/// The fields of a housing object once read; `*_absent` when the field is
+/// missing or `null` (a blank text reads as `None` but is not absent).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HousingParts {
+    pub water: Option<WaterSource>,
+    pub latrine: Option<Latrine>,
+    pub septic: Option<bool>,
+    pub septic_absent: bool,
+    pub gooseneck: Option<bool>,
+    pub gooseneck_absent: bool,
+    pub housing_layak: Option<bool>,
+    pub housing_layak_absent: bool,
+}
+
+/// The rules between the housing fields under `rules` (septic tank without
+/// latrine, what is required); shared by [`read_housing`] and the
+/// register's typed reader.
+pub(crate) fn check_housing(
+    p: &HousingParts,
+    rules: &KrsRuleSet,
+    he: &mut ValidationErrors,
+) -> Option<Housing> {
+    match p.latrine {
+        Some(Latrine::TidakAda) if p.septic == Some(true) => {
             he.push(FieldError::at(
                 "septic_tank",
                 ErrorCode::KrsSepticWithoutLatrine,
             ));
         }
         Some(l) if l != Latrine::TidakAda => {
-            if septic.is_none() && hf.get("septic_tank").is_none() {
+            if p.septic.is_none() && p.septic_absent {
                 he.push(FieldError::at("septic_tank", ErrorCode::Required));
             }
             if rules.latrine == LatrineRule::SigaCompiled
-                && gooseneck.is_none()
-                && hf.get("gooseneck").is_none()
+                && p.gooseneck.is_none()
+                && p.gooseneck_absent
             {
                 he.push(FieldError::at("gooseneck", ErrorCode::Required));
             }
         }
         _ => {}
     }
-    if rules.include_housing && housing_layak.is_none() && hf.get("housing_layak").is_none() {
+    if rules.include_housing && p.housing_layak.is_none() && p.housing_layak_absent {
         he.push(FieldError::at("housing_layak", ErrorCode::Required));
     }
-    match (water, latrine) {
+    match (p.water, p.latrine) {
         (Some(water_source), Some(latrine)) => Some(Housing {
             water_source,
             latrine,
-            septic_tank: septic.unwrap_or(false),
-            gooseneck,
-            housing_layak,
+            septic_tank: p.septic.unwrap_or(false),
+            gooseneck: p.gooseneck,
+            housing_layak: p.housing_layak,
         }),
         _ => None,
     }
