@@ -506,8 +506,66 @@ pub fn fingerprints(family: &Family) -> (u64, Vec<(u32, u64)>) {
 /// Only families that validated are remembered.
 #[derive(Clone, Debug, Default)]
 pub struct DuplicateGuard {
-    kk: HashMap<u64, u64>,
-    nik: HashSet<u64>,
+    kk: HashMap<u64, u64, FingerprintHash>,
+    nik: HashSet<u64, FingerprintHash>,
+}
+
+/// The hash of the guard's `u64` fingerprints: one folded 64×64→128-bit
+/// multiply of the fingerprint with a per-process random key (the
+/// `foldhash`/`ahash` construction), several times cheaper than the
+/// default SipHash on one integer. The random key keeps a crafted
+/// register from forcing collisions.
+#[derive(Clone, Copy, Debug)]
+pub struct FingerprintHash {
+    key: u64,
+}
+
+impl Default for FingerprintHash {
+    fn default() -> FingerprintHash {
+        use std::hash::BuildHasher;
+        FingerprintHash {
+            key: std::collections::hash_map::RandomState::new().hash_one(0x006b_616d_7075_6e67_u64),
+        }
+    }
+}
+
+impl std::hash::BuildHasher for FingerprintHash {
+    type Hasher = FingerprintHasher;
+    fn build_hasher(&self) -> FingerprintHasher {
+        FingerprintHasher { state: self.key }
+    }
+}
+
+/// See [`FingerprintHash`].
+#[derive(Clone, Copy, Debug)]
+pub struct FingerprintHasher {
+    state: u64,
+}
+
+impl FingerprintHasher {
+    fn mix(&mut self, x: u64) {
+        const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+        let m = u128::from(self.state ^ x) * u128::from(MUL);
+        #[allow(clippy::cast_possible_truncation)]
+        let folded = (m as u64) ^ ((m >> 64) as u64);
+        self.state = folded;
+    }
+}
+
+impl std::hash::Hasher for FingerprintHasher {
+    fn write_u64(&mut self, x: u64) {
+        self.mix(x);
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..c.len()].copy_from_slice(c);
+            self.mix(u64::from_le_bytes(b));
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.state
+    }
 }
 
 impl DuplicateGuard {
