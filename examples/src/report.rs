@@ -283,7 +283,9 @@ fn read_chunks(mut input: Reader, work_tx: &SyncSender<Batch>, chunk: usize) -> 
             let rest = buf.split_off(cut);
             let whole = std::mem::replace(&mut buf, rest);
             let text = String::from_utf8(whole).map_err(|_| NOT_UTF8.to_owned())?;
-            let lines = text.split_inclusive('\n').count() as u64;
+            // Lines in the chunk: every one ends with `\n` except perhaps the last.
+            let newlines = text.bytes().filter(|b| *b == b'\n').count();
+            let lines = (newlines + usize::from(!text.ends_with('\n'))) as u64;
             let work = Work::Lines {
                 first_line: next_line,
                 text,

@@ -141,18 +141,26 @@ pub fn text_value(v: &Value) -> Result<String, FieldError> {
 /// already in that form (the usual case: `"kepala_keluarga"`, `"kawin"`),
 /// so parsing a canonical code allocates nothing. Same result as
 /// `s.trim().to_ascii_lowercase()` followed by the replacement.
-pub(crate) fn normalize_code<'a>(s: &'a str, seps: &[char]) -> Cow<'a, str> {
+pub(crate) fn normalize_code<'a>(s: &'a str, seps: &[u8]) -> Cow<'a, str> {
     let t = s.trim();
+    // Byte-wise: the separators are ASCII, and no byte of a multi-byte
+    // character is ASCII.
     let clean = t
-        .chars()
-        .all(|c| !c.is_ascii_uppercase() && !seps.contains(&c));
+        .bytes()
+        .all(|b| !b.is_ascii_uppercase() && !seps.contains(&b));
     if clean {
         Cow::Borrowed(t)
     } else {
         Cow::Owned(
             t.to_ascii_lowercase()
                 .chars()
-                .map(|c| if seps.contains(&c) { '_' } else { c })
+                .map(|c| {
+                    if u8::try_from(c).is_ok_and(|b| seps.contains(&b)) {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
                 .collect(),
         )
     }
@@ -210,7 +218,6 @@ mod tests {
 
     #[test]
     fn normalized_codes() {
-        let seps = [' ', '-', '/'];
         for s in [
             "kawin",
             " Belum Kawin ",
@@ -220,10 +227,10 @@ mod tests {
             "",
             "  ",
         ] {
-            let slow: String = s.trim().to_ascii_lowercase().replace(seps, "_");
-            assert_eq!(normalize_code(s, &seps), slow, "{s:?}");
+            let slow: String = s.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
+            assert_eq!(normalize_code(s, b" -/"), slow, "{s:?}");
         }
-        assert!(matches!(normalize_code("kawin", &seps), Cow::Borrowed(_)));
+        assert!(matches!(normalize_code("kawin", b" -/"), Cow::Borrowed(_)));
         assert_eq!(normalize_code(" Laki Laki ", &[]), "laki laki");
     }
 }

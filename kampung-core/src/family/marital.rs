@@ -53,7 +53,7 @@ impl MaritalStatus {
     /// # Errors
     /// `marital_status_invalid` for anything else.
     pub fn parse(s: &str) -> Result<MaritalStatus, FieldError> {
-        let norm = crate::input::normalize_code(s, &[' ', '-']);
+        let norm = crate::input::normalize_code(s, b" -");
         if let Ok(n) = norm.parse::<i64>() {
             return MaritalStatus::from_code(n);
         }

@@ -213,23 +213,20 @@ fn check_valid_members(
     opts: &FamilyOptions,
     errors: &mut ValidationErrors,
 ) {
-    let heads: Vec<(usize, &Person)> = valid
-        .iter()
-        .copied()
-        .filter(|(_, p)| p.relationship() == Relationship::KepalaKeluarga)
-        .collect();
-    if heads.len() > 1 {
-        for (i, _) in &heads[1..] {
+    let is_head = |(_, p): &&(usize, &Person)| p.relationship() == Relationship::KepalaKeluarga;
+    let n_heads = valid.iter().filter(is_head).count();
+    if n_heads > 1 {
+        for (i, _) in valid.iter().filter(is_head).skip(1) {
             errors.push(
                 FieldError::new(ErrorCode::FamilyMultipleHeads)
                     .with_path(member_path(*i, "relationship"))
-                    .with_param("count", heads.len()),
+                    .with_param("count", n_heads),
             );
         }
-    } else if heads.is_empty() && all_valid && !valid.is_empty() {
+    } else if n_heads == 0 && all_valid && !valid.is_empty() {
         errors.push(FieldError::at("members", ErrorCode::FamilyNoHead));
     }
-    let head = heads.first().map(|(_, p)| *p);
+    let head = valid.iter().find(is_head).map(|(_, p)| *p);
 
     // Unique NIKs: the first member with the same NIK is `other`. A
     // linear scan for the usual family of a few members (no allocation),

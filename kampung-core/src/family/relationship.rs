@@ -77,7 +77,7 @@ impl Relationship {
     /// # Errors
     /// `relationship_invalid` for anything else.
     pub fn parse(s: &str) -> Result<Relationship, FieldError> {
-        let norm = crate::input::normalize_code(s, &[' ', '-']);
+        let norm = crate::input::normalize_code(s, b" -");
         if let Ok(n) = norm.parse::<i64>() {
             return Relationship::from_code(n);
         }

@@ -121,7 +121,7 @@ impl MethodSystem {
 }
 
 fn norm(s: &str) -> std::borrow::Cow<'_, str> {
-    crate::input::normalize_code(s, &[' ', '-', '/'])
+    crate::input::normalize_code(s, b" -/")
 }
 
 const CANONICAL_ALLOWED: &str = "iud, mow, mop, implant, injectable_1_month, injectable_3_month, injectable, pill, condom, mal, other_modern, traditional, other, none";

@@ -52,7 +52,7 @@ pub enum WaterSource {
 
 impl WaterSource {
     pub(crate) fn parse(s: &str) -> Result<WaterSource, FieldError> {
-        let n = crate::input::normalize_code(s, &[' ', '-', '/']);
+        let n = crate::input::normalize_code(s, b" -/");
         Ok(match n.as_ref() {
             "air_kemasan" | "kemasan" | "isi_ulang" | "air_isi_ulang" => WaterSource::AirKemasan,
             "ledeng" | "pam" | "ledeng_pam" => WaterSource::Ledeng,
@@ -116,7 +116,7 @@ pub enum Latrine {
 
 impl Latrine {
     pub(crate) fn parse(s: &str) -> Result<Latrine, FieldError> {
-        let n = crate::input::normalize_code(s, &[' ', '-', '/']);
+        let n = crate::input::normalize_code(s, b" -/");
         Ok(match n.as_ref() {
             "sendiri" | "jamban_sendiri" => Latrine::Sendiri,
             "bersama" | "jamban_bersama" | "komunal" => Latrine::Bersama,
@@ -336,6 +336,90 @@ pub fn evaluate_krs(
     as_of: chrono::NaiveDate,
     locale: Locale,
 ) -> KrsResult {
+    let k = krs_core(family, housing, facts, rules, as_of);
+    KrsResult {
+        rule_set: *rules,
+        wife_age_years: k.wife_age,
+        pus: k.pus,
+        pus_hamil: k.pus_hamil,
+        baduta: k.baduta,
+        balita: k.balita,
+        living_children: k.n_children,
+        birth_interval_months: k.interval,
+        four_t: k.four_t,
+        sasaran: k.sasaran(),
+        sasaran_reasons: k
+            .sasaran_codes
+            .iter()
+            .map(|c| explain(c, rules, locale))
+            .collect(),
+        at_risk: k.at_risk(),
+        risk_factors: k
+            .factor_codes
+            .iter()
+            .map(|c| explain(c, rules, locale))
+            .collect(),
+    }
+}
+
+/// Up to 8 reason codes, without allocating.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Codes {
+    codes: [&'static str; 8],
+    len: usize,
+}
+
+impl Codes {
+    fn push(&mut self, c: &'static str) {
+        if let Some(slot) = self.codes.get_mut(self.len) {
+            *slot = c;
+            self.len += 1;
+        }
+    }
+    /// The codes, in the order they were found.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.codes[..self.len].iter().copied()
+    }
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// What [`evaluate_krs`] finds, before the reasons are explained in a
+/// language (the aggregation of a register needs only this).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KrsCore {
+    pub wife_age: Option<i64>,
+    pub pus: bool,
+    pub pus_hamil: bool,
+    pub baduta: u32,
+    pub balita: u32,
+    pub n_children: i64,
+    pub interval: Option<i64>,
+    pub four_t: FourT,
+    pub sasaran_codes: Codes,
+    pub factor_codes: Codes,
+}
+
+impl KrsCore {
+    /// A *keluarga sasaran*.
+    pub(crate) fn sasaran(&self) -> bool {
+        !self.sasaran_codes.is_empty()
+    }
+    /// A *keluarga berisiko stunting*.
+    pub(crate) fn at_risk(&self) -> bool {
+        self.sasaran() && !self.factor_codes.is_empty()
+    }
+}
+
+/// The computation of [`evaluate_krs`].
+pub(crate) fn krs_core(
+    family: &Family,
+    housing: &Housing,
+    facts: KrsFacts,
+    rules: &KrsRuleSet,
+    as_of: chrono::NaiveDate,
+) -> KrsCore {
     let KrsFacts {
         wife_pregnant,
         wife_menstruating,
@@ -354,7 +438,7 @@ pub fn evaluate_krs(
         (true, Some(a)) => FourT::compute(a, n_children, interval, rules.four_t),
         _ => FourT::default(),
     };
-    let mut sasaran_codes = Vec::new();
+    let mut sasaran_codes = Codes::default();
     if pus {
         sasaran_codes.push("pus");
     }
@@ -367,7 +451,7 @@ pub fn evaluate_krs(
     if balita > 0 {
         sasaran_codes.push("balita");
     }
-    let mut factors = Vec::new();
+    let mut factors = Codes::default();
     if !rules.water.is_layak(housing.water_source) {
         factors.push("air_minum_tidak_layak");
     }
@@ -387,27 +471,17 @@ pub fn evaluate_krs(
     if rules.include_housing && housing.housing_layak == Some(false) {
         factors.push("rumah_tidak_layak_huni");
     }
-    let sasaran = !sasaran_codes.is_empty();
-    KrsResult {
-        rule_set: *rules,
-        wife_age_years: wife_age,
+    KrsCore {
+        wife_age,
         pus,
         pus_hamil,
         baduta,
         balita,
-        living_children: n_children,
-        birth_interval_months: interval,
+        n_children,
+        interval,
         four_t,
-        sasaran,
-        sasaran_reasons: sasaran_codes
-            .into_iter()
-            .map(|c| explain(c, rules, locale))
-            .collect(),
-        at_risk: sasaran && !factors.is_empty(),
-        risk_factors: factors
-            .into_iter()
-            .map(|c| explain(c, rules, locale))
-            .collect(),
+        sasaran_codes,
+        factor_codes: factors,
     }
 }
 
