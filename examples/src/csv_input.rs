@@ -9,7 +9,7 @@
 //! reported as `register_unsorted`; a repeated family row as
 //! `register_duplicate_kk`. Nothing stops the run.
 
-use crate::report::{Job, Loc, Reader};
+use crate::report::{Batch, Job, Loc, Reader, Work};
 
 /// Families per batch (a group holds several rows: smaller than JSON Lines batches).
 const BATCH: usize = 512;
@@ -180,7 +180,7 @@ pub fn read_csv(
     families: (String, Reader),
     members: (String, Reader),
     measurements: (String, Reader),
-    work_tx: &SyncSender<(u64, Vec<(u64, Job)>)>,
+    work_tx: &SyncSender<Batch>,
 ) -> Result<(), String> {
     let mut fam = Source::open(0, &families.0, families.1)?;
     let mut mem = Source::open(1, &members.0, members.1)?;
@@ -191,7 +191,7 @@ pub fn read_csv(
     let mut send = |batch: &mut Vec<(u64, Job)>, force: bool| -> bool {
         if batch.len() >= BATCH || (force && !batch.is_empty()) {
             let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
-            if work_tx.send((batch_no, full)).is_err() {
+            if work_tx.send((batch_no, Work::Jobs(full))).is_err() {
                 return false;
             }
             batch_no += 1;

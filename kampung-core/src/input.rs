@@ -136,6 +136,36 @@ pub fn text_value(v: &Value) -> Result<String, FieldError> {
     }
 }
 
+/// A code normalised for matching: trimmed, ASCII-lowercased, and every
+/// character in `seps` replaced by `_`. Borrows the input when it is
+/// already in that form (the usual case: `"kepala_keluarga"`, `"kawin"`),
+/// so parsing a canonical code allocates nothing. Same result as
+/// `s.trim().to_ascii_lowercase()` followed by the replacement.
+pub(crate) fn normalize_code<'a>(s: &'a str, seps: &[u8]) -> Cow<'a, str> {
+    let t = s.trim();
+    // Byte-wise: the separators are ASCII, and no byte of a multi-byte
+    // character is ASCII.
+    let clean = t
+        .bytes()
+        .all(|b| !b.is_ascii_uppercase() && !seps.contains(&b));
+    if clean {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(
+            t.to_ascii_lowercase()
+                .chars()
+                .map(|c| {
+                    if u8::try_from(c).is_ok_and(|b| seps.contains(&b)) {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Parses an ISO date `YYYY-MM-DD`.
 ///
 /// # Errors
@@ -184,5 +214,23 @@ mod tests {
             parse_date(" 1999-03-15 ").ok(),
             NaiveDate::from_ymd_opt(1999, 3, 15)
         );
+    }
+
+    #[test]
+    fn normalized_codes() {
+        for s in [
+            "kawin",
+            " Belum Kawin ",
+            "a-b/c d",
+            "ÄB-c",
+            "x\u{a0}",
+            "",
+            "  ",
+        ] {
+            let slow: String = s.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
+            assert_eq!(normalize_code(s, b" -/"), slow, "{s:?}");
+        }
+        assert!(matches!(normalize_code("kawin", b" -/"), Cow::Borrowed(_)));
+        assert_eq!(normalize_code(" Laki Laki ", &[]), "laki laki");
     }
 }

@@ -22,7 +22,7 @@ impl Sex {
     /// # Errors
     /// `sex_invalid` for anything else.
     pub fn parse(s: &str) -> Result<Sex, FieldError> {
-        match s.trim().to_ascii_lowercase().as_str() {
+        match crate::input::normalize_code(s, &[]).as_ref() {
             "1" | "l" | "m" | "lk" | "laki-laki" | "laki laki" | "male" => Ok(Sex::Male),
             "2" | "p" | "f" | "pr" | "perempuan" | "wanita" | "female" => Ok(Sex::Female),
             _ => Err(FieldError::new(ErrorCode::SexInvalid)),

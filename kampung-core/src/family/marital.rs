@@ -53,16 +53,11 @@ impl MaritalStatus {
     /// # Errors
     /// `marital_status_invalid` for anything else.
     pub fn parse(s: &str) -> Result<MaritalStatus, FieldError> {
-        let norm: String = s
-            .trim()
-            .to_ascii_lowercase()
-            .chars()
-            .map(|c| if c == ' ' || c == '-' { '_' } else { c })
-            .collect();
+        let norm = crate::input::normalize_code(s, b" -");
         if let Ok(n) = norm.parse::<i64>() {
             return MaritalStatus::from_code(n);
         }
-        match norm.as_str() {
+        match norm.as_ref() {
             "belum_kawin" | "never_married" | "single" => Ok(MaritalStatus::BelumKawin),
             "kawin" | "married" => Ok(MaritalStatus::Kawin),
             "cerai_hidup" | "divorced" => Ok(MaritalStatus::CeraiHidup),

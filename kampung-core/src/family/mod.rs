@@ -5,6 +5,7 @@ pub mod person;
 pub mod relationship;
 
 use crate::error::{ErrorCode, FieldError, FieldPath, PathSegment, ValidationErrors};
+use crate::id::nik::Nik;
 use crate::id::nomor_kk::NomorKk;
 use crate::id::wilayah::KodeWilayah;
 use crate::input::Fields;
@@ -159,6 +160,33 @@ impl Family {
     }
 }
 
+impl Family {
+    /// A family from members that each validated on their own: runs the
+    /// cross-member rules of [`Family::from_value`] (one head, spouses,
+    /// unique NIKs, parent-child gaps). Used by the register's typed reader
+    /// so that it accepts exactly the families `from_value` accepts.
+    pub(crate) fn from_parts(
+        no_kk: NomorKk,
+        region_code: KodeWilayah,
+        members: Vec<Person>,
+        opts: &FamilyOptions,
+    ) -> Result<Family, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if members.is_empty() {
+            errors.push(FieldError::at("members", ErrorCode::FamilyNoMembers));
+            return Err(errors);
+        }
+        let valid: Vec<(usize, &Person)> = members.iter().enumerate().collect();
+        check_valid_members(&valid, true, opts, &mut errors);
+        errors.into_result(())?;
+        Ok(Family {
+            no_kk,
+            region_code,
+            members,
+        })
+    }
+}
+
 fn member_path(i: usize, field: &'static str) -> FieldPath {
     let mut p = FieldPath::field("members");
     p.push(PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX)));
@@ -174,44 +202,61 @@ fn check_members(members: &[Option<Person>], opts: &FamilyOptions, errors: &mut 
         .filter_map(|(i, p)| p.as_ref().map(|p| (i, p)))
         .collect();
     let all_valid = valid.len() == members.len();
+    check_valid_members(&valid, all_valid, opts, errors);
+}
 
-    let heads: Vec<(usize, &Person)> = valid
-        .iter()
-        .copied()
-        .filter(|(_, p)| p.relationship() == Relationship::KepalaKeluarga)
-        .collect();
-    if heads.len() > 1 {
-        for (i, _) in &heads[1..] {
+/// The cross-member rules over `valid`, the `(index, member)` pairs that
+/// validated on their own (`all_valid` when every member did).
+fn check_valid_members(
+    valid: &[(usize, &Person)],
+    all_valid: bool,
+    opts: &FamilyOptions,
+    errors: &mut ValidationErrors,
+) {
+    let is_head = |(_, p): &&(usize, &Person)| p.relationship() == Relationship::KepalaKeluarga;
+    let n_heads = valid.iter().filter(is_head).count();
+    if n_heads > 1 {
+        for (i, _) in valid.iter().filter(is_head).skip(1) {
             errors.push(
                 FieldError::new(ErrorCode::FamilyMultipleHeads)
                     .with_path(member_path(*i, "relationship"))
-                    .with_param("count", heads.len()),
+                    .with_param("count", n_heads),
             );
         }
-    } else if heads.is_empty() && all_valid && !members.is_empty() {
+    } else if n_heads == 0 && all_valid && !valid.is_empty() {
         errors.push(FieldError::at("members", ErrorCode::FamilyNoHead));
     }
-    let head = heads.first().map(|(_, p)| *p);
+    let head = valid.iter().find(is_head).map(|(_, p)| *p);
 
-    // Unique NIKs.
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, p) in &valid {
-        if let Some(n) = p.nik() {
-            if let Some(first) = seen.get(n.as_str()) {
-                errors.push(
-                    FieldError::new(ErrorCode::DuplicateNik)
-                        .with_path(member_path(*i, "nik"))
-                        .with_param("other", *first + 1),
-                );
-            } else {
-                seen.insert(n.as_str(), *i);
-            }
+    // Unique NIKs: the first member with the same NIK is `other`. A
+    // linear scan for the usual family of a few members (no allocation),
+    // a hash map for long lists.
+    const SCAN: usize = 32;
+    let mut seen: HashMap<&Nik, usize> = HashMap::new();
+    for (k, (i, p)) in valid.iter().enumerate() {
+        let Some(n) = p.nik() else { continue };
+        let first = if valid.len() <= SCAN {
+            valid[..k]
+                .iter()
+                .find(|(_, q)| q.nik() == Some(n))
+                .map(|(j, _)| *j)
+        } else {
+            let first = seen.get(n).copied();
+            seen.entry(n).or_insert(*i);
+            first
+        };
+        if let Some(first) = first {
+            errors.push(
+                FieldError::new(ErrorCode::DuplicateNik)
+                    .with_path(member_path(*i, "nik"))
+                    .with_param("other", first + 1),
+            );
         }
     }
 
     let Some(head) = head else { return };
     let min_gap = i64::from(opts.min_parent_child_gap_years);
-    for (i, p) in &valid {
+    for (i, p) in valid {
         let rel = p.relationship();
         if rel.is_spouse() {
             if head.marital_status() != MaritalStatus::Kawin {

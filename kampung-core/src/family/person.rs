@@ -10,6 +10,18 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
 
+/// The text fields of one member as read from input: `None` when absent,
+/// `null` or blank (as [`Fields::text`] reads them).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct PersonTexts<'a> {
+    pub name: Option<&'a str>,
+    pub nik: Option<&'a str>,
+    pub sex: Option<&'a str>,
+    pub birth_date: Option<&'a str>,
+    pub relationship: Option<&'a str>,
+    pub marital_status: Option<&'a str>,
+}
+
 /// A validated family member.
 ///
 /// The NIK is optional (a newborn may not have one yet); when present it
@@ -62,25 +74,52 @@ impl Person {
         let mut errors = ValidationErrors::new();
         let f = Fields::of(v, &mut errors);
         let name = f.text("name", true, false, &mut errors);
-        let nik_raw = f.text("nik", false, false, &mut errors);
-        let sex_raw = f.text("sex", true, true, &mut errors);
-        let dob_raw = f.text("birth_date", true, false, &mut errors);
-        let rel_raw = f.text("relationship", true, true, &mut errors);
-        let mar_raw = f.text("marital_status", true, true, &mut errors);
+        let nik = f.text("nik", false, false, &mut errors);
+        let sex = f.text("sex", true, true, &mut errors);
+        let birth_date = f.text("birth_date", true, false, &mut errors);
+        let relationship = f.text("relationship", true, true, &mut errors);
+        let marital_status = f.text("marital_status", true, true, &mut errors);
+        let texts = PersonTexts {
+            name: name.as_deref(),
+            nik: nik.as_deref(),
+            sex: sex.as_deref(),
+            birth_date: birth_date.as_deref(),
+            relationship: relationship.as_deref(),
+            marital_status: marital_status.as_deref(),
+        };
+        Person::from_texts(&texts, as_of, errors)
+    }
 
-        let nik = nik_raw.and_then(|s| match Nik::parse_as_of(&s, as_of) {
+    /// Validates a member from its text fields, already read (absent or
+    /// blank fields are `None`); `errors` holds what reading them found.
+    /// Shared by [`Person::from_value`] and the register's typed reader,
+    /// so both accept exactly the same members.
+    pub(crate) fn from_texts(
+        t: &PersonTexts<'_>,
+        as_of: NaiveDate,
+        mut errors: ValidationErrors,
+    ) -> Result<Person, ValidationErrors> {
+        let (name, nik_raw, sex_raw, dob_raw, rel_raw, mar_raw) = (
+            t.name,
+            t.nik,
+            t.sex,
+            t.birth_date,
+            t.relationship,
+            t.marital_status,
+        );
+        let nik = nik_raw.and_then(|s| match Nik::parse_as_of(s, as_of) {
             Ok(n) => Some(n),
             Err(es) => {
                 errors.extend_with_outer(es, &PathSegment::Field("nik"));
                 None
             }
         });
-        let sex = sex_raw.and_then(|s| keep(Sex::parse(&s), "sex", &mut errors));
-        let birth_date = dob_raw.and_then(|s| keep(parse_date(&s), "birth_date", &mut errors));
+        let sex = sex_raw.and_then(|s| keep(Sex::parse(s), "sex", &mut errors));
+        let birth_date = dob_raw.and_then(|s| keep(parse_date(s), "birth_date", &mut errors));
         let relationship =
-            rel_raw.and_then(|s| keep(Relationship::parse(&s), "relationship", &mut errors));
+            rel_raw.and_then(|s| keep(Relationship::parse(s), "relationship", &mut errors));
         let marital_status =
-            mar_raw.and_then(|s| keep(MaritalStatus::parse(&s), "marital_status", &mut errors));
+            mar_raw.and_then(|s| keep(MaritalStatus::parse(s), "marital_status", &mut errors));
 
         if let Some(d) = birth_date {
             if d > as_of {

@@ -77,16 +77,11 @@ impl Relationship {
     /// # Errors
     /// `relationship_invalid` for anything else.
     pub fn parse(s: &str) -> Result<Relationship, FieldError> {
-        let norm: String = s
-            .trim()
-            .to_ascii_lowercase()
-            .chars()
-            .map(|c| if c == ' ' || c == '-' { '_' } else { c })
-            .collect();
+        let norm = crate::input::normalize_code(s, b" -");
         if let Ok(n) = norm.parse::<i64>() {
             return Relationship::from_code(n);
         }
-        Ok(match norm.as_str() {
+        Ok(match norm.as_ref() {
             "kepala_keluarga" | "kk" | "kepala" | "head" => Relationship::KepalaKeluarga,
             "suami" | "husband" => Relationship::Suami,
             "istri" | "isteri" | "wife" => Relationship::Istri,

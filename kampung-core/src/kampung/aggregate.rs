@@ -23,9 +23,7 @@ use crate::id::wilayah::{KodeWilayah, Level};
 use crate::kb::method::{Method, NonUseReason};
 use crate::kb::pus::completed_months;
 use crate::register::{RegisterFamily, RegisterOptions};
-use crate::risk::krs::evaluate_krs;
 use crate::risk::krs::KrsFacts;
-use crate::Locale;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -137,7 +135,8 @@ pub fn contribution(
     tables: &Tables2006,
 ) -> FamilyContribution {
     let fam = &rf.family;
-    let krs = evaluate_krs(
+    // The KRS computation without the explanations (no text is needed here).
+    let krs = crate::risk::krs::krs_core(
         fam,
         &rf.housing,
         KrsFacts {
@@ -147,11 +146,10 @@ pub fn contribution(
         },
         &opts.krs_rules,
         opts.as_of,
-        Locale::Id,
     );
     let mut factors = 0u8;
-    for r in &krs.risk_factors {
-        if let Some(i) = KRS_FACTORS.iter().position(|c| *c == r.code) {
+    for code in krs.factor_codes.iter() {
+        if let Some(i) = KRS_FACTORS.iter().position(|c| *c == code) {
             factors |= 1 << i;
         }
     }
@@ -167,8 +165,8 @@ pub fn contribution(
         .count();
     let mut c = FamilyContribution {
         region: *fam.region_code(),
-        sasaran: krs.sasaran,
-        krs: krs.at_risk,
+        sasaran: krs.sasaran(),
+        krs: krs.at_risk(),
         factors,
         has_baduta: krs.baduta > 0,
         has_balita: krs.balita > 0,

@@ -108,7 +108,7 @@ impl MethodSystem {
     /// # Errors
     /// `invalid_code` for anything else.
     pub fn parse(s: &str) -> Result<MethodSystem, FieldError> {
-        match norm(s).as_str() {
+        match norm(s).as_ref() {
             "canonical" => Ok(MethodSystem::Canonical),
             "kampung_kb" => Ok(MethodSystem::KampungKb),
             "opensid" => Ok(MethodSystem::OpenSid),
@@ -120,18 +120,8 @@ impl MethodSystem {
     }
 }
 
-fn norm(s: &str) -> String {
-    s.trim()
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| {
-            if c == ' ' || c == '-' || c == '/' {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect()
+fn norm(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::input::normalize_code(s, b" -/")
 }
 
 const CANONICAL_ALLOWED: &str = "iud, mow, mop, implant, injectable_1_month, injectable_3_month, injectable, pill, condom, mal, other_modern, traditional, other, none";
@@ -212,7 +202,7 @@ impl Method {
     /// # Errors
     /// `invalid_code` listing the canonical codes.
     pub fn parse(s: &str) -> Result<Method, FieldError> {
-        Ok(match norm(s).as_str() {
+        Ok(match norm(s).as_ref() {
             "iud" | "akdr" => Method::Iud,
             "mow" | "tubektomi" | "sterilisasi_wanita" => Method::Mow,
             "mop" | "vasektomi" | "sterilisasi_pria" => Method::Mop,
@@ -250,7 +240,7 @@ impl Method {
         };
         match system {
             MethodSystem::Canonical => Method::parse(code),
-            MethodSystem::KampungKb => match n.as_str() {
+            MethodSystem::KampungKb => match n.as_ref() {
                 "0" => Ok(Method::None),
                 "1" => Ok(Method::Iud),
                 "2" => Ok(Method::Mow),
@@ -261,7 +251,7 @@ impl Method {
                 "7" => Ok(Method::Pill),
                 _ => bad("0-7"),
             },
-            MethodSystem::OpenSid => match n.as_str() {
+            MethodSystem::OpenSid => match n.as_ref() {
                 "1" => Ok(Method::Pill),
                 "2" => Ok(Method::Iud),
                 "3" => Ok(Method::Injectable),
@@ -273,7 +263,7 @@ impl Method {
                 "100" => Ok(Method::None),
                 _ => bad("1-7, 99, 100"),
             },
-            MethodSystem::Pk2015 => match n.as_str() {
+            MethodSystem::Pk2015 => match n.as_ref() {
                 "iud" => Ok(Method::Iud),
                 "mop" => Ok(Method::Mop),
                 "suntik" => Ok(Method::Injectable),
@@ -285,7 +275,7 @@ impl Method {
                 "tidak_menggunakan" | "none" => Ok(Method::None),
                 _ => bad("IUD, MOP, Suntik, Kondom, MOW, Implan, Pil, Tradisional"),
             },
-            MethodSystem::KIKb => match n.as_str() {
+            MethodSystem::KIKb => match n.as_ref() {
                 "suntikan_1_bulanan" => Ok(Method::Injectable1Month),
                 "suntikan_3_bulanan" => Ok(Method::Injectable3Month),
                 "pil" => Ok(Method::Pill),
@@ -323,7 +313,7 @@ impl NonUseReason {
     /// # Errors
     /// `invalid_code`.
     pub fn parse(s: &str) -> Result<NonUseReason, FieldError> {
-        Ok(match norm(s).as_str() {
+        Ok(match norm(s).as_ref() {
             "1" | "hamil" => NonUseReason::Hamil,
             "2" | "ingin_anak_segera" | "anak_segera" | "ias" => NonUseReason::InginAnakSegera,
             "3" | "iat" | "anak_kemudian" | "ingin_anak_tunda" => NonUseReason::Iat,

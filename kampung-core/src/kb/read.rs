@@ -66,15 +66,15 @@ fn finite(f: &Fields<'_>, name: &'static str, errors: &mut ValidationErrors) -> 
     }
 }
 
-/// A decimal number in `[min, max]` (`out_of_range` with `min`/`max` otherwise).
-pub(crate) fn opt_number(
-    f: &Fields<'_>,
+/// `x` (already read, finite) when it lies in `[min, max]`; otherwise
+/// records `out_of_range`. The range check of [`opt_number`].
+pub(crate) fn number_in(
+    x: f64,
     name: &'static str,
     min: f64,
     max: f64,
     errors: &mut ValidationErrors,
 ) -> Option<f64> {
-    let x = finite(f, name, errors)?;
     if x < min || x > max {
         errors.push(
             FieldError::at(name, ErrorCode::OutOfRange)
@@ -86,15 +86,15 @@ pub(crate) fn opt_number(
     Some(x)
 }
 
-/// A whole number in `[min, max]`.
-pub(crate) fn opt_int(
-    f: &Fields<'_>,
+/// `x` (already read, finite) as a whole number in `[min, max]`; the
+/// checks of [`opt_int`].
+pub(crate) fn int_in(
+    x: f64,
     name: &'static str,
     min: i64,
     max: i64,
     errors: &mut ValidationErrors,
 ) -> Option<i64> {
-    let x = finite(f, name, errors)?;
     if x.fract() != 0.0 {
         errors.push(
             FieldError::at(name, ErrorCode::InvalidType)
@@ -114,6 +114,30 @@ pub(crate) fn opt_int(
     }
     #[allow(clippy::cast_possible_truncation)]
     Some(x as i64)
+}
+
+/// A decimal number in `[min, max]` (`out_of_range` with `min`/`max` otherwise).
+pub(crate) fn opt_number(
+    f: &Fields<'_>,
+    name: &'static str,
+    min: f64,
+    max: f64,
+    errors: &mut ValidationErrors,
+) -> Option<f64> {
+    let x = finite(f, name, errors)?;
+    number_in(x, name, min, max, errors)
+}
+
+/// A whole number in `[min, max]`.
+pub(crate) fn opt_int(
+    f: &Fields<'_>,
+    name: &'static str,
+    min: i64,
+    max: i64,
+    errors: &mut ValidationErrors,
+) -> Option<i64> {
+    let x = finite(f, name, errors)?;
+    int_in(x, name, min, max, errors)
 }
 
 /// A code parsed by `parse`; a number is read as its decimal text.

@@ -28,6 +28,7 @@
 use crate::error::{ErrorCode, FieldError, FieldPath, PathSegment, ValidationErrors};
 
 pub mod entities;
+pub mod typed;
 use crate::family::{Family, FamilyOptions};
 use crate::growth::child::Measure;
 use crate::input::{parse_date, Fields};
@@ -123,6 +124,15 @@ fn read_kb(v: &Value, errors: &mut ValidationErrors) -> Option<KbStatus> {
         errors.push(FieldError::at("method", ErrorCode::Required));
     }
     let reason = opt_code(&f, "reason_not_using", NonUseReason::parse, errors);
+    kb_from_parts(method, reason, errors)
+}
+
+/// The KB status from its read fields: a method, and a reason only for non-users.
+fn kb_from_parts(
+    method: Option<Method>,
+    reason: Option<NonUseReason>,
+    errors: &mut ValidationErrors,
+) -> Option<KbStatus> {
     let method = method?;
     if method.is_user() && reason.is_some() {
         errors.push(FieldError::at(
@@ -159,6 +169,18 @@ fn read_oedema(f: &Fields<'_>, errors: &mut ValidationErrors) -> bool {
     })
 }
 
+/// Upper bound of `weight_kg` and `length_cm`.
+const MAX_VALUE: f64 = 250.0;
+
+/// `not_positive` for a weight or length of zero (or -0).
+fn check_positive(weight_kg: Option<f64>, length_cm: Option<f64>, errors: &mut ValidationErrors) {
+    for (name, x) in [("weight_kg", weight_kg), ("length_cm", length_cm)] {
+        if x.is_some_and(|x| x <= 0.0) {
+            errors.push(FieldError::at(name, ErrorCode::NotPositive));
+        }
+    }
+}
+
 fn read_measurement(
     v: &Value,
     family: &Family,
@@ -168,9 +190,43 @@ fn read_measurement(
     let f = Fields::of(v, &mut errors);
     let nik = f.text("nik", false, false, &mut errors);
     let member_ix = crate::kb::read::opt_int(&f, "member", 0, 1000, &mut errors);
-    let member = match (nik, member_ix) {
+    let member = resolve_member(
+        nik.as_deref(),
+        member_ix,
+        v.is_object() && f.get("member").is_none(),
+        family,
+        &mut errors,
+    );
+    let measured_on = f
+        .text("measured_on", true, false, &mut errors)
+        .and_then(|s| measured_on(&s, as_of, &mut errors));
+    let weight_kg = opt_number(&f, "weight_kg", 0.0, MAX_VALUE, &mut errors);
+    let length_cm = opt_number(&f, "length_cm", 0.0, MAX_VALUE, &mut errors);
+    check_positive(weight_kg, length_cm, &mut errors);
+    let measure = opt_code(&f, "measure", measure_code, &mut errors).flatten();
+    let oedema = read_oedema(&f, &mut errors);
+    finish_measurement(
+        family,
+        member,
+        measured_on,
+        (weight_kg, length_cm, measure, oedema),
+        errors,
+    )
+}
+
+/// The member a measurement belongs to: by `nik` when given, else by the
+/// 0-based index `member_ix`. `member_absent`: the record is an object
+/// without a `member` field (then a missing `nik` is `required`).
+fn resolve_member(
+    nik: Option<&str>,
+    member_ix: Option<i64>,
+    member_absent: bool,
+    family: &Family,
+    errors: &mut ValidationErrors,
+) -> Option<usize> {
+    match (nik, member_ix) {
         (Some(n), _) => {
-            let n = n.trim().to_owned();
+            let n = n.trim();
             let found = family
                 .members()
                 .iter()
@@ -190,48 +246,53 @@ fn read_measurement(
             }
         }
         (None, None) => {
-            if v.is_object() && f.get("member").is_none() {
+            if member_absent {
                 errors.push(FieldError::at("nik", ErrorCode::Required));
             }
             None
         }
-    };
-    let measured_on = match f.text("measured_on", true, false, &mut errors) {
-        Some(s) => match parse_date(&s) {
-            Ok(d) if d > as_of => {
-                errors.push(
-                    FieldError::at("measured_on", ErrorCode::DateInFuture)
-                        .with_param("as_of", as_of.to_string()),
-                );
-                None
-            }
-            Ok(d) => Some(d),
-            Err(e) => {
-                errors.push(e.with_outer(PathSegment::Field("measured_on")));
-                None
-            }
-        },
-        None => None,
-    };
-    let weight_kg = opt_number(&f, "weight_kg", 0.0, 250.0, &mut errors);
-    let length_cm = opt_number(&f, "length_cm", 0.0, 250.0, &mut errors);
-    for (name, x) in [("weight_kg", weight_kg), ("length_cm", length_cm)] {
-        if x.is_some_and(|x| x <= 0.0) {
-            errors.push(FieldError::at(name, ErrorCode::NotPositive));
+    }
+}
+
+/// `measured_on`: a date not after `as_of`.
+fn measured_on(s: &str, as_of: NaiveDate, errors: &mut ValidationErrors) -> Option<NaiveDate> {
+    match parse_date(s) {
+        Ok(d) if d > as_of => {
+            errors.push(
+                FieldError::at("measured_on", ErrorCode::DateInFuture)
+                    .with_param("as_of", as_of.to_string()),
+            );
+            None
+        }
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(e.with_outer(PathSegment::Field("measured_on")));
+            None
         }
     }
-    let measure = opt_code(
-        &f,
-        "measure",
-        |s| match crate::growth::codes::parse_measure(s)? {
-            b'l' => Ok(Some(Measure::Length)),
-            b'h' => Ok(Some(Measure::Height)),
-            _ => Ok(None),
-        },
-        &mut errors,
-    )
-    .flatten();
-    let oedema = read_oedema(&f, &mut errors);
+}
+
+/// `measure`: `l` lying, `h` standing, `NA`/empty missing.
+fn measure_code(s: &str) -> Result<Option<Measure>, FieldError> {
+    match crate::growth::codes::parse_measure(s)? {
+        b'l' => Ok(Some(Measure::Length)),
+        b'h' => Ok(Some(Measure::Height)),
+        _ => Ok(None),
+    }
+}
+
+/// Weight, length, measure and oedema of a measurement, as read.
+type MeasuredValues = (Option<f64>, Option<f64>, Option<Measure>, bool);
+
+/// The last check (not before the member's birth) and the measurement,
+/// or every problem found.
+fn finish_measurement(
+    family: &Family,
+    member: Option<usize>,
+    measured_on: Option<NaiveDate>,
+    (weight_kg, length_cm, measure, oedema): MeasuredValues,
+    mut errors: ValidationErrors,
+) -> Result<Measurement, ValidationErrors> {
     if let (Some(m), Some(d)) = (member, measured_on) {
         if let Some(p) = family.members().get(m) {
             if d < p.birth_date() {
@@ -255,7 +316,56 @@ fn read_measurement(
     }
 }
 
+/// The rules on the wife: `wife_pregnant` needs a wife; a PUS family needs
+/// its KB status (`kb_absent`: no `kb` field at all).
+fn check_wife(
+    fam: &Family,
+    pregnant: Option<bool>,
+    kb_absent: bool,
+    opts: &RegisterOptions,
+    errors: &mut ValidationErrors,
+) {
+    match wife(fam) {
+        None => {
+            if pregnant == Some(true) {
+                errors.push(FieldError::at(
+                    "wife_pregnant",
+                    ErrorCode::KrsWifeFieldWithoutWife,
+                ));
+            }
+        }
+        Some(w) => {
+            let pus = is_pus_age(age_years(w, opts.as_of), None, opts.krs_rules.pus);
+            if pus && kb_absent {
+                errors.push(FieldError::at("kb", ErrorCode::RegisterKbMissing));
+            }
+        }
+    }
+}
+
 impl RegisterFamily {
+    /// Reads and validates one JSON Lines record: the typed fast path
+    /// ([`typed::read_typed`]) for a well-formed, valid record, the `Value`
+    /// path ([`RegisterFamily::from_value`]) for everything else. The
+    /// outcome is always the one `from_value` gives for the parsed line.
+    ///
+    /// # Errors
+    /// The JSON parser's error when the line is not JSON.
+    pub fn from_json_line(
+        line: &str,
+        opts: &RegisterOptions,
+    ) -> Result<RegisterRead, serde_json::Error> {
+        if let Some(family) = typed::read_typed(line, opts) {
+            return Ok(RegisterRead {
+                family: Some(family),
+                errors: Vec::new(),
+                measurements_excluded: 0,
+            });
+        }
+        let v: Value = serde_json::from_str(line)?;
+        Ok(RegisterFamily::from_value(&v, opts))
+    }
+
     /// Validates one register record (see the module documentation for
     /// the fields). Never panics; every problem has a path.
     pub fn from_value(v: &Value, opts: &RegisterOptions) -> RegisterRead {
@@ -298,22 +408,13 @@ impl RegisterFamily {
             pregnant.unwrap_or(false) || kb.is_some_and(|k| k.reason == Some(NonUseReason::Hamil));
 
         if let Some(fam) = &family {
-            match wife(fam) {
-                None => {
-                    if pregnant == Some(true) {
-                        errors.push(FieldError::at(
-                            "wife_pregnant",
-                            ErrorCode::KrsWifeFieldWithoutWife,
-                        ));
-                    }
-                }
-                Some(w) => {
-                    let pus = is_pus_age(age_years(w, opts.as_of), None, opts.krs_rules.pus);
-                    if pus && kb.is_none() && f.get("kb").is_none() {
-                        errors.push(FieldError::at("kb", ErrorCode::RegisterKbMissing));
-                    }
-                }
-            }
+            check_wife(
+                fam,
+                pregnant,
+                kb.is_none() && f.get("kb").is_none(),
+                opts,
+                &mut errors,
+            );
         }
 
         let (Some(family), Some(housing), true) = (family, housing, errors.is_empty()) else {
@@ -405,8 +506,66 @@ pub fn fingerprints(family: &Family) -> (u64, Vec<(u32, u64)>) {
 /// Only families that validated are remembered.
 #[derive(Clone, Debug, Default)]
 pub struct DuplicateGuard {
-    kk: HashMap<u64, u64>,
-    nik: HashSet<u64>,
+    kk: HashMap<u64, u64, FingerprintHash>,
+    nik: HashSet<u64, FingerprintHash>,
+}
+
+/// The hash of the guard's `u64` fingerprints: one folded 64×64→128-bit
+/// multiply of the fingerprint with a per-process random key (the
+/// `foldhash`/`ahash` construction), several times cheaper than the
+/// default SipHash on one integer. The random key keeps a crafted
+/// register from forcing collisions.
+#[derive(Clone, Copy, Debug)]
+pub struct FingerprintHash {
+    key: u64,
+}
+
+impl Default for FingerprintHash {
+    fn default() -> FingerprintHash {
+        use std::hash::BuildHasher;
+        FingerprintHash {
+            key: std::collections::hash_map::RandomState::new().hash_one(0x006b_616d_7075_6e67_u64),
+        }
+    }
+}
+
+impl std::hash::BuildHasher for FingerprintHash {
+    type Hasher = FingerprintHasher;
+    fn build_hasher(&self) -> FingerprintHasher {
+        FingerprintHasher { state: self.key }
+    }
+}
+
+/// See [`FingerprintHash`].
+#[derive(Clone, Copy, Debug)]
+pub struct FingerprintHasher {
+    state: u64,
+}
+
+impl FingerprintHasher {
+    fn mix(&mut self, x: u64) {
+        const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+        let m = u128::from(self.state ^ x) * u128::from(MUL);
+        #[allow(clippy::cast_possible_truncation)]
+        let folded = (m as u64) ^ ((m >> 64) as u64);
+        self.state = folded;
+    }
+}
+
+impl std::hash::Hasher for FingerprintHasher {
+    fn write_u64(&mut self, x: u64) {
+        self.mix(x);
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..c.len()].copy_from_slice(c);
+            self.mix(u64::from_le_bytes(b));
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.state
+    }
 }
 
 impl DuplicateGuard {

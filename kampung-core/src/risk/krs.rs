@@ -51,9 +51,9 @@ pub enum WaterSource {
 }
 
 impl WaterSource {
-    fn parse(s: &str) -> Result<WaterSource, FieldError> {
-        let n: String = s.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
-        Ok(match n.as_str() {
+    pub(crate) fn parse(s: &str) -> Result<WaterSource, FieldError> {
+        let n = crate::input::normalize_code(s, b" -/");
+        Ok(match n.as_ref() {
             "air_kemasan" | "kemasan" | "isi_ulang" | "air_isi_ulang" => WaterSource::AirKemasan,
             "ledeng" | "pam" | "ledeng_pam" => WaterSource::Ledeng,
             "sumur_bor" | "pompa" | "sumur_pompa" => WaterSource::SumurBor,
@@ -115,9 +115,9 @@ pub enum Latrine {
 }
 
 impl Latrine {
-    fn parse(s: &str) -> Result<Latrine, FieldError> {
-        let n: String = s.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
-        Ok(match n.as_str() {
+    pub(crate) fn parse(s: &str) -> Result<Latrine, FieldError> {
+        let n = crate::input::normalize_code(s, b" -/");
+        Ok(match n.as_ref() {
             "sendiri" | "jamban_sendiri" => Latrine::Sendiri,
             "bersama" | "jamban_bersama" | "komunal" => Latrine::Bersama,
             "umum" | "jamban_umum" | "mck" => Latrine::Umum,
@@ -336,6 +336,90 @@ pub fn evaluate_krs(
     as_of: chrono::NaiveDate,
     locale: Locale,
 ) -> KrsResult {
+    let k = krs_core(family, housing, facts, rules, as_of);
+    KrsResult {
+        rule_set: *rules,
+        wife_age_years: k.wife_age,
+        pus: k.pus,
+        pus_hamil: k.pus_hamil,
+        baduta: k.baduta,
+        balita: k.balita,
+        living_children: k.n_children,
+        birth_interval_months: k.interval,
+        four_t: k.four_t,
+        sasaran: k.sasaran(),
+        sasaran_reasons: k
+            .sasaran_codes
+            .iter()
+            .map(|c| explain(c, rules, locale))
+            .collect(),
+        at_risk: k.at_risk(),
+        risk_factors: k
+            .factor_codes
+            .iter()
+            .map(|c| explain(c, rules, locale))
+            .collect(),
+    }
+}
+
+/// Up to 8 reason codes, without allocating.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Codes {
+    codes: [&'static str; 8],
+    len: usize,
+}
+
+impl Codes {
+    fn push(&mut self, c: &'static str) {
+        if let Some(slot) = self.codes.get_mut(self.len) {
+            *slot = c;
+            self.len += 1;
+        }
+    }
+    /// The codes, in the order they were found.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.codes[..self.len].iter().copied()
+    }
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// What [`evaluate_krs`] finds, before the reasons are explained in a
+/// language (the aggregation of a register needs only this).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KrsCore {
+    pub wife_age: Option<i64>,
+    pub pus: bool,
+    pub pus_hamil: bool,
+    pub baduta: u32,
+    pub balita: u32,
+    pub n_children: i64,
+    pub interval: Option<i64>,
+    pub four_t: FourT,
+    pub sasaran_codes: Codes,
+    pub factor_codes: Codes,
+}
+
+impl KrsCore {
+    /// A *keluarga sasaran*.
+    pub(crate) fn sasaran(&self) -> bool {
+        !self.sasaran_codes.is_empty()
+    }
+    /// A *keluarga berisiko stunting*.
+    pub(crate) fn at_risk(&self) -> bool {
+        self.sasaran() && !self.factor_codes.is_empty()
+    }
+}
+
+/// The computation of [`evaluate_krs`].
+pub(crate) fn krs_core(
+    family: &Family,
+    housing: &Housing,
+    facts: KrsFacts,
+    rules: &KrsRuleSet,
+    as_of: chrono::NaiveDate,
+) -> KrsCore {
     let KrsFacts {
         wife_pregnant,
         wife_menstruating,
@@ -354,7 +438,7 @@ pub fn evaluate_krs(
         (true, Some(a)) => FourT::compute(a, n_children, interval, rules.four_t),
         _ => FourT::default(),
     };
-    let mut sasaran_codes = Vec::new();
+    let mut sasaran_codes = Codes::default();
     if pus {
         sasaran_codes.push("pus");
     }
@@ -367,7 +451,7 @@ pub fn evaluate_krs(
     if balita > 0 {
         sasaran_codes.push("balita");
     }
-    let mut factors = Vec::new();
+    let mut factors = Codes::default();
     if !rules.water.is_layak(housing.water_source) {
         factors.push("air_minum_tidak_layak");
     }
@@ -387,27 +471,17 @@ pub fn evaluate_krs(
     if rules.include_housing && housing.housing_layak == Some(false) {
         factors.push("rumah_tidak_layak_huni");
     }
-    let sasaran = !sasaran_codes.is_empty();
-    KrsResult {
-        rule_set: *rules,
-        wife_age_years: wife_age,
+    KrsCore {
+        wife_age,
         pus,
         pus_hamil,
         baduta,
         balita,
-        living_children: n_children,
-        birth_interval_months: interval,
+        n_children,
+        interval,
         four_t,
-        sasaran,
-        sasaran_reasons: sasaran_codes
-            .into_iter()
-            .map(|c| explain(c, rules, locale))
-            .collect(),
-        at_risk: sasaran && !factors.is_empty(),
-        risk_factors: factors
-            .into_iter()
-            .map(|c| explain(c, rules, locale))
-            .collect(),
+        sasaran_codes,
+        factor_codes: factors,
     }
 }
 
@@ -428,39 +502,72 @@ pub(crate) fn read_housing(
     if hf.get("latrine").is_none() {
         he.push(FieldError::at("latrine", ErrorCode::Required));
     }
-    let septic = opt_bool(&hf, "septic_tank", he);
-    let gooseneck = opt_bool(&hf, "gooseneck", he);
-    let housing_layak = opt_bool(&hf, "housing_layak", he);
-    match latrine {
-        Some(Latrine::TidakAda) if septic == Some(true) => {
+    // Fields are read (and their errors recorded) in this order.
+    let parts = HousingParts {
+        water,
+        latrine,
+        septic: opt_bool(&hf, "septic_tank", he),
+        septic_absent: hf.get("septic_tank").is_none(),
+        gooseneck: opt_bool(&hf, "gooseneck", he),
+        gooseneck_absent: hf.get("gooseneck").is_none(),
+        housing_layak: opt_bool(&hf, "housing_layak", he),
+        housing_layak_absent: hf.get("housing_layak").is_none(),
+    };
+    check_housing(&parts, rules, he)
+}
+
+/// The fields of a housing object once read; `*_absent` when the field is
+/// missing or `null` (a blank text reads as `None` but is not absent).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HousingParts {
+    pub water: Option<WaterSource>,
+    pub latrine: Option<Latrine>,
+    pub septic: Option<bool>,
+    pub septic_absent: bool,
+    pub gooseneck: Option<bool>,
+    pub gooseneck_absent: bool,
+    pub housing_layak: Option<bool>,
+    pub housing_layak_absent: bool,
+}
+
+/// The rules between the housing fields under `rules` (septic tank without
+/// latrine, what is required); shared by [`read_housing`] and the
+/// register's typed reader.
+pub(crate) fn check_housing(
+    p: &HousingParts,
+    rules: &KrsRuleSet,
+    he: &mut ValidationErrors,
+) -> Option<Housing> {
+    match p.latrine {
+        Some(Latrine::TidakAda) if p.septic == Some(true) => {
             he.push(FieldError::at(
                 "septic_tank",
                 ErrorCode::KrsSepticWithoutLatrine,
             ));
         }
         Some(l) if l != Latrine::TidakAda => {
-            if septic.is_none() && hf.get("septic_tank").is_none() {
+            if p.septic.is_none() && p.septic_absent {
                 he.push(FieldError::at("septic_tank", ErrorCode::Required));
             }
             if rules.latrine == LatrineRule::SigaCompiled
-                && gooseneck.is_none()
-                && hf.get("gooseneck").is_none()
+                && p.gooseneck.is_none()
+                && p.gooseneck_absent
             {
                 he.push(FieldError::at("gooseneck", ErrorCode::Required));
             }
         }
         _ => {}
     }
-    if rules.include_housing && housing_layak.is_none() && hf.get("housing_layak").is_none() {
+    if rules.include_housing && p.housing_layak.is_none() && p.housing_layak_absent {
         he.push(FieldError::at("housing_layak", ErrorCode::Required));
     }
-    match (water, latrine) {
+    match (p.water, p.latrine) {
         (Some(water_source), Some(latrine)) => Some(Housing {
             water_source,
             latrine,
-            septic_tank: septic.unwrap_or(false),
-            gooseneck,
-            housing_layak,
+            septic_tank: p.septic.unwrap_or(false),
+            gooseneck: p.gooseneck,
+            housing_layak: p.housing_layak,
         }),
         _ => None,
     }
