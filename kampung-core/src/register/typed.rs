@@ -11,7 +11,7 @@
 //!   booleans, numbers as numbers; `null` is read as absent, as the `Value`
 //!   path does);
 //! * objects are JSON objects (serde would also accept `[…]` for a struct:
-//!   [`Obj`] refuses it);
+//!   `Obj` refuses it);
 //! * the family and every measurement validate without a single error.
 //!
 //! Anything else (a record with an unknown key, `"sex": 1`, `"oedema": "y"`,
