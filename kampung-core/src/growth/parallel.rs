@@ -2,8 +2,12 @@
 //! per thread and each block runs [`zscores_2006`] on its own slices of the
 //! same input and output columns (no copy, no allocation per row).
 
-use super::who2006::{zscores_2006, Input2006, Output2006, Tables2006, ZscoreOptions};
+#[cfg(not(target_arch = "wasm32"))]
+use super::who2006::{zscores_2006, Tables2006, ZscoreOptions};
+use super::who2006::{Input2006, Output2006};
+#[cfg(not(target_arch = "wasm32"))]
 use super::RowError;
+#[cfg(not(target_arch = "wasm32"))]
 use crate::error::Error;
 
 impl<'a> Input2006<'a> {
