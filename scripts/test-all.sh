@@ -61,7 +61,7 @@ step "wasm: headless chromium on 127.0.0.1"
 bindings-wasm/tests/browser/run.sh
 
 step "web form: end-to-end in Chromium with Playwright"
-node --test examples/web/tests/
+node --test examples/web/tests/e2e.test.mjs
 
 step "report: HTML page renders its charts in headless chromium"
 examples/tests/report_html.sh
