@@ -130,30 +130,8 @@ pub fn zscores_2006_threaded(
         let mut out = out;
         return zscores_2006(input, tables, options, &mut out, errors);
     }
-    // Shapes are checked once on the whole input, so a part never fails on
-    // them; an empty call checks the tables (a skinfold column without its table).
-    crate::growth::check_len("age", input.age.len(), "sex", n)?;
-    for (name, len) in [
-        ("weight", input.weight.map(<[f64]>::len)),
-        ("lenhei", input.lenhei.map(<[f64]>::len)),
-        ("measure", input.measure.map(<[u8]>::len)),
-        ("headc", input.headc.map(<[f64]>::len)),
-        ("armc", input.armc.map(<[f64]>::len)),
-        ("triskin", input.triskin.map(<[f64]>::len)),
-        ("subskin", input.subskin.map(<[f64]>::len)),
-        ("oedema", input.oedema.map(<[bool]>::len)),
-    ] {
-        if let Some(len) = len {
-            crate::growth::check_len(name, len, "sex", n)?;
-        }
-    }
-    zscores_2006(
-        &input.rows(0, 0),
-        tables,
-        options,
-        &mut out_empty(),
-        &mut Vec::new(),
-    )?;
+    // Checked once on the whole call, so no part can fail half-way.
+    super::who2006::check_call(input, tables, &out)?;
     let block = n.div_ceil(k);
     let mut parts = Vec::with_capacity(k);
     let mut rest = out;
@@ -185,31 +163,6 @@ pub fn zscores_2006_threaded(
         errors.extend(r?);
     }
     Ok(())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn out_empty() -> Output2006<'static> {
-    Output2006 {
-        clenhei: &mut [],
-        cbmi: &mut [],
-        c9mo_flag: &mut [],
-        zlen: &mut [],
-        flen: &mut [],
-        zwei: &mut [],
-        fwei: &mut [],
-        zwfl: &mut [],
-        fwfl: &mut [],
-        zbmi: &mut [],
-        fbmi: &mut [],
-        zhc: &mut [],
-        fhc: &mut [],
-        zac: &mut [],
-        fac: &mut [],
-        zts: &mut [],
-        fts: &mut [],
-        zss: &mut [],
-        fss: &mut [],
-    }
 }
 
 #[cfg(test)]

@@ -918,22 +918,13 @@ fn shape(name: &'static str, len: usize, n: usize) -> Result<(), ShapeError> {
     check_len(name, len, "sex", n)
 }
 
-/// Computes WHO 2006 z-scores for every row (WHO anthro's
-/// `anthro_zscores`, WHO_GROWTH.md §1), writing into `out` and pushing one
-/// [`RowError`] per problem of a bad row. Rows are independent; a bad row
-/// gets missing (NaN) outputs and never stops the call.
-///
-/// # Errors
-/// [`Error::Shape`] when a column (input or output) has another length than
-/// `sex`; [`Error::Validation`] with `lms_table_missing` when a measurement
-/// column is given whose table is neither bundled nor supplied. Nothing is
-/// written in either case.
-pub fn zscores_2006(
+/// The checks of a [`zscores_2006`] call, before anything is written: every
+/// input and output column has the length of `sex`, and every measurement
+/// column given has its table.
+pub(crate) fn check_call(
     input: &Input2006<'_>,
     tables: &Tables2006,
-    options: ZscoreOptions,
-    out: &mut Output2006<'_>,
-    errors: &mut Vec<RowError>,
+    out: &Output2006<'_>,
 ) -> Result<(), Error> {
     let n = input.sex.len();
     shape("age", input.age.len(), n)?;
@@ -956,7 +947,7 @@ pub fn zscores_2006(
         shape("oedema", c.len(), n)?;
     }
     {
-        let o = &*out;
+        let o = out;
         for (name, c) in [
             ("clenhei", &o.clenhei),
             ("cbmi", &o.cbmi),
@@ -1025,6 +1016,28 @@ pub fn zscores_2006(
     if !missing.is_empty() {
         return Err(Error::Validation(missing));
     }
+    Ok(())
+}
+
+/// Computes WHO 2006 z-scores for every row (WHO anthro's
+/// `anthro_zscores`, WHO_GROWTH.md §1), writing into `out` and pushing one
+/// [`RowError`] per problem of a bad row. Rows are independent; a bad row
+/// gets missing (NaN) outputs and never stops the call.
+///
+/// # Errors
+/// [`Error::Shape`] when a column (input or output) has another length than
+/// `sex`; [`Error::Validation`] with `lms_table_missing` when a measurement
+/// column is given whose table is neither bundled nor supplied. Nothing is
+/// written in either case.
+pub fn zscores_2006(
+    input: &Input2006<'_>,
+    tables: &Tables2006,
+    options: ZscoreOptions,
+    out: &mut Output2006<'_>,
+    errors: &mut Vec<RowError>,
+) -> Result<(), Error> {
+    check_call(input, tables, out)?;
+    let n = input.sex.len();
     let rounded = options.rounded;
     let nan = f64::NAN;
     let mut b = Block {
