@@ -69,13 +69,35 @@ fn code_column<T: Copy>(
             "{name}: expected a float64 array or a list"
         )));
     }
-    if out.len() != n {
-        return Err(errors::schema_error(
-            obj.py(),
-            format!("column `{name}` has {} rows but `age` has {n}", out.len()),
-        ));
-    }
+    // A column of another length than `age` is the core's ShapeError.
     Ok(out)
+}
+
+fn sex_codes(
+    obj: &Bound<'_, PyAny>,
+    n: usize,
+    row_errors: &mut Vec<RowError>,
+) -> PyResult<Vec<u8>> {
+    code_column(obj, "sex", n, growth::parse_sex, sex_num, 0, row_errors)
+}
+
+fn oedema_codes(
+    obj: Option<&Bound<'_, PyAny>>,
+    n: usize,
+    row_errors: &mut Vec<RowError>,
+) -> PyResult<Option<Vec<bool>>> {
+    obj.map(|o| {
+        code_column(
+            o,
+            "oedema",
+            n,
+            growth::parse_oedema,
+            oedema_num,
+            false,
+            row_errors,
+        )
+    })
+    .transpose()
 }
 
 fn invalid_code(name: &'static str) -> FieldError {
@@ -114,16 +136,6 @@ fn slice<'a>(a: &'a Option<PyReadonlyArray1<'_, f64>>) -> PyResult<Option<&'a [f
         .map(|x| x.as_slice())
         .transpose()
         .map_err(Into::into)
-}
-
-fn check_len(py: Python<'_>, name: &str, a: Option<&[f64]>, n: usize) -> PyResult<()> {
-    match a {
-        Some(s) if s.len() != n => Err(errors::schema_error(
-            py,
-            format!("column `{name}` has {} rows but `age` has {n}", s.len()),
-        )),
-        _ => Ok(()),
-    }
 }
 
 fn errors_table<'py>(
@@ -211,15 +223,7 @@ pub fn _zscores_2006<'py>(
     let age_s = age.as_slice()?;
     let n = age_s.len();
     let mut row_errors = Vec::new();
-    let sex_c = code_column(
-        sex,
-        "sex",
-        n,
-        growth::parse_sex,
-        sex_num,
-        0,
-        &mut row_errors,
-    )?;
+    let sex_c = sex_codes(sex, n, &mut row_errors)?;
     let measure_c = measure
         .map(|m| {
             code_column(
@@ -233,19 +237,7 @@ pub fn _zscores_2006<'py>(
             )
         })
         .transpose()?;
-    let oedema_c = oedema
-        .map(|o| {
-            code_column(
-                o,
-                "oedema",
-                n,
-                growth::parse_oedema,
-                oedema_num,
-                false,
-                &mut row_errors,
-            )
-        })
-        .transpose()?;
+    let oedema_c = oedema_codes(oedema, n, &mut row_errors)?;
     let (w, l, hc, ac, ts, ss) = (
         slice(&weight)?,
         slice(&lenhei)?,
@@ -254,16 +246,6 @@ pub fn _zscores_2006<'py>(
         slice(&triskin)?,
         slice(&subskin)?,
     );
-    for (name, col) in [
-        ("weight", w),
-        ("lenhei", l),
-        ("headc", hc),
-        ("armc", ac),
-        ("triskin", ts),
-        ("subskin", ss),
-    ] {
-        check_len(py, name, col, n)?;
-    }
     let tables = load_tables(py, tables)?;
     let input = Input2006 {
         sex: &sex_c,
@@ -326,31 +308,9 @@ pub fn _zscores_2007<'py>(
     let age_s = age_in_months.as_slice()?;
     let n = age_s.len();
     let mut row_errors = Vec::new();
-    let sex_c = code_column(
-        sex,
-        "sex",
-        n,
-        growth::parse_sex,
-        sex_num,
-        0,
-        &mut row_errors,
-    )?;
-    let oedema_c = oedema
-        .map(|o| {
-            code_column(
-                o,
-                "oedema",
-                n,
-                growth::parse_oedema,
-                oedema_num,
-                false,
-                &mut row_errors,
-            )
-        })
-        .transpose()?;
+    let sex_c = sex_codes(sex, n, &mut row_errors)?;
+    let oedema_c = oedema_codes(oedema, n, &mut row_errors)?;
     let (h, w) = (slice(&height)?, slice(&weight)?);
-    check_len(py, "height", h, n)?;
-    check_len(py, "weight", w, n)?;
     let input = Input2007 {
         sex: &sex_c,
         age_months: age_s,
@@ -373,6 +333,7 @@ pub fn _zscores_2007<'py>(
     });
     let (cols, errs) = match result {
         Ok(x) => x,
+        Err(kampung_core::Error::Shape(e)) => return Err(errors::schema_error(py, e.to_string())),
         Err(e) => return Err(errors::schema_error(py, e.to_string())),
     };
     row_errors.extend(errs);
