@@ -31,6 +31,7 @@ pub mod family;
 pub mod growth;
 pub mod id;
 pub mod input;
+pub mod interval;
 pub mod kampung;
 pub mod kb;
 pub mod register;

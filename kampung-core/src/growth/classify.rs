@@ -7,45 +7,8 @@
 //! `[−2, +1]` (`[−2, +3]` for PB/U-TB/U), upper categories are `(+1, +2]`,
 //! `(+2, +3]`, `> +3`. "Stunted" (*pendek + sangat pendek*) = HAZ < −2.
 
+pub use crate::interval::{Bound, Interval};
 use serde::Serialize;
-
-/// One end of an interval of z-scores.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", content = "value", rename_all = "snake_case")]
-pub enum Bound {
-    /// No limit (−∞ or +∞).
-    Unbounded,
-    /// The limit is included.
-    Closed(f64),
-    /// The limit is excluded.
-    Open(f64),
-}
-
-/// An interval of z-scores with explicit closure.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Interval {
-    /// Lower end.
-    pub lower: Bound,
-    /// Upper end.
-    pub upper: Bound,
-}
-
-impl Interval {
-    /// True when `z` lies in the interval (false for NaN).
-    pub fn contains(&self, z: f64) -> bool {
-        let lo = match self.lower {
-            Bound::Unbounded => !z.is_nan(),
-            Bound::Closed(v) => z >= v,
-            Bound::Open(v) => z > v,
-        };
-        let hi = match self.upper {
-            Bound::Unbounded => !z.is_nan(),
-            Bound::Closed(v) => z <= v,
-            Bound::Open(v) => z < v,
-        };
-        lo && hi
-    }
-}
 
 /// One Permenkes category.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

@@ -25,55 +25,21 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
 
-/// One end of an interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct End {
-    /// The limit.
-    pub value: f64,
-    /// Whether the limit itself belongs to the interval.
-    pub inclusive: bool,
-}
+pub use crate::interval::{Bound, Interval};
 
-/// An interval with explicit closure; `None` ends are unbounded.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Interval {
-    /// Lower end.
-    pub lower: Option<End>,
-    /// Upper end.
-    pub upper: Option<End>,
+/// `(value, inclusive)` ends, `None` for unbounded.
+const fn end(e: Option<(f64, bool)>) -> Bound {
+    match e {
+        None => Bound::Unbounded,
+        Some((v, true)) => Bound::Closed(v),
+        Some((v, false)) => Bound::Open(v),
+    }
 }
 
 const fn iv(lo: Option<(f64, bool)>, hi: Option<(f64, bool)>) -> Interval {
     Interval {
-        lower: match lo {
-            Some((value, inclusive)) => Some(End { value, inclusive }),
-            None => None,
-        },
-        upper: match hi {
-            Some((value, inclusive)) => Some(End { value, inclusive }),
-            None => None,
-        },
-    }
-}
-
-impl Interval {
-    /// Whether `x` lies in the interval.
-    pub fn contains(&self, x: f64) -> bool {
-        let lo = self.lower.is_none_or(|e| {
-            if e.inclusive {
-                x >= e.value
-            } else {
-                x > e.value
-            }
-        });
-        let hi = self.upper.is_none_or(|e| {
-            if e.inclusive {
-                x <= e.value
-            } else {
-                x < e.value
-            }
-        });
-        lo && hi
+        lower: end(lo),
+        upper: end(hi),
     }
 }
 
