@@ -20,7 +20,7 @@ use crate::growth::classify::is_stunted;
 use crate::growth::codes::{MEASURE_HEIGHT, MEASURE_LENGTH, MEASURE_MISSING};
 use crate::growth::who2006::{compute_row, In2006, Tables2006};
 use crate::id::wilayah::{KodeWilayah, Level};
-use crate::kb::method::{Method, NonUseReason};
+use crate::kb::method::{Method, NonUseReason, ALL_METHODS};
 use crate::kb::pus::completed_months;
 use crate::register::{RegisterFamily, RegisterOptions};
 use crate::risk::krs::KrsFacts;
@@ -38,22 +38,17 @@ pub const KRS_FACTORS: [&str; 7] = [
     "rumah_tidak_layak_huni",
 ];
 
-/// The user methods of the method mix, in catalogue order (`kb::method`).
-pub const MIX_METHODS: [Method; 13] = [
-    Method::Iud,
-    Method::Mow,
-    Method::Mop,
-    Method::Implant,
-    Method::Injectable1Month,
-    Method::Injectable3Month,
-    Method::Injectable,
-    Method::Pill,
-    Method::Condom,
-    Method::Mal,
-    Method::OtherModern,
-    Method::Traditional,
-    Method::Other,
-];
+/// The user methods of the method mix, in catalogue order: every method
+/// of [`ALL_METHODS`] but the last, `none` (`kb::method`).
+pub const MIX_METHODS: [Method; 13] = {
+    let mut out = [Method::None; 13];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = ALL_METHODS[i];
+        i += 1;
+    }
+    out
+};
 
 /// Reasons for not using KB, in report order (DOMAIN.md §2.3).
 pub const NON_USE_REASONS: [NonUseReason; 4] = [
@@ -600,6 +595,13 @@ impl Aggregator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mix_methods_are_the_catalogue_without_none() {
+        assert_eq!(ALL_METHODS.last(), Some(&Method::None));
+        assert!(!MIX_METHODS.contains(&Method::None));
+        assert_eq!(MIX_METHODS[..], ALL_METHODS[..13]);
+    }
 
     #[test]
     fn parents_sum_leaves_and_never_average() {
