@@ -159,8 +159,16 @@ pub fn _report_entities<'py>(
         measurements_excluded: read.3 as u64,
         ..Default::default()
     };
-    for (_, _, e, _) in &errs {
-        *ex.reasons.entry(e.code().as_str()).or_insert(0) += 1;
+    // One count per excluded row and distinct code, as the CLI counts.
+    let mut by_row: std::collections::BTreeMap<(&str, u64), Vec<&'static str>> = Default::default();
+    for (table, row, e, _) in &errs {
+        by_row
+            .entry((table, *row))
+            .or_default()
+            .push(e.code().as_str());
+    }
+    for codes in by_row.into_values() {
+        kampung_core::kampung::count_reasons(&mut ex.reasons, codes);
     }
     let out = tables(py, (region_rows, problems, ex), loc)?;
     if let Some(e) = out.get_item("errors")? {

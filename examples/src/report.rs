@@ -13,8 +13,8 @@ use chrono::NaiveDate;
 use kampung_core::growth::Tables2006;
 use kampung_core::kampung::aggregate::{KRS_FACTORS, MIX_METHODS};
 use kampung_core::kampung::{
-    classify_kampung, contribution, Aggregator, FamilyContribution, KampungClassification,
-    KampungProfile, RegionRow, RowLevel,
+    classify_kampung, contribution, count_reasons, Aggregator, FamilyContribution,
+    KampungClassification, KampungProfile, RegionRow, RowLevel,
 };
 use kampung_core::register::entities::{read_group, EntityTable};
 use kampung_core::register::{fingerprints, DuplicateGuard, RegisterFamily, RegisterOptions};
@@ -421,11 +421,10 @@ pub fn run(
 }
 
 fn count_codes(ex: &mut Exclusions, errs: &[Loc]) {
-    let mut codes: Vec<&'static str> = errs.iter().map(|e| e.error.code().as_str()).collect();
-    codes.dedup();
-    for c in codes {
-        *ex.reasons.entry(c).or_insert(0) += 1;
-    }
+    count_reasons(
+        &mut ex.reasons,
+        errs.iter().map(|e| e.error.code().as_str()),
+    );
 }
 
 #[allow(clippy::too_many_arguments)]

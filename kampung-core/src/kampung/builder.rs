@@ -48,6 +48,20 @@ pub struct Exclusions {
     pub reasons: BTreeMap<&'static str, u64>,
 }
 
+/// Counts one excluded family (or row) under each distinct code of its
+/// problems: a family with two problems of one kind counts once for it.
+pub fn count_reasons(
+    reasons: &mut BTreeMap<&'static str, u64>,
+    codes: impl IntoIterator<Item = &'static str>,
+) {
+    let mut codes: Vec<&'static str> = codes.into_iter().collect();
+    codes.sort_unstable();
+    codes.dedup();
+    for c in codes {
+        *reasons.entry(c).or_insert(0) += 1;
+    }
+}
+
 /// Builds the report from register records in the order given.
 #[derive(Debug)]
 pub struct ReportBuilder {
@@ -77,12 +91,10 @@ impl ReportBuilder {
         problems: &mut Vec<Problem>,
     ) {
         self.exclusions.families_excluded += 1;
-        let mut codes: Vec<&'static str> = errors.iter().map(|e| e.code().as_str()).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        for c in codes {
-            *self.exclusions.reasons.entry(c).or_insert(0) += 1;
-        }
+        count_reasons(
+            &mut self.exclusions.reasons,
+            errors.iter().map(|e| e.code().as_str()),
+        );
         problems.extend(errors.into_iter().map(|error| Problem {
             record,
             error,

@@ -34,5 +34,5 @@ pub use aggregate::{
     contribution, Aggregator, Counters, Estimate, FamilyContribution, Indicator, RegionRow,
     RowLevel,
 };
-pub use builder::{Excluded, Exclusions, Problem, ReportBuilder};
+pub use builder::{count_reasons, Excluded, Exclusions, Problem, ReportBuilder};
 pub use classification::{classify_kampung, KampungClass, KampungClassification, KampungProfile};
