@@ -72,6 +72,12 @@ fn survey() -> Survey {
 
 #[divan::bench(sample_count = 30)]
 fn who2006_four_indicators(bencher: Bencher) {
+    run_2006(bencher, true, true, true);
+}
+
+/// One `zscores_2006` call per iteration on the survey, with the weight,
+/// length/height and measure columns given or not.
+fn run_2006(bencher: Bencher, weight: bool, lenhei: bool, measure: bool) {
     let s = survey();
     let tables = Tables2006::bundled();
     let n = s.sex.len();
@@ -83,9 +89,9 @@ fn who2006_four_indicators(bencher: Bencher) {
             sex: &s.sex,
             age: &s.age,
             age_in_month: false,
-            weight: Some(&s.weight),
-            lenhei: Some(&s.lenhei),
-            measure: Some(&s.measure),
+            weight: weight.then_some(&s.weight[..]),
+            lenhei: lenhei.then_some(&s.lenhei[..]),
+            measure: measure.then_some(&s.measure[..]),
             ..Default::default()
         };
         zscores_2006(
@@ -130,4 +136,18 @@ fn who2007_three_indicators(bencher: Bencher) {
         .unwrap();
         divan::black_box(&out.zbfa);
     });
+}
+
+/// The parts of `who2006_four_indicators`: input rules only (`none`), plus
+/// length/height-for-age, plus weight-for-age, or all four without the
+/// measure column.
+#[divan::bench(sample_count = 30, args = ["none", "lenhei", "weight", "all_no_measure"])]
+fn who2006_parts(bencher: Bencher, which: &str) {
+    let all = which == "all_no_measure";
+    run_2006(
+        bencher,
+        all || which == "weight",
+        all || which == "lenhei",
+        !all,
+    );
 }

@@ -5,6 +5,18 @@
 /// variation `s`.
 pub type Lms = [f64; 3];
 
+/// `lo + diff·(up − lo)` for each of L, M and S: the interpolation of
+/// WHO_GROWTH.md §1.9 (weight-for-length/height) and of the 2007 monthly
+/// tables.
+#[inline]
+pub fn lerp(lo: Lms, up: Lms, diff: f64) -> Lms {
+    [
+        lo[0] + diff * (up[0] - lo[0]),
+        lo[1] + diff * (up[1] - lo[1]),
+        lo[2] + diff * (up[2] - lo[2]),
+    ]
+}
+
 /// `x^p`, with no call when `p == 1`.
 #[inline]
 pub fn pow(x: f64, p: f64) -> f64 {

@@ -32,6 +32,7 @@
 //! assert!(errors.is_empty());
 //! ```
 
+mod certified;
 pub mod child;
 pub mod classify;
 pub mod codes;

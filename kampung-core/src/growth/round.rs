@@ -47,22 +47,6 @@ pub(crate) fn trunc_fast(x: f64) -> f64 {
     }
 }
 
-/// `x.round()` (half away from zero), bit-identical, without a libm call
-/// for `0 < x < 2^52` (there `x - floor(x)` is exact).
-#[inline]
-pub(crate) fn round_fast(x: f64) -> f64 {
-    if x > 0.0 && x < TWO_52 {
-        let f = floor_small(x).0;
-        if x - f >= 0.5 {
-            f + 1.0
-        } else {
-            f
-        }
-    } else {
-        x.round()
-    }
-}
-
 /// R ≥ 4.0.0 `round(x, 2)` (WHO_GROWTH.md §1.10): the nearer of the two
 /// 2-decimal candidates computed in double arithmetic; on a tie, the upper
 /// one when `floor(100|x|)` is odd, else the lower one.

@@ -2,7 +2,7 @@
 //! 1.0.0.9000 does (WHO_GROWTH.md §2), as a columnar batch.
 
 use super::codes::SEX_MISSING;
-use super::lms::{zscore, zscore_restricted, Lms};
+use super::lms::{lerp, zscore, zscore_restricted, Lms};
 use super::tables::{LmsTable, Table};
 use super::who2006::{finish, measurement, FlagRule, ZscoreOptions};
 use super::{check_len, RowError};
@@ -126,11 +126,7 @@ fn monthly(t: Option<&LmsTable>, si: usize, age: f64) -> Option<Lms> {
     if diff > 0.0 {
         #[allow(clippy::cast_possible_truncation)]
         let up = t.row(si, upp as i64)?;
-        Some([
-            lo[0] + diff * (up[0] - lo[0]),
-            lo[1] + diff * (up[1] - lo[1]),
-            lo[2] + diff * (up[2] - lo[2]),
-        ])
+        Some(lerp(lo, up, diff))
     } else {
         Some(lo)
     }
