@@ -15,9 +15,9 @@
 //!
 //! [`pow_approx`] has a relative error below 2⁻⁴⁰ on the range it accepts
 //! (checked against libm in the tests); the bound used in
-//! [`round_certified`] assumes 2⁻³⁶, 16 times more, and a factor of 4.
+//! [`certify_row`] assumes 2⁻³⁶, 16 times more, and a factor of 4.
 
-use wide::{f64x4, u64x4};
+use super::lms::Lms;
 
 /// The range of `x` (y/M) that [`pow_approx`] serves; outside it (and for
 /// NaN) the exact path is taken.
@@ -42,123 +42,131 @@ const SHIFT: f64 = 6_755_399_441_055_744.0;
 /// 2⁵²: adding and subtracting it rounds a value below 2⁵¹ to a whole number.
 const TWO_52: f64 = 4_503_599_627_370_496.0;
 
-/// Rows handled together by [`round_certified`].
-pub(crate) const LANES: usize = 4;
-
-/// `x^p` on four lanes, for `X_MIN <= x <= X_MAX` and `|p| <= P_MAX`,
-/// with a relative error below 2⁻⁴⁰ (tested), as `exp(p·ln x)` in plain
-/// double arithmetic with no call and no branch. Any other input gives an
-/// unspecified value (callers check the range).
+/// `if c { a } else { b }`, written so that a loop of it stays branch-free.
 #[inline(always)]
-fn pow_approx(x: f64x4, p: f64x4) -> f64x4 {
-    let c = f64x4::splat;
-    let one = f64x4::ONE;
+fn select(c: bool, a: f64, b: f64) -> f64 {
+    if c {
+        a
+    } else {
+        b
+    }
+}
+
+/// `x^p` for `X_MIN <= x <= X_MAX` and `|p| <= P_MAX`, with a relative
+/// error below 2⁻⁴⁰ (tested), as `exp(p·ln x)` in plain double arithmetic
+/// with no call and no branch, so that a loop of it vectorises. Any other
+/// input gives an unspecified value (callers check the range).
+#[inline(always)]
+fn pow_approx(x: f64, p: f64) -> f64 {
     // ln x = e·ln 2 + ln m, m in [√½, √2); the exponent is biased by 1024
     // so that every shift is logical.
     let bits = x.to_bits();
-    let shifted = bits - u64x4::splat(0x3fe6_a09e_667f_3bcd) + u64x4::splat(1024 << 52);
+    let shifted = bits
+        .wrapping_sub(0x3fe6_a09e_667f_3bcd)
+        .wrapping_add(1024 << 52);
     let e_biased = shifted >> 52;
-    let m = f64x4::from_bits(bits - (e_biased << 52) + u64x4::splat(1024 << 52));
+    let m = f64::from_bits(bits.wrapping_sub(e_biased << 52).wrapping_add(1024 << 52));
     // e as a double: the bits of 2^52 + e_biased, minus 2^52 + 1024.
-    let e = f64x4::from_bits(e_biased | u64x4::splat(0x4330_0000_0000_0000))
-        - c(4_503_599_627_371_520.0);
+    let e = f64::from_bits(e_biased | 0x4330_0000_0000_0000) - 4_503_599_627_371_520.0;
     // ln m = 2·atanh(s) = 2s·Σ s^2k/(2k+1), s = (m − 1)/(m + 1), |s| < 0.1716:
     // eight terms (Estrin's scheme, for short dependency chains).
-    let s = (m - one) / (m + one);
+    let s = (m - 1.0) / (m + 1.0);
     let u = s * s;
     let u2 = u * u;
     let u4 = u2 * u2;
-    let series = (one + u * c(1.0 / 3.0))
-        + u2 * (c(1.0 / 5.0) + u * c(1.0 / 7.0))
-        + u4 * ((c(1.0 / 9.0) + u * c(1.0 / 11.0)) + u2 * (c(1.0 / 13.0) + u * c(1.0 / 15.0)));
-    let ln_x = e * c(LN2) + c(2.0) * s * series;
+    let series = (1.0 + u * (1.0 / 3.0))
+        + u2 * ((1.0 / 5.0) + u * (1.0 / 7.0))
+        + u4 * (((1.0 / 9.0) + u * (1.0 / 11.0)) + u2 * ((1.0 / 13.0) + u * (1.0 / 15.0)));
+    let ln_x = e * LN2 + 2.0 * s * series;
     // exp(y) = 2^k · exp(r), |r| <= ln2/2: Taylor to degree 11 (Estrin).
     let y = p * ln_x;
-    let kd = y * c(INV_LN2) + c(SHIFT);
+    let kd = y * INV_LN2 + SHIFT;
     let k_bits = kd.to_bits();
-    let kd = kd - c(SHIFT);
-    let r = (y - kd * c(LN2_HI)) - kd * c(LN2_LO);
+    let kd = kd - SHIFT;
+    let r = (y - kd * LN2_HI) - kd * LN2_LO;
     let r2 = r * r;
     let r4 = r2 * r2;
     let r8 = r4 * r4;
-    let low = (one + r) + r2 * (c(1.0 / 2.0) + r * c(1.0 / 6.0));
-    let mid = (c(1.0 / 24.0) + r * c(1.0 / 120.0)) + r2 * (c(1.0 / 720.0) + r * c(1.0 / 5040.0));
-    let high = (c(1.0 / 40_320.0) + r * c(1.0 / 362_880.0))
-        + r2 * (c(1.0 / 3_628_800.0) + r * c(1.0 / 39_916_800.0));
+    let low = (1.0 + r) + r2 * (0.5 + r * (1.0 / 6.0));
+    let mid = ((1.0 / 24.0) + r * (1.0 / 120.0)) + r2 * ((1.0 / 720.0) + r * (1.0 / 5040.0));
+    let high = ((1.0 / 40_320.0) + r * (1.0 / 362_880.0))
+        + r2 * ((1.0 / 3_628_800.0) + r * (1.0 / 39_916_800.0));
     let poly = low + r4 * mid + r8 * high;
-    f64x4::from_bits(poly.to_bits() + (k_bits << 52))
+    f64::from_bits(poly.to_bits().wrapping_add(k_bits << 52))
 }
 
-/// The rounded z of `LANES` rows from the measurements `y` and their LMS
-/// rows (given as columns: `[l, m, s]`), where it is proven
-/// equal to WHO anthro's `round(z, 2)`; NaN where it is not (the row must
-/// be computed the exact way). A NaN y (row not scored) gives NaN.
-/// Also returns the flags (1 when the rounded z is below `lo` or above
-/// `hi`, else 0; NaN with the z).
-/// `restricted` indicators leave every row beyond ±3 SD to the exact path.
+/// The rounded z of one row and its flag, from the measurement `y` and its
+/// LMS row, where the rounded z is proven equal to WHO anthro's
+/// `round(z, 2)`; `(NaN, NaN)` where it is not (the row must be computed
+/// the exact way) and for a NaN y (row not scored). The flag is 1 when the
+/// rounded z is below `lo` or above `hi`, else 0. `restricted` indicators
+/// leave every row beyond ±3 SD to the exact path.
 ///
 /// The bound of `|ẑ − z|` (z: WHO anthro's `(pow(y/M, L) − 1)/(S·L)` in
 /// doubles, ẑ: the same with [`pow_approx`] and a reciprocal) counts both
 /// powers within `REL` of the true one and a few units in the last place
-/// for the other steps, times 4.
+/// for the other steps, times 4. Branch-free, so that [`certify`]'s loop
+/// runs in SIMD lanes.
 #[inline(always)]
-pub(crate) fn round_certified(
-    y: [f64; LANES],
-    [l, m, s]: [[f64; LANES]; 3],
-    restricted: bool,
-    lo: f64,
-    hi: f64,
-) -> ([f64; LANES], [f64; LANES]) {
-    let c = f64x4::splat;
-    let one = f64x4::ONE;
-    // y/M exactly as WHO anthro computes it (IEEE division, lane by lane).
-    let x = f64x4::new(y) / f64x4::new(m);
-    let l = f64x4::new(l);
-    let is_one = l.simd_eq(one);
-    // WHO's length/height-for-age has L = 1 throughout: no power at all.
-    let power = if is_one.all() {
-        x
-    } else {
-        is_one.select(x, pow_approx(x, l))
-    };
-    let inv = one / (f64x4::new(s) * l);
-    let z = (power - one) * inv;
+fn certify_row(y: f64, [l, m, s]: Lms, restricted: bool, (lo, hi): (f64, f64)) -> (f64, f64) {
+    // y/M exactly as WHO anthro computes it.
+    let x = y / m;
+    // WHO's length/height-for-age has L = 1 throughout: (y/M)^1 = y/M.
+    let power = select(l == 1.0, x, pow_approx(x, l));
+    let inv = 1.0 / (s * l);
+    let z = (power - 1.0) * inv;
     let a = z.abs();
-    let t = c(100.0) * a;
-    let margin = c(4.0 * REL) * ((power + one) * inv.abs() + a);
+    let t = 100.0 * a;
+    let margin = 4.0 * REL * ((power + 1.0) * inv.abs() + a);
     // floor(t) for 0 <= t < 2^51: round to a whole number, step down if above.
-    let near = (t + c(TWO_52)) - c(TWO_52);
-    let f = near.simd_gt(t).select(near - one, near);
+    let near = (t + TWO_52) - TWO_52;
+    let f = select(near > t, near - 1.0, near);
     let frac = t - f;
-    let r = frac.simd_gt(c(0.5)).select(f + one, f) / c(100.0);
-    let in_range = x.simd_ge(c(X_MIN)) & x.simd_le(c(X_MAX)) & l.abs().simd_le(c(P_MAX));
-    let mut proven = in_range
-        & t.simd_lt(c(T_MAX))
-        & (frac - c(0.5)).abs().simd_gt(c(100.0) * margin + c(1e-6))
-        & a.simd_gt(margin);
-    if restricted {
-        proven &= a.simd_le(c(3.0) - margin);
-    }
-    let signed = z.simd_lt(f64x4::ZERO).select(-r, r);
-    let nan = c(f64::NAN);
-    let flagged = (r.simd_lt(c(lo)) | r.simd_gt(c(hi))).select(one, f64x4::ZERO);
+    let r = select(frac > 0.5, f + 1.0, f) / 100.0;
+    // `&` rather than `&&` (or `contains`): no branch in the loop.
+    #[allow(clippy::manual_range_contains)]
+    let in_range = (x >= X_MIN) & (x <= X_MAX) & (l.abs() <= P_MAX);
+    let proven = in_range
+        & (t < T_MAX)
+        & ((frac - 0.5).abs() > 100.0 * margin + 1e-6)
+        & (a > margin)
+        & (!restricted | (a <= 3.0 - margin));
+    let signed = select(z < 0.0, -r, r);
+    let flag = select((r < lo) | (r > hi), 1.0, 0.0);
     (
-        proven.select(signed, nan).to_array(),
-        proven.select(flagged, nan).to_array(),
+        select(proven, signed, f64::NAN),
+        select(proven, flag, f64::NAN),
     )
+}
+
+/// [`certify_row`] for every row: `scored` holds y (NaN for rows not
+/// scored), `lms` the LMS rows, `bounds` the flag's `(lo, hi)`; writes z and
+/// flag, NaN for rows left to the exact path. A plain loop with no branch,
+/// which the compiler turns into SIMD code for the instruction set of the
+/// caller (SSE2 by default, AVX2 or AVX-512 under [`pulp`]'s dispatch).
+#[inline(always)]
+pub(crate) fn certify(
+    scored: &[f64],
+    lms: &[Lms],
+    restricted: bool,
+    bounds: (f64, f64),
+    z: &mut [f64],
+    f: &mut [f64],
+) {
+    let n = scored.len().min(lms.len()).min(z.len()).min(f.len());
+    let (scored, lms, z, f) = (&scored[..n], &lms[..n], &mut z[..n], &mut f[..n]);
+    for i in 0..n {
+        (z[i], f[i]) = certify_row(scored[i], lms[i], restricted, bounds);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::growth::lms::Lms;
     use crate::growth::lms::{pow, zscore, zscore_from_power};
     use crate::growth::round::round2;
     use crate::growth::who2006::tests::Rng;
-
-    fn pow1(x: f64, p: f64) -> f64 {
-        pow_approx(f64x4::splat(x), f64x4::splat(p)).to_array()[0]
-    }
+    use crate::growth::who2006::{finish, FlagRule};
 
     #[test]
     fn pow_approx_is_within_its_bound() {
@@ -167,7 +175,7 @@ mod tests {
         let mut check = |x: f64, p: f64| {
             let exact = x.powf(p);
             if exact.is_normal() {
-                worst = worst.max(((pow1(x, p) - exact) / exact).abs());
+                worst = worst.max(((pow_approx(x, p) - exact) / exact).abs());
             }
         };
         for _ in 0..2_000_000 {
@@ -198,53 +206,46 @@ mod tests {
     }
 
     fn one(ratio: f64, lms: Lms, restricted: bool) -> f64 {
-        round_certified(
-            [ratio; LANES],
-            [[lms[0]; LANES], [1.0; LANES], [lms[2]; LANES]],
-            restricted,
-            -5.0,
-            5.0,
-        )
-        .0[0]
+        certify_row(ratio, [lms[0], 1.0, lms[2]], restricted, (-5.0, 5.0)).0
     }
 
     #[test]
     fn proven_rows_equal_the_exact_computation() {
         let mut rng = Rng(42);
-        let mut proven = 0u32;
-        for i in 0..3_000_000u32 {
+        let n = 3_000_000;
+        let (mut y, mut lms) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for i in 0..n {
             let l = match i % 4 {
                 0 => 1.0,
                 1 => 2.0 * rng.unit() - 1.0,
                 2 => 0.5 * rng.unit() - 0.25,
                 _ => 1e-6 * (rng.unit() - 0.5),
             };
-            let s = 0.01 + 0.2 * rng.unit();
             let m = 1.0 + 20.0 * rng.unit();
-            let lms = [l, m, s];
-            // four different rows per call, so the lanes are told apart.
-            let y =
-                [0.3, 0.7, 1.1, 1.5].map(|b| ((b + 0.8 * rng.unit()) * m * 100.0).round() / 100.0);
-            let restricted = i % 2 == 0;
-            let (got, _) = round_certified(
-                y,
-                [[l; LANES], [m; LANES], [s; LANES]],
-                restricted,
-                -5.0,
-                5.0,
-            );
-            for (y, z) in y.iter().zip(got) {
-                if !z.is_nan() {
-                    proven += 1;
-                    assert_eq!(
-                        z.to_bits(),
-                        round2(zscore(*y, lms)).to_bits(),
-                        "{y} {lms:?}"
-                    );
-                }
-            }
+            lms.push([l, m, 0.01 + 0.2 * rng.unit()]);
+            y.push(((0.3 + 2.0 * rng.unit()) * m * 100.0).round() / 100.0);
         }
-        assert!(proven > 6_000_000, "{proven}");
+        for restricted in [false, true] {
+            let (mut z, mut f) = (vec![0.0; n], vec![0.0; n]);
+            certify(&y, &lms, restricted, (-5.0, 5.0), &mut z, &mut f);
+            let mut proven = 0;
+            for i in 0..n {
+                if z[i].is_nan() {
+                    assert!(f[i].is_nan());
+                    continue;
+                }
+                proven += 1;
+                let (ez, ef) = finish(zscore(y[i], lms[i]), FlagRule::Abs5, true);
+                assert_eq!(
+                    (z[i].to_bits(), f[i]),
+                    (ez.to_bits(), ef),
+                    "{} {:?}",
+                    y[i],
+                    lms[i]
+                );
+            }
+            assert!(proven > n / 4, "{proven}");
+        }
     }
 
     #[test]

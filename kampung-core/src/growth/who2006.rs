@@ -1,7 +1,7 @@
 //! WHO Child Growth Standards 2006 (0-5 years), computed exactly as WHO
 //! anthro 1.1.0.9000 does (WHO_GROWTH.md §1 and §6), as a columnar batch.
 
-use super::certified::{round_certified, LANES};
+use super::certified::certify;
 use super::codes::{MEASURE_HEIGHT, MEASURE_LENGTH, MEASURE_MISSING, SEX_MISSING};
 use super::lms::{lerp, pow, restrict, zscore, zscore_from_power, zscore_restricted, Lms};
 use super::round::{round2, round_half_up, trunc_fast};
@@ -611,7 +611,7 @@ impl MonthsCutoff {
 /// Applies the input rules to one row (WHO_GROWTH.md §1.2-1.4), pushing
 /// its problems to `errors` with `row`. `None` when a bad code or age voids
 /// the whole row (every output missing).
-#[inline]
+#[inline(always)]
 fn prepare(x: &In2006, row: usize, errors: &mut Vec<RowError>) -> Option<Prepared> {
     // ---- codes and age: a bad one voids the whole row -------------------
     let mut void = false;
@@ -875,12 +875,12 @@ struct AgeIndicator {
 
 /// Stages 2 and 3 of an indicator pass, after stage 1 filled `lms` and
 /// `scored` (y, or NaN for a row not scored). Rounded: every row whose
-/// rounded z [`round_certified`] proves, in SIMD lanes, then the others the
+/// rounded z [`certify`] proves, in SIMD lanes, then the others the
 /// exact way. Unrounded: y/M and every power in one tight loop (the calls
 /// are independent, so they overlap in the CPU), then z, the ±3 SD
 /// restriction, the rounding and the flag. Same operations, in the same
 /// order, as [`zscore`] / [`zscore_restricted`] and [`finish`].
-#[inline]
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn finish_pass(
     lms: &[Lms],
@@ -895,23 +895,7 @@ fn finish_pass(
     if rounded {
         // Proven rows in one branch-free loop; the others (z NaN, ratio
         // not NaN) the exact way below (see `super::certified`).
-        let bounds = rule.bounds();
-        let mut p = scored.chunks_exact(LANES);
-        let mut m = lms.chunks_exact(LANES);
-        let mut zc = z.chunks_exact_mut(LANES);
-        let mut fc = f.chunks_exact_mut(LANES);
-        for (((p, m), zc), fc) in (&mut p).zip(&mut m).zip(&mut zc).zip(&mut fc) {
-            certify_group(p, m, restricted, bounds, zc, fc);
-        }
-        let (p, m) = (p.remainder(), m.remainder());
-        certify_group(
-            p,
-            m,
-            restricted,
-            bounds,
-            zc.into_remainder(),
-            fc.into_remainder(),
-        );
+        certify(scored, lms, restricted, rule.bounds(), z, f);
         for ((((&sy, &lms), &y), z), f) in scored.iter().zip(lms).zip(y).zip(z).zip(f) {
             if z.is_nan() && !sy.is_nan() {
                 let v = zscore(sy, lms);
@@ -931,36 +915,10 @@ fn finish_pass(
     }
 }
 
-/// [`round_certified`] of up to `LANES` rows (a short group is padded with
-/// rows not scored), writing z and flag.
-#[inline(always)]
-fn certify_group(
-    scored: &[f64],
-    lms_rows: &[Lms],
-    restricted: bool,
-    (lo, hi): (f64, f64),
-    z: &mut [f64],
-    f: &mut [f64],
-) {
-    let mut y = [f64::NAN; LANES];
-    let mut lms = [[1.0; LANES]; 3];
-    for (j, (p, m)) in scored.iter().zip(lms_rows).enumerate().take(LANES) {
-        y[j] = *p;
-        for (k, v) in m.iter().enumerate() {
-            lms[k][j] = *v;
-        }
-    }
-    let (rz, rf) = round_certified(y, lms, restricted, lo, hi);
-    for (j, (z, f)) in z.iter_mut().zip(f.iter_mut()).enumerate().take(LANES) {
-        *z = rz[j];
-        *f = rf[j];
-    }
-}
-
 /// One age-based indicator over one block: `y` are the measurements (NaN
 /// or ≤ 0 = missing); `z`, `f` the block's output slices. With no column or
 /// no table every output is missing.
-#[inline]
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn age_pass(
     state: &[RowState],
@@ -1002,7 +960,7 @@ fn age_pass(
 }
 
 /// Weight-for-length/height over one block (WHO_GROWTH.md §1.9).
-#[inline]
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn wfl_pass(
     state: &[RowState],
@@ -1159,9 +1117,61 @@ pub fn zscores_2006(
     out: &mut Output2006<'_>,
     errors: &mut Vec<RowError>,
 ) -> Result<(), Error> {
+    // The same code, compiled for the best instruction set of this CPU
+    // (AVX2 or AVX-512 where present, else the target's baseline).
+    zscores_2006_on(pulp::Arch::new(), input, tables, options, out, errors)
+}
+
+/// [`zscores_2006`] compiled for the instruction set `arch` (tests run
+/// every one this CPU has, and the baseline).
+pub(crate) fn zscores_2006_on(
+    arch: pulp::Arch,
+    input: &Input2006<'_>,
+    tables: &Tables2006,
+    options: ZscoreOptions,
+    out: &mut Output2006<'_>,
+    errors: &mut Vec<RowError>,
+) -> Result<(), Error> {
     check_call(input, tables, out)?;
+    arch.dispatch(Blocks2006 {
+        input,
+        tables,
+        rounded: options.rounded,
+        out,
+        errors,
+    });
+    Ok(())
+}
+
+/// The arguments of [`blocks_2006`], so that [`pulp`] compiles it once per
+/// instruction set (a closure would be compiled once, for the baseline).
+struct Blocks2006<'i, 'c, 'o, 'e> {
+    input: &'i Input2006<'c>,
+    tables: &'i Tables2006,
+    rounded: bool,
+    out: &'i mut Output2006<'o>,
+    errors: &'e mut Vec<RowError>,
+}
+
+impl pulp::WithSimd for Blocks2006<'_, '_, '_, '_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        blocks_2006(self.input, self.tables, self.rounded, self.out, self.errors);
+    }
+}
+
+/// The body of [`zscores_2006`] after its checks: the blocks.
+#[inline(always)]
+fn blocks_2006(
+    input: &Input2006<'_>,
+    tables: &Tables2006,
+    rounded: bool,
+    out: &mut Output2006<'_>,
+    errors: &mut Vec<RowError>,
+) {
     let n = input.sex.len();
-    let rounded = options.rounded;
     let nan = f64::NAN;
     let mut b = Block {
         state: [RowState::default(); BLOCK],
@@ -1275,7 +1285,6 @@ pub fn zscores_2006(
         }
         start = end;
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -1460,10 +1469,16 @@ pub(crate) mod tests {
                 subskin: present(4).then_some(&ss[..]),
                 oedema: present(2).then_some(&oedema[..]),
             };
-            for rounded in [true, false] {
+            // Every instruction set this CPU has, and the baseline.
+            let mut arches = vec![pulp::Arch::new(), pulp::Arch::Scalar];
+            #[cfg(target_arch = "x86_64")]
+            arches.extend(pulp::x86::V3::try_new().map(pulp::Arch::V3));
+            let runs = arches.iter().flat_map(|a| [(true, *a), (false, *a)]);
+            for (rounded, arch) in runs {
                 let mut out = Columns2006::new(n);
                 let mut errors = Vec::new();
-                zscores_2006(
+                zscores_2006_on(
+                    arch,
                     &input,
                     &tables,
                     ZscoreOptions { rounded },
