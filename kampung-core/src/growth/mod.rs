@@ -83,10 +83,11 @@ impl RowError {
     }
 }
 
-pub(crate) fn check_len(
+/// A column's length checked against the `sex` column, which every batch
+/// call has.
+pub(crate) fn shape(
     column: &'static str,
     actual: usize,
-    reference: &'static str,
     expected: usize,
 ) -> Result<(), ShapeError> {
     if actual == expected {
@@ -95,7 +96,7 @@ pub(crate) fn check_len(
         Err(ShapeError {
             column,
             actual,
-            reference,
+            reference: "sex",
             expected,
         })
     }

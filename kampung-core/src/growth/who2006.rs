@@ -6,8 +6,8 @@ use super::codes::{MEASURE_HEIGHT, MEASURE_LENGTH, MEASURE_MISSING, SEX_MISSING}
 use super::lms::{lerp, pow, restrict, zscore, zscore_from_power, zscore_restricted, Lms};
 use super::round::{round2, round_half_up, trunc_fast};
 use super::tables::{LmsTable, Table};
-use super::{check_len, RowError};
-use crate::error::{Error, ErrorCode, FieldError, ShapeError, ValidationErrors};
+use super::{shape, RowError};
+use crate::error::{Error, ErrorCode, FieldError, ValidationErrors};
 
 /// `ANTHRO_DAYS_OF_MONTH` = 365.25/12 (WHO_GROWTH.md §1.1).
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -993,10 +993,6 @@ fn wfl_pass(
         };
     }
     finish_pass(lms, power, weight, true, FlagRule::Abs5, rounded, z, f);
-}
-
-fn shape(name: &'static str, len: usize, n: usize) -> Result<(), ShapeError> {
-    check_len(name, len, "sex", n)
 }
 
 /// The checks of a [`zscores_2006`] call, before anything is written: every

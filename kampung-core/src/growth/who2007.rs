@@ -5,8 +5,8 @@ use super::codes::SEX_MISSING;
 use super::lms::{lerp, zscore, zscore_restricted, Lms};
 use super::tables::{LmsTable, Table};
 use super::who2006::{finish, measurement, FlagRule, ZscoreOptions};
-use super::{check_len, RowError};
-use crate::error::{Error, ErrorCode, FieldError, ShapeError};
+use super::{shape, RowError};
+use crate::error::{Error, ErrorCode, FieldError};
 
 /// Output column names, WHO anthroplus's, in the order of [`Output2007`].
 pub const OUTPUT_NAMES_2007: [&str; 7] = ["cbmi", "zhfa", "fhfa", "zwfa", "fwfa", "zbfa", "fbfa"];
@@ -215,10 +215,6 @@ pub(crate) fn compute_row(
         }
     }
     out
-}
-
-fn shape(name: &'static str, len: usize, n: usize) -> Result<(), ShapeError> {
-    check_len(name, len, "sex", n)
 }
 
 /// Computes WHO 2007 z-scores (anthroplus's `anthroplus_zscores`,
