@@ -149,7 +149,7 @@ impl Person {
                 if errors.is_empty() =>
             {
                 Ok(Person {
-                    name: name.trim().to_owned(),
+                    name: crate::input::trim(name).to_owned(),
                     nik,
                     sex,
                     birth_date,

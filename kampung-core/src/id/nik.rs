@@ -45,7 +45,7 @@ impl Nik {
     /// # Ok::<(), kampung_core::ValidationErrors>(())
     /// ```
     pub fn parse(input: &str) -> Result<Nik, ValidationErrors> {
-        let s = input.trim();
+        let s = crate::input::trim(input);
         let n = s.chars().count();
         if n != 16 {
             return Err(FieldError::new(ErrorCode::NikLength)

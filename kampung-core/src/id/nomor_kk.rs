@@ -33,7 +33,7 @@ impl NomorKk {
     /// # Ok::<(), kampung_core::ValidationErrors>(())
     /// ```
     pub fn parse(input: &str) -> Result<NomorKk, ValidationErrors> {
-        let s = input.trim();
+        let s = crate::input::trim(input);
         let n = s.chars().count();
         if n != 16 {
             return Err(FieldError::new(ErrorCode::KkLength)
