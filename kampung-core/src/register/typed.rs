@@ -155,11 +155,18 @@ impl<'a> Cursor<'a> {
         Some(out)
     }
 
-    /// A key and its `:`.
-    fn key(&mut self) -> Option<&'a str> {
-        let k = self.string()?;
-        self.eat(b':')?;
-        Some(k)
+    /// True when the string `"key"` (no escapes) starts here; then it is
+    /// consumed.
+    fn at_key(&mut self, key: &str) -> bool {
+        let b = self.s.as_bytes().get(self.i..).unwrap_or_default();
+        let n = key.len();
+        let hit = b.first() == Some(&b'"')
+            && b.get(1..=n) == Some(key.as_bytes())
+            && b.get(n + 1) == Some(&b'"');
+        if hit {
+            self.i += n + 2;
+        }
+        hit
     }
 
     /// A string or `null`.
@@ -222,22 +229,37 @@ fn has_quote_backslash_or_control(x: u64) -> bool {
     zero(x ^ (LO * u64::from(b'"'))) | zero(x ^ (LO * u64::from(b'\\'))) | below_0x20 != 0
 }
 
-/// Reads one object: `field` reads the value of each key and gives the
-/// key's bit; `None` for an unknown key (`field` says so) or a key given
-/// twice (serde's `duplicate field`; the `Value` path keeps the last one).
+/// Reads one object whose keys are among `keys`: `field` reads the value
+/// of key `keys[k]`. `None` for an unknown key or a key given twice
+/// (serde's `duplicate field`; the `Value` path keeps the last one).
+///
+/// Writers put the keys in one order (`keys` is the generator's): the
+/// next key in that order is tried first with one comparison, and only
+/// when it is not there is the key scanned and looked up.
 fn object<'a>(
     c: &mut Cursor<'a>,
-    mut field: impl FnMut(&mut Cursor<'a>, &'a str) -> Option<u16>,
+    keys: &[&str],
+    mut field: impl FnMut(&mut Cursor<'a>, usize) -> Option<()>,
 ) -> Option<()> {
-    let (mut seen, mut first) = (0u16, true);
+    let (mut seen, mut first, mut guess) = (0u32, true, 0usize);
     c.eat(b'{')?;
     while c.more(b'}', &mut first)? {
-        let key = c.key()?;
-        let bit = field(c, key)?;
+        c.ws();
+        let k = match keys.get(guess) {
+            Some(g) if c.at_key(g) => guess,
+            _ => {
+                let key = c.string()?;
+                keys.iter().position(|k| *k == key)?
+            }
+        };
+        c.eat(b':')?;
+        let bit = 1u32 << k;
         if seen & bit != 0 {
             return None;
         }
         seen |= bit;
+        field(c, k)?;
+        guess = k + 1;
     }
     Some(())
 }
@@ -256,34 +278,48 @@ fn array<'a>(
 }
 
 fn member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
+    const KEYS: [&str; 6] = [
+        "name",
+        "nik",
+        "sex",
+        "birth_date",
+        "relationship",
+        "marital_status",
+    ];
     let mut m = RawMember::default();
-    object(c, |c, key| {
-        let (slot, bit) = match key {
-            "name" => (&mut m.name, 1),
-            "nik" => (&mut m.nik, 2),
-            "sex" => (&mut m.sex, 4),
-            "birth_date" => (&mut m.birth_date, 8),
-            "relationship" => (&mut m.relationship, 16),
-            "marital_status" => (&mut m.marital_status, 32),
-            _ => return None,
+    object(c, &KEYS, |c, k| {
+        let slot = match k {
+            0 => &mut m.name,
+            1 => &mut m.nik,
+            2 => &mut m.sex,
+            3 => &mut m.birth_date,
+            4 => &mut m.relationship,
+            _ => &mut m.marital_status,
         };
         *slot = c.text()?;
-        Some(bit)
+        Some(())
     })?;
     Some(m)
 }
 
 fn housing<'a>(c: &mut Cursor<'a>) -> Option<RawHousing<'a>> {
+    const KEYS: [&str; 5] = [
+        "water_source",
+        "latrine",
+        "septic_tank",
+        "gooseneck",
+        "housing_layak",
+    ];
     let mut h = RawHousing::default();
-    object(c, |c, key| {
-        Some(match key {
-            "water_source" => (h.water_source = c.text()?, 1).1,
-            "latrine" => (h.latrine = c.text()?, 2).1,
-            "septic_tank" => (h.septic_tank = c.boolean()?, 4).1,
-            "gooseneck" => (h.gooseneck = c.boolean()?, 8).1,
-            "housing_layak" => (h.housing_layak = c.boolean()?, 16).1,
-            _ => return None,
-        })
+    object(c, &KEYS, |c, k| {
+        match k {
+            0 => h.water_source = c.text()?,
+            1 => h.latrine = c.text()?,
+            2 => h.septic_tank = c.boolean()?,
+            3 => h.gooseneck = c.boolean()?,
+            _ => h.housing_layak = c.boolean()?,
+        }
+        Some(())
     })?;
     Some(h)
 }
@@ -292,32 +328,39 @@ fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
     if c.peek()? == b'n' {
         return c.lit(b"null").map(|()| None);
     }
-    let mut k = RawKb::default();
-    object(c, |c, key| {
-        let (slot, bit) = match key {
-            "method" => (&mut k.method, 1),
-            "reason_not_using" => (&mut k.reason_not_using, 2),
-            _ => return None,
-        };
-        *slot = c.text()?;
-        Some(bit)
+    let mut kb = RawKb::default();
+    object(c, &["method", "reason_not_using"], |c, k| {
+        match k {
+            0 => kb.method = c.text()?,
+            _ => kb.reason_not_using = c.text()?,
+        }
+        Some(())
     })?;
-    Some(Some(k))
+    Some(Some(kb))
 }
 
 fn raw_measurement<'a>(c: &mut Cursor<'a>) -> Option<RawMeasurement<'a>> {
+    const KEYS: [&str; 7] = [
+        "nik",
+        "member",
+        "measured_on",
+        "weight_kg",
+        "length_cm",
+        "measure",
+        "oedema",
+    ];
     let mut m = RawMeasurement::default();
-    object(c, |c, key| {
-        Some(match key {
-            "nik" => (m.nik = c.text()?, 1).1,
-            "member" => (m.member = c.number()?, 2).1,
-            "measured_on" => (m.measured_on = c.text()?, 4).1,
-            "weight_kg" => (m.weight_kg = c.number()?, 8).1,
-            "length_cm" => (m.length_cm = c.number()?, 16).1,
-            "measure" => (m.measure = c.text()?, 32).1,
-            "oedema" => (m.oedema = c.boolean()?, 64).1,
-            _ => return None,
-        })
+    object(c, &KEYS, |c, k| {
+        match k {
+            0 => m.nik = c.text()?,
+            1 => m.member = c.number()?,
+            2 => m.measured_on = c.text()?,
+            3 => m.weight_kg = c.number()?,
+            4 => m.length_cm = c.number()?,
+            5 => m.measure = c.text()?,
+            _ => m.oedema = c.boolean()?,
+        }
+        Some(())
     })?;
     Some(m)
 }
@@ -371,26 +414,33 @@ struct RawFamily<'a> {
 
 /// Scans the whole line: one object and nothing but white space after it.
 fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
+    const KEYS: [&str; 7] = [
+        "no_kk",
+        "region_code",
+        "members",
+        "housing",
+        "wife_pregnant",
+        "kb",
+        "measurements",
+    ];
     let mut c = Cursor { s: line, i: 0 };
     let mut raw = RawFamily::default();
-    object(&mut c, |c, key| {
-        Some(match key {
-            "no_kk" => (raw.no_kk = c.text()?, 1).1,
-            "region_code" => (raw.region_code = c.text()?, 2).1,
-            "members" => {
+    object(&mut c, &KEYS, |c, k| {
+        match k {
+            0 => raw.no_kk = c.text()?,
+            1 => raw.region_code = c.text()?,
+            2 => {
                 let mut members = Vec::with_capacity(8);
                 array(c, |c| {
                     members.push(person(&member(c)?, opts)?);
                     Some(())
                 })?;
                 raw.members = Some(members);
-                4
             }
-            "housing" => (raw.housing = Some(housing(c)?), 8).1,
-            "wife_pregnant" => (raw.wife_pregnant = c.boolean()?, 16).1,
-            "kb" => (raw.kb = kb(c)?, 32).1,
-            "measurements" => {
-                raw.measurements.clear();
+            3 => raw.housing = Some(housing(c)?),
+            4 => raw.wife_pregnant = c.boolean()?,
+            5 => raw.kb = kb(c)?,
+            _ => {
                 if c.peek()? == b'n' {
                     c.lit(b"null")?;
                 } else {
@@ -399,10 +449,9 @@ fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
                         Some(())
                     })?;
                 }
-                64
             }
-            _ => return None,
-        })
+        }
+        Some(())
     })?;
     c.ws();
     (c.i == line.len()).then_some(raw)
