@@ -290,15 +290,28 @@ fn read_jsonl(input: Reader, work_tx: &SyncSender<Batch>) -> Result<(), String> 
 
 /// [`read_jsonl`] with chunks of about `chunk` bytes.
 fn read_chunks(mut input: Reader, work_tx: &SyncSender<Batch>, chunk: usize) -> Result<(), String> {
-    use std::io::Read;
+    use std::io::{ErrorKind, Read};
     let mut batch_no = 0u64;
     let mut buf: Vec<u8> = Vec::with_capacity(chunk + chunk / 4);
     loop {
-        let n = (&mut input)
-            .take(chunk as u64)
-            .read_to_end(&mut buf)
-            .map_err(|e| e.to_string())?;
-        let eof = n == 0;
+        // Read up to `chunk` bytes straight into the batch: requests this
+        // large bypass a `BufReader`'s own buffer (no second copy).
+        let start = buf.len();
+        buf.resize(start + chunk, 0);
+        let mut filled = start;
+        let mut eof = false;
+        while let Some(spare) = buf.get_mut(filled..).filter(|s| !s.is_empty()) {
+            match input.read(spare) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        buf.truncate(filled);
         // Keep a partial last line for the next chunk (all of it at the end).
         let cut = if eof {
             buf.len()
@@ -349,7 +362,13 @@ fn process_work(work: Work, opts: &RegisterOptions, tables: &Tables2006) -> Done
             let mut items = Vec::with_capacity(text.len() / 512);
             niks.reserve(text.len() / 128);
             let mut lines = 0u64;
-            for l in text.split_inclusive('\n') {
+            // `split_inclusive('\n')`, with the memchr crate's vectorised search.
+            let mut rest = text;
+            while let Some((l, r)) = memchr::memchr(b'\n', rest.as_bytes())
+                .map_or(Some((rest, "")), |i| rest.split_at_checked(i + 1))
+                .filter(|(l, _)| !l.is_empty())
+            {
+                rest = r;
                 lines += 1;
                 match process_line(l, opts, tables, &mut niks) {
                     Outcome::Blank => {}

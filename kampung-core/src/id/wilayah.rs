@@ -78,24 +78,28 @@ impl KodeWilayah {
         if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             return Err(FieldError::new(ErrorCode::WilayahFormat).into());
         }
-        if s.contains('.') {
-            // Dotted groups of 2, 2, 2, 4 digits, or a prefix of that.
-            const GROUPS: [usize; 4] = [2, 2, 2, 4];
-            let ok = s
-                .split('.')
-                .enumerate()
-                .all(|(n, g)| GROUPS.get(n) == Some(&g.len()));
-            if !ok {
-                return Err(FieldError::new(ErrorCode::WilayahFormat).into());
+        // One pass: the digits, and (when there are dots) the groups,
+        // which must be 2, 2, 2, 4 digits long or a prefix of that.
+        const GROUPS: [usize; 4] = [2, 2, 2, 4];
+        let mut digits = [0u8; 10];
+        let (mut n, mut group, mut group_len, mut dotted, mut groups_ok) =
+            (0usize, 0usize, 0usize, false, true);
+        for b in s.bytes() {
+            if b == b'.' {
+                dotted = true;
+                groups_ok &= GROUPS.get(group) == Some(&group_len);
+                group += 1;
+                group_len = 0;
+            } else {
+                if let Some(d) = digits.get_mut(n) {
+                    *d = b;
+                }
+                n += 1;
+                group_len += 1;
             }
         }
-        let mut digits = [0u8; 10];
-        let mut n = 0usize;
-        for b in s.bytes().filter(u8::is_ascii_digit) {
-            if let Some(d) = digits.get_mut(n) {
-                *d = b;
-            }
-            n += 1;
+        if dotted && !(groups_ok && GROUPS.get(group) == Some(&group_len)) {
+            return Err(FieldError::new(ErrorCode::WilayahFormat).into());
         }
         if !matches!(n, 2 | 4 | 6 | 10) {
             return Err(FieldError::new(ErrorCode::WilayahLength)

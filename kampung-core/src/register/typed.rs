@@ -135,20 +135,25 @@ impl<'a> Cursor<'a> {
         self.eat(b'"')?;
         let b = self.s.as_bytes();
         let start = self.i;
-        // Eight bytes at a time while none of them ends the scan.
-        while let Some(chunk) = b.get(self.i..self.i + 8) {
-            let x = u64::from_le_bytes(chunk.try_into().ok()?);
-            if has_quote_backslash_or_control(x) {
-                break;
-            }
-            self.i += 8;
-        }
+        // Eight bytes at a time: the lowest bit of the mask is the first
+        // byte that ends the scan. Byte by byte near the end of the line.
         loop {
-            match *b.get(self.i)? {
-                b'"' => break,
-                b'\\' | 0..=0x1f => return None,
-                _ => self.i += 1,
+            if let Some(chunk) = b.get(self.i..self.i + 8) {
+                let m = special_bytes(u64::from_le_bytes(chunk.try_into().ok()?));
+                if m == 0 {
+                    self.i += 8;
+                    continue;
+                }
+                self.i += (m.trailing_zeros() / 8) as usize;
+            } else {
+                while !matches!(*b.get(self.i)?, b'"' | b'\\' | 0..=0x1f) {
+                    self.i += 1;
+                }
             }
+            break;
+        }
+        if b.get(self.i) != Some(&b'"') {
+            return None;
         }
         let out = self.s.get(start..self.i)?;
         self.i += 1;
@@ -157,12 +162,17 @@ impl<'a> Cursor<'a> {
 
     /// True when the string `"key"` (no escapes) starts here; then it is
     /// consumed.
-    fn at_key(&mut self, key: &str) -> bool {
+    fn at_key(&mut self, key: &Key) -> bool {
         let b = self.s.as_bytes().get(self.i..).unwrap_or_default();
-        let n = key.len();
-        let hit = b.first() == Some(&b'"')
-            && b.get(1..=n) == Some(key.as_bytes())
-            && b.get(n + 1) == Some(&b'"');
+        let n = key.name.len();
+        let name_here = match b.get(1..17) {
+            // One 16-byte comparison (keys are at most 16 bytes long).
+            Some(w) => w
+                .try_into()
+                .is_ok_and(|w| u128::from_le_bytes(w) & key.mask == key.word),
+            None => b.get(1..=n) == Some(key.name.as_bytes()),
+        };
+        let hit = name_here && b.first() == Some(&b'"') && b.get(n + 1) == Some(&b'"');
         if hit {
             self.i += n + 2;
         }
@@ -218,15 +228,46 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// True when one of the eight bytes of `x` is `"`, `\\` or below 0x20
-/// (the "has zero byte" and "has byte less than" tests of Sean Anderson's
-/// *Bit Twiddling Hacks*: exact, never a false "no").
-fn has_quote_backslash_or_control(x: u64) -> bool {
+/// The bytes of `x` (eight bytes of text, little-endian) that are `"`,
+/// `\\` or below 0x20, as their high bits: the "has zero byte" and "has
+/// byte less than" tests of Sean Anderson's *Bit Twiddling Hacks*. Bytes
+/// above the first such byte may be marked wrongly (a borrow), bytes below
+/// it never, so the lowest set bit is exactly the first one, and 0 means
+/// there is none.
+fn special_bytes(x: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
     let below_0x20 = x.wrapping_sub(LO * 0x20) & !x & HI;
-    zero(x ^ (LO * u64::from(b'"'))) | zero(x ^ (LO * u64::from(b'\\'))) | below_0x20 != 0
+    zero(x ^ (LO * u64::from(b'"'))) | zero(x ^ (LO * u64::from(b'\\'))) | below_0x20
+}
+
+/// A key of the schema, with its bytes as a little-endian `u128` for
+/// [`Cursor::at_key`].
+struct Key {
+    name: &'static str,
+    word: u128,
+    mask: u128,
+}
+
+impl Key {
+    /// `name` must be at most 16 bytes long (checked when compiling).
+    const fn new(name: &'static str) -> Key {
+        let b = name.as_bytes();
+        assert!(b.len() <= 16, "keys longer than 16 bytes need another test");
+        let mut word = 0u128;
+        let mut i = 0;
+        while i < b.len() {
+            word |= (b[i] as u128) << (8 * i);
+            i += 1;
+        }
+        let mask = if b.len() == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * b.len())) - 1
+        };
+        Key { name, word, mask }
+    }
 }
 
 /// Reads one object whose keys are among `keys`: `field` reads the value
@@ -238,7 +279,7 @@ fn has_quote_backslash_or_control(x: u64) -> bool {
 /// when it is not there is the key scanned and looked up.
 fn object<'a>(
     c: &mut Cursor<'a>,
-    keys: &[&str],
+    keys: &[Key],
     mut field: impl FnMut(&mut Cursor<'a>, usize) -> Option<()>,
 ) -> Option<()> {
     let (mut seen, mut first, mut guess) = (0u32, true, 0usize);
@@ -249,7 +290,7 @@ fn object<'a>(
             Some(g) if c.at_key(g) => guess,
             _ => {
                 let key = c.string()?;
-                keys.iter().position(|k| *k == key)?
+                keys.iter().position(|k| k.name == key)?
             }
         };
         c.eat(b':')?;
@@ -278,13 +319,13 @@ fn array<'a>(
 }
 
 fn member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
-    const KEYS: [&str; 6] = [
-        "name",
-        "nik",
-        "sex",
-        "birth_date",
-        "relationship",
-        "marital_status",
+    const KEYS: [Key; 6] = [
+        Key::new("name"),
+        Key::new("nik"),
+        Key::new("sex"),
+        Key::new("birth_date"),
+        Key::new("relationship"),
+        Key::new("marital_status"),
     ];
     let mut m = RawMember::default();
     object(c, &KEYS, |c, k| {
@@ -303,12 +344,12 @@ fn member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
 }
 
 fn housing<'a>(c: &mut Cursor<'a>) -> Option<RawHousing<'a>> {
-    const KEYS: [&str; 5] = [
-        "water_source",
-        "latrine",
-        "septic_tank",
-        "gooseneck",
-        "housing_layak",
+    const KEYS: [Key; 5] = [
+        Key::new("water_source"),
+        Key::new("latrine"),
+        Key::new("septic_tank"),
+        Key::new("gooseneck"),
+        Key::new("housing_layak"),
     ];
     let mut h = RawHousing::default();
     object(c, &KEYS, |c, k| {
@@ -329,7 +370,8 @@ fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
         return c.lit(b"null").map(|()| None);
     }
     let mut kb = RawKb::default();
-    object(c, &["method", "reason_not_using"], |c, k| {
+    const KEYS: [Key; 2] = [Key::new("method"), Key::new("reason_not_using")];
+    object(c, &KEYS, |c, k| {
         match k {
             0 => kb.method = c.text()?,
             _ => kb.reason_not_using = c.text()?,
@@ -340,14 +382,14 @@ fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
 }
 
 fn raw_measurement<'a>(c: &mut Cursor<'a>) -> Option<RawMeasurement<'a>> {
-    const KEYS: [&str; 7] = [
-        "nik",
-        "member",
-        "measured_on",
-        "weight_kg",
-        "length_cm",
-        "measure",
-        "oedema",
+    const KEYS: [Key; 7] = [
+        Key::new("nik"),
+        Key::new("member"),
+        Key::new("measured_on"),
+        Key::new("weight_kg"),
+        Key::new("length_cm"),
+        Key::new("measure"),
+        Key::new("oedema"),
     ];
     let mut m = RawMeasurement::default();
     object(c, &KEYS, |c, k| {
@@ -414,14 +456,14 @@ struct RawFamily<'a> {
 
 /// Scans the whole line: one object and nothing but white space after it.
 fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
-    const KEYS: [&str; 7] = [
-        "no_kk",
-        "region_code",
-        "members",
-        "housing",
-        "wife_pregnant",
-        "kb",
-        "measurements",
+    const KEYS: [Key; 7] = [
+        Key::new("no_kk"),
+        Key::new("region_code"),
+        Key::new("members"),
+        Key::new("housing"),
+        Key::new("wife_pregnant"),
+        Key::new("kb"),
+        Key::new("measurements"),
     ];
     let mut c = Cursor { s: line, i: 0 };
     let mut raw = RawFamily::default();
@@ -827,22 +869,31 @@ mod tests {
         assert!(typed > 100, "{typed}");
     }
 
-    /// The eight-byte test finds every byte that ends a string scan.
+    /// The eight-byte test finds the first byte that ends a string scan,
+    /// whatever comes after it, and nothing where there is none.
     #[test]
     fn eight_byte_test_is_exact() {
-        for special in (0u8..0x20).chain([b'"', b'\\']) {
+        let specials: Vec<u8> = (0u8..0x20).chain([b'"', b'\\']).collect();
+        let fills = [
+            b'a', b' ', 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']', 0x21, 0x5d,
+        ];
+        for &special in &specials {
             for pos in 0..8 {
-                for fill in [b'a', b' ', 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']'] {
-                    let mut bytes = [fill; 8];
-                    bytes[pos] = special;
-                    assert!(has_quote_backslash_or_control(u64::from_le_bytes(bytes)));
+                for fill in fills {
+                    for &after in specials.iter().chain(&fills) {
+                        let mut bytes = [fill; 8];
+                        bytes[pos] = special;
+                        for b in bytes.iter_mut().skip(pos + 1) {
+                            *b = after;
+                        }
+                        let m = special_bytes(u64::from_le_bytes(bytes));
+                        assert_eq!(m.trailing_zeros() / 8, pos as u32, "{bytes:?}");
+                    }
                 }
             }
         }
         for fill in (0x20u8..=0xff).filter(|b| *b != b'"' && *b != b'\\') {
-            assert!(!has_quote_backslash_or_control(u64::from_le_bytes(
-                [fill; 8]
-            )));
+            assert_eq!(special_bytes(u64::from_le_bytes([fill; 8])), 0);
         }
     }
 }
