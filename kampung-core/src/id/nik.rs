@@ -121,6 +121,10 @@ impl Nik {
     pub fn as_str(&self) -> &str {
         self.str_range(16)
     }
+    /// The 16 digits as ASCII bytes (no UTF-8 check, unlike [`Nik::as_str`]).
+    pub fn digits(&self) -> &[u8; 16] {
+        &self.0
+    }
     /// Province code of first registration (digits 1-2), e.g. `64`.
     pub fn province_code(&self) -> u8 {
         self.pair(0)

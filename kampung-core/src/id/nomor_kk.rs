@@ -63,6 +63,10 @@ impl NomorKk {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("")
     }
+    /// The 16 digits as ASCII bytes (no UTF-8 check, unlike [`NomorKk::as_str`]).
+    pub fn digits(&self) -> &[u8; 16] {
+        &self.0
+    }
     /// Province code of issuance.
     pub fn province_code(&self) -> u8 {
         two_digits(&self.0[0..2]).unwrap_or(0)

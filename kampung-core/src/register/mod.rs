@@ -226,11 +226,11 @@ fn resolve_member(
 ) -> Option<usize> {
     match (nik, member_ix) {
         (Some(n), _) => {
-            let n = n.trim();
+            let n = crate::input::trim(n).as_bytes();
             let found = family
                 .members()
                 .iter()
-                .position(|p| p.nik().is_some_and(|k| k.as_str() == n));
+                .position(|p| p.nik().is_some_and(|k| k.digits() == n));
             if found.is_none() {
                 errors.push(FieldError::at("nik", ErrorCode::RegisterMemberUnknown));
             }
@@ -471,7 +471,12 @@ impl RegisterFamily {
 /// A 16-digit identifier as a number: exact, so two different NIKs never
 /// share a fingerprint.
 pub fn id_fingerprint(digits: &str) -> u64 {
-    digits.bytes().fold(0u64, |acc, b| {
+    digits_fingerprint(digits.as_bytes())
+}
+
+/// [`id_fingerprint`] of ASCII digits.
+fn digits_fingerprint(digits: &[u8]) -> u64 {
+    digits.iter().fold(0u64, |acc, b| {
         acc.wrapping_mul(10)
             .wrapping_add(u64::from(b.wrapping_sub(b'0')))
     })
@@ -485,11 +490,11 @@ pub fn fingerprints(family: &Family, niks: &mut Vec<(u32, u64)>) -> u64 {
         p.nik().map(|n| {
             (
                 u32::try_from(i).unwrap_or(u32::MAX),
-                id_fingerprint(n.as_str()),
+                digits_fingerprint(n.digits()),
             )
         })
     }));
-    id_fingerprint(family.no_kk().as_str())
+    digits_fingerprint(family.no_kk().digits())
 }
 
 /// Detects a Nomor KK or a NIK already used by an earlier (accepted)

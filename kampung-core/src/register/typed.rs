@@ -130,10 +130,14 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    /// A string without escapes or control characters, borrowed.
+    /// A string without escapes or control characters, borrowed. The
+    /// caller has skipped the white space before it.
     fn string(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
         let b = self.s.as_bytes();
+        if b.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.i += 1;
         let start = self.i;
         // Eight bytes at a time: the lowest bit of the mask is the first
         // byte that ends the scan. Byte by byte near the end of the line.
