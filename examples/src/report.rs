@@ -17,7 +17,9 @@ use kampung_core::kampung::{
     KampungClassification, KampungProfile, RegionRow, RowLevel,
 };
 use kampung_core::register::entities::{read_group, EntityTable};
-use kampung_core::register::{fingerprints, DuplicateGuard, RegisterFamily, RegisterOptions};
+use kampung_core::register::{
+    fingerprints, DuplicateGuard, FamilyIds, RegisterFamily, RegisterOptions,
+};
 use kampung_core::{ErrorCode, FieldError, Locale};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -85,7 +87,9 @@ enum Outcome {
     Family {
         c: FamilyContribution,
         kk: u64,
-        niks: Vec<(u32, u64)>,
+        /// The family's `(member index, NIK fingerprint)`s: this range of
+        /// [`Done::niks`] (one flat vector per batch, not one per family).
+        niks: std::ops::Range<usize>,
         measurement_errors: Vec<Loc>,
         excluded: u32,
     },
@@ -116,7 +120,12 @@ fn malformed(reason: String) -> FieldError {
     FieldError::new(ErrorCode::RegisterMalformedLine).with_param("reason", reason)
 }
 
-fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outcome {
+fn process_line(
+    line: &str,
+    opts: &RegisterOptions,
+    tables: &Tables2006,
+    ids: &mut Vec<(u32, u64)>,
+) -> Outcome {
     if line.trim().is_empty() {
         return Outcome::Blank;
     }
@@ -135,11 +144,12 @@ fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outc
     };
     match r.family {
         Some(f) => {
-            let (kk, niks) = fingerprints(&f.family);
+            let start = ids.len();
+            let kk = fingerprints(&f.family, ids);
             Outcome::Family {
                 c: contribution(&f, opts, tables),
                 kk,
-                niks,
+                niks: start..ids.len(),
                 measurement_errors: at(0, 0, r.errors),
                 excluded: r.measurements_excluded,
             }
@@ -148,7 +158,12 @@ fn process_line(line: &str, opts: &RegisterOptions, tables: &Tables2006) -> Outc
     }
 }
 
-fn process_job(job: Job, opts: &RegisterOptions, tables: &Tables2006) -> Outcome {
+fn process_job(
+    job: Job,
+    opts: &RegisterOptions,
+    tables: &Tables2006,
+    ids: &mut Vec<(u32, u64)>,
+) -> Outcome {
     match job {
         Job::Invalid(e) => Outcome::Invalid(e),
         Job::Rows(e) => Outcome::Rows(e),
@@ -179,11 +194,12 @@ fn process_job(job: Job, opts: &RegisterOptions, tables: &Tables2006) -> Outcome
                 .collect();
             match g.family {
                 Some(f) => {
-                    let (kk, niks) = fingerprints(&f.family);
+                    let start = ids.len();
+                    let kk = fingerprints(&f.family, ids);
                     Outcome::Family {
                         c: contribution(&f, opts, tables),
                         kk,
-                        niks,
+                        niks: start..ids.len(),
                         measurement_errors: locs,
                         excluded: g.measurements_excluded,
                     }
@@ -233,16 +249,28 @@ pub enum Input {
 /// Work for the worker threads: CSV jobs, or a chunk of JSON Lines text.
 pub(crate) enum Work {
     Jobs(Vec<(u64, Job)>),
-    /// Whole lines (each with its `\n`, the last one perhaps without),
-    /// the first of them being line `first_line` of the input. One
-    /// allocation per chunk instead of one per line.
-    Lines {
-        first_line: u64,
-        text: String,
-    },
+    /// Whole lines (each with its `\n`, the last one perhaps without), as
+    /// read: one allocation per chunk instead of one per line. The worker
+    /// checks that they are UTF-8 and numbers them from 1; the collector,
+    /// which takes the batches in order, adds the lines before.
+    Lines(Vec<u8>),
 }
 
 pub(crate) type Batch = (u64, Work);
+
+/// What a worker gives back for one batch.
+struct Done {
+    /// Outcomes with their line: as in the file (CSV), or counted from 1
+    /// in the batch (JSON Lines). Blank lines have none.
+    items: Vec<(u64, Outcome)>,
+    /// The NIK fingerprints of the batch's families (see [`Outcome::Family`]).
+    niks: Vec<(u32, u64)>,
+    /// JSON Lines: the number of lines of the batch. `None` for CSV.
+    lines: Option<u64>,
+    /// JSON Lines: the batch is not UTF-8; the report stops there with
+    /// `read_line`'s error, as it did when the reader checked it.
+    not_utf8: bool,
+}
 
 /// Bytes of JSON Lines text per batch (about 1 400 families of the
 /// generator): large enough that handing over batches costs nothing
@@ -253,23 +281,37 @@ const CHUNK: usize = 1 << 20;
 const NOT_UTF8: &str = "stream did not contain valid UTF-8";
 
 /// Cuts the input into chunks of whole lines (blank lines included, so
-/// that line numbers stay those of the file).
+/// that line numbers stay those of the file). The reader thread only
+/// reads and finds the last newline; checking UTF-8 and counting lines
+/// is done by the workers, in parallel.
 fn read_jsonl(input: Reader, work_tx: &SyncSender<Batch>) -> Result<(), String> {
     read_chunks(input, work_tx, CHUNK)
 }
 
 /// [`read_jsonl`] with chunks of about `chunk` bytes.
 fn read_chunks(mut input: Reader, work_tx: &SyncSender<Batch>, chunk: usize) -> Result<(), String> {
-    use std::io::Read;
+    use std::io::{ErrorKind, Read};
     let mut batch_no = 0u64;
-    let mut next_line = 1u64;
     let mut buf: Vec<u8> = Vec::with_capacity(chunk + chunk / 4);
     loop {
-        let n = (&mut input)
-            .take(chunk as u64)
-            .read_to_end(&mut buf)
-            .map_err(|e| e.to_string())?;
-        let eof = n == 0;
+        // Read up to `chunk` bytes straight into the batch: requests this
+        // large bypass a `BufReader`'s own buffer (no second copy).
+        let start = buf.len();
+        buf.resize(start + chunk, 0);
+        let mut filled = start;
+        let mut eof = false;
+        while let Some(spare) = buf.get_mut(filled..).filter(|s| !s.is_empty()) {
+            match input.read(spare) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        buf.truncate(filled);
         // Keep a partial last line for the next chunk (all of it at the end).
         let cut = if eof {
             buf.len()
@@ -280,22 +322,14 @@ fn read_chunks(mut input: Reader, work_tx: &SyncSender<Batch>, chunk: usize) -> 
             }
         };
         if cut > 0 {
-            let rest = buf.split_off(cut);
-            let whole = std::mem::replace(&mut buf, rest);
-            let text = String::from_utf8(whole).map_err(|_| NOT_UTF8.to_owned())?;
-            // Lines in the chunk: every one ends with `\n` except perhaps the last.
-            let newlines = text.bytes().filter(|b| *b == b'\n').count();
-            let lines = (newlines + usize::from(!text.ends_with('\n'))) as u64;
-            let work = Work::Lines {
-                first_line: next_line,
-                text,
-            };
-            if work_tx.send((batch_no, work)).is_err() {
+            let mut next = Vec::with_capacity(chunk + chunk / 4);
+            next.extend_from_slice(buf.get(cut..).unwrap_or_default());
+            buf.truncate(cut);
+            let whole = std::mem::replace(&mut buf, next);
+            if work_tx.send((batch_no, Work::Lines(whole))).is_err() {
                 return Ok(());
             }
             batch_no += 1;
-            next_line += lines;
-            buf.reserve(chunk);
         }
         if eof {
             return Ok(());
@@ -304,17 +338,50 @@ fn read_chunks(mut input: Reader, work_tx: &SyncSender<Batch>, chunk: usize) -> 
 }
 
 /// The outcome of every item of a batch, with its line.
-fn process_work(work: Work, opts: &RegisterOptions, tables: &Tables2006) -> Vec<(u64, Outcome)> {
+fn process_work(work: Work, opts: &RegisterOptions, tables: &Tables2006) -> Done {
+    let mut niks = Vec::new();
     match work {
-        Work::Jobs(jobs) => jobs
-            .into_iter()
-            .map(|(line, j)| (line, process_job(j, opts, tables)))
-            .collect(),
-        Work::Lines { first_line, text } => text
-            .split_inclusive('\n')
-            .zip(first_line..)
-            .map(|(l, line)| (line, process_line(l, opts, tables)))
-            .collect(),
+        Work::Jobs(jobs) => Done {
+            items: jobs
+                .into_iter()
+                .map(|(line, j)| (line, process_job(j, opts, tables, &mut niks)))
+                .collect(),
+            niks,
+            lines: None,
+            not_utf8: false,
+        },
+        Work::Lines(bytes) => {
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                return Done {
+                    items: Vec::new(),
+                    niks,
+                    lines: Some(0),
+                    not_utf8: true,
+                };
+            };
+            let mut items = Vec::with_capacity(text.len() / 512);
+            niks.reserve(text.len() / 128);
+            let mut lines = 0u64;
+            // `split_inclusive('\n')`, with the memchr crate's vectorised search.
+            let mut rest = text;
+            while let Some((l, r)) = memchr::memchr(b'\n', rest.as_bytes())
+                .map_or(Some((rest, "")), |i| rest.split_at_checked(i + 1))
+                .filter(|(l, _)| !l.is_empty())
+            {
+                rest = r;
+                lines += 1;
+                match process_line(l, opts, tables, &mut niks) {
+                    Outcome::Blank => {}
+                    o => items.push((lines, o)),
+                }
+            }
+            Done {
+                items,
+                niks,
+                lines: Some(lines),
+                not_utf8: false,
+            }
+        }
     }
 }
 
@@ -352,7 +419,7 @@ pub fn run(
     let err_msg = std::thread::scope(|s| -> Result<(), String> {
         let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
         let work_rx = Arc::new(Mutex::new(work_rx));
-        let (res_tx, res_rx) = sync_channel::<(u64, Vec<(u64, Outcome)>)>(threads * 2);
+        let (res_tx, res_rx) = sync_channel::<(u64, Done)>(threads * 2);
         let reader = s.spawn(move || -> Result<(), String> {
             match input {
                 Input::Jsonl(_, r) => read_jsonl(r, &work_tx),
@@ -383,7 +450,7 @@ pub fn run(
             });
         }
         drop(res_tx);
-        collect(
+        let collected = collect(
             &res_rx,
             &files,
             csv,
@@ -409,9 +476,14 @@ pub fn run(
                 }
             },
         );
-        reader
+        // Stop the reader and the workers when the collector stopped early.
+        drop(res_rx);
+        let read = reader
             .join()
-            .map_err(|_| "reader thread failed".to_owned())?
+            .map_err(|_| "reader thread failed".to_owned())?;
+        // The earlier problem in the input wins: a batch that was not
+        // UTF-8 comes before anything the reader met after it.
+        collected.and(read)
     });
     if opts.progress && ex.lines_read > 0 {
         eprintln!();
@@ -427,9 +499,11 @@ fn count_codes(ex: &mut Exclusions, errs: &[Loc]) {
     );
 }
 
+/// Takes the batches back in input order: duplicates, exclusions, errors,
+/// aggregation. Stops at a batch that is not UTF-8 (with that error).
 #[allow(clippy::too_many_arguments)]
 fn collect(
-    res_rx: &Receiver<(u64, Vec<(u64, Outcome)>)>,
+    res_rx: &Receiver<(u64, Done)>,
     files: &[String],
     csv: bool,
     opts: &ReportOptions,
@@ -438,9 +512,11 @@ fn collect(
     ex: &mut Exclusions,
     report: &mut dyn FnMut(LineError),
     progress: &mut dyn FnMut(u64),
-) {
-    let mut pending: BTreeMap<u64, Vec<(u64, Outcome)>> = BTreeMap::new();
+) -> Result<(), String> {
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0u64;
+    // JSON Lines: the lines of the batches taken so far.
+    let mut before = 0u64;
     // JSON Lines errors carry line 0: the line is the item's.
     let mk = |line: u64, e: &Loc, excluded: &'static str| LineError {
         file: files.get(e.file).cloned().unwrap_or_default(),
@@ -450,11 +526,30 @@ fn collect(
         message: e.error.message(opts.lang),
         excluded,
     };
-    for (no, outs) in res_rx.iter() {
-        pending.insert(no, outs);
-        while let Some(outs) = pending.remove(&next) {
+    for (no, done) in res_rx.iter() {
+        pending.insert(no, done);
+        while let Some(done) = pending.remove(&next) {
             next += 1;
-            for (line, o) in outs {
+            if done.not_utf8 {
+                return Err(NOT_UTF8.to_owned());
+            }
+            let base = if done.lines.is_some() { before } else { 0 };
+            // The duplicate guard checks the batch's families at once.
+            let ids: Vec<FamilyIds<'_>> = done
+                .items
+                .iter()
+                .filter_map(|(line, o)| match o {
+                    Outcome::Family { kk, niks, .. } => Some((
+                        *kk,
+                        done.niks.get(niks.clone()).unwrap_or_default(),
+                        base + line,
+                    )),
+                    _ => None,
+                })
+                .collect();
+            let mut admitted = guard.admit_batch(&ids).into_iter();
+            for (line, o) in done.items {
+                let line = base + line;
                 match o {
                     Outcome::Blank => {}
                     Outcome::Rows(errs) => {
@@ -474,11 +569,10 @@ fn collect(
                     }
                     Outcome::Family {
                         c,
-                        kk,
-                        niks,
                         measurement_errors,
                         excluded,
-                    } => match guard.admit_ids(kk, &niks, line) {
+                        ..
+                    } => match admitted.next().unwrap_or(Ok(())) {
                         Ok(()) => {
                             agg.add(&c);
                             ex.families_included += 1;
@@ -515,9 +609,14 @@ fn collect(
                 }
                 ex.lines_read = line;
             }
+            if let Some(lines) = done.lines {
+                before += lines;
+                ex.lines_read = before;
+            }
             progress(ex.lines_read);
         }
     }
+    Ok(())
 }
 
 /// Classifies every desa that has a profile; the output block (PUS,
@@ -821,37 +920,62 @@ pub fn write_errors_csv<W: Write>(w: &mut W, e: &LineError) -> std::io::Result<(
 mod tests {
     use super::*;
 
-    /// Chunks hold whole lines, in order, numbered as in the file, whatever
-    /// the chunk size (lines longer than a chunk, blank lines, CRLF, no
-    /// final newline); text that is not UTF-8 fails as `read_line` did.
+    /// Chunks hold whole lines, in order, and the workers' numbering plus
+    /// the lines of the batches before gives the lines of the file,
+    /// whatever the chunk size (lines longer than a chunk, blank lines,
+    /// CRLF, no final newline).
     #[test]
     fn chunks_keep_lines_and_numbers() {
         let text = "{\"a\":1}\n\n  \r\n{\"b\":\"ünï\"}\r\nlong line of text here\n\nlast";
         let expected: Vec<(u64, &str)> = text
             .split_inclusive('\n')
             .zip(1..)
+            .filter(|(l, _)| !l.trim().is_empty())
             .map(|(l, n)| (n, l))
             .collect();
+        let opts = RegisterOptions::new(NaiveDate::from_ymd_opt(2025, 7, 1).expect("date"));
+        let tables = Tables2006::bundled();
         for chunk in 1..=text.len() + 1 {
             let (tx, rx) = sync_channel::<Batch>(1000);
             let input: Reader = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
             read_chunks(input, &tx, chunk).expect("reads");
             drop(tx);
             let mut got: Vec<(u64, String)> = Vec::new();
+            let mut before = 0;
             for (i, (no, work)) in rx.iter().enumerate() {
                 assert_eq!(no, i as u64);
-                let Work::Lines { first_line, text } = work else {
+                let Work::Lines(bytes) = work else {
                     panic!("lines")
                 };
-                for (l, n) in text.split_inclusive('\n').zip(first_line..) {
-                    got.push((n, l.to_owned()));
+                let chunk_text = std::str::from_utf8(&bytes).expect("utf-8").to_owned();
+                let done = process_work(Work::Lines(bytes), &opts, &tables);
+                let lines: Vec<&str> = chunk_text.split_inclusive('\n').collect();
+                for (n, _) in &done.items {
+                    let l = lines[usize::try_from(*n).expect("index") - 1];
+                    got.push((before + n, l.to_owned()));
                 }
+                before += done.lines.expect("JSON Lines");
             }
             let got: Vec<(u64, &str)> = got.iter().map(|(n, l)| (*n, l.as_str())).collect();
             assert_eq!(got, expected, "chunk {chunk}");
+            assert_eq!(before, 7, "chunk {chunk}");
         }
-        let (tx, _rx) = sync_channel::<Batch>(1000);
-        let input: Reader = Box::new(std::io::Cursor::new(b"{}\n\xff\n".to_vec()));
-        assert_eq!(read_chunks(input, &tx, 64), Err(NOT_UTF8.to_owned()));
+    }
+
+    /// Text that is not UTF-8 stops the report with `read_line`'s error.
+    #[test]
+    fn not_utf8_fails_the_report() {
+        for text in [&b"{}\n\xff\n"[..], b"\xc3", b"{}\n{}\n\n\x80{}"] {
+            let input: Reader = Box::new(std::io::Cursor::new(text.to_vec()));
+            let opts = ReportOptions {
+                as_of: NaiveDate::from_ymd_opt(2025, 7, 1).expect("date"),
+                lang: Locale::En,
+                threads: 2,
+                progress: false,
+                max_errors_kept: 10,
+            };
+            let r = run(Input::Jsonl("x.jsonl".to_owned(), input), &opts, |_| {});
+            assert_eq!(r.err(), Some(NOT_UTF8.to_owned()));
+        }
     }
 }

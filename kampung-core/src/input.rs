@@ -136,13 +136,23 @@ pub fn text_value(v: &Value) -> Result<String, FieldError> {
     }
 }
 
+/// `s.trim()` (Unicode white space), without decoding characters when `s`
+/// starts and ends with a visible ASCII character: then there is nothing
+/// to trim, which is the usual case of register fields.
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// A code normalised for matching: trimmed, ASCII-lowercased, and every
 /// character in `seps` replaced by `_`. Borrows the input when it is
 /// already in that form (the usual case: `"kepala_keluarga"`, `"kawin"`),
 /// so parsing a canonical code allocates nothing. Same result as
 /// `s.trim().to_ascii_lowercase()` followed by the replacement.
 pub(crate) fn normalize_code<'a>(s: &'a str, seps: &[u8]) -> Cow<'a, str> {
-    let t = s.trim();
+    let t = trim(s);
     // Byte-wise: the separators are ASCII, and no byte of a multi-byte
     // character is ASCII.
     let clean = t
@@ -171,7 +181,7 @@ pub(crate) fn normalize_code<'a>(s: &'a str, seps: &[u8]) -> Cow<'a, str> {
 /// # Errors
 /// `invalid_date` for anything else (including `2023-02-29`).
 pub fn parse_date(s: &str) -> Result<NaiveDate, FieldError> {
-    let t = s.trim();
+    let t = trim(s);
     // Exactly YYYY-MM-DD: chrono alone also accepts other widths.
     let shape_ok = t.len() == 10
         && t.bytes().enumerate().all(|(i, b)| {
@@ -232,5 +242,30 @@ mod tests {
         }
         assert!(matches!(normalize_code("kawin", b" -/"), Cow::Borrowed(_)));
         assert_eq!(normalize_code(" Laki Laki ", &[]), "laki laki");
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}a",
+            "a\u{a0}",
+            "\u{3000}x\u{2003}",
+            "\u{85}",
+            "x\u{1c}",
+            "\u{1f}",
+            "\t\n",
+            "é",
+            "aé",
+            "éa",
+            "~",
+            "a b",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 }

@@ -22,6 +22,12 @@ impl Sex {
     /// # Errors
     /// `sex_invalid` for anything else.
     pub fn parse(s: &str) -> Result<Sex, FieldError> {
+        // The usual codes, exactly as written: nothing to normalise.
+        match s {
+            "L" => return Ok(Sex::Male),
+            "P" => return Ok(Sex::Female),
+            _ => {}
+        }
         match crate::input::normalize_code(s, &[]).as_ref() {
             "1" | "l" | "m" | "lk" | "laki-laki" | "laki laki" | "male" => Ok(Sex::Male),
             "2" | "p" | "f" | "pr" | "perempuan" | "wanita" | "female" => Ok(Sex::Female),
@@ -63,6 +69,16 @@ mod tests {
                 Sex::parse(s).map_err(|e| e.code()),
                 Err(ErrorCode::SexInvalid)
             );
+        }
+    }
+
+    /// The codes read without normalising read as their normalised forms.
+    #[test]
+    fn usual_codes_shortcut_agrees() {
+        for s in ["L", "P"] {
+            let slow = format!(" {} ", s.to_lowercase());
+            assert_eq!(Sex::parse(s), Sex::parse(&slow), "{s}");
+            assert!(Sex::parse(s).is_ok());
         }
     }
 }

@@ -53,6 +53,12 @@ impl MaritalStatus {
     /// # Errors
     /// `marital_status_invalid` for anything else.
     pub fn parse(s: &str) -> Result<MaritalStatus, FieldError> {
+        // The usual codes, exactly as written: nothing to normalise.
+        match s {
+            "kawin" => return Ok(MaritalStatus::Kawin),
+            "belum_kawin" => return Ok(MaritalStatus::BelumKawin),
+            _ => {}
+        }
         let norm = crate::input::normalize_code(s, b" -");
         if let Ok(n) = norm.parse::<i64>() {
             return MaritalStatus::from_code(n);
@@ -63,6 +69,21 @@ impl MaritalStatus {
             "cerai_hidup" | "divorced" => Ok(MaritalStatus::CeraiHidup),
             "cerai_mati" | "widowed" => Ok(MaritalStatus::CeraiMati),
             _ => Err(FieldError::new(ErrorCode::MaritalStatusInvalid)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes read without normalising read as their normalised forms.
+    #[test]
+    fn usual_codes_shortcut_agrees() {
+        for s in ["kawin", "belum_kawin"] {
+            let slow = format!(" {} ", s.to_uppercase().replace('_', "-"));
+            assert_eq!(MaritalStatus::parse(s), MaritalStatus::parse(&slow), "{s}");
+            assert!(MaritalStatus::parse(s).is_ok());
         }
     }
 }

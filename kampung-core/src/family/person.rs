@@ -29,7 +29,7 @@ pub(crate) struct PersonTexts<'a> {
 #[doc(alias = "anggota keluarga")]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Person {
-    name: String,
+    name: Name,
     nik: Option<Nik>,
     sex: Sex,
     birth_date: NaiveDate,
@@ -37,10 +37,64 @@ pub struct Person {
     marital_status: MaritalStatus,
 }
 
+/// A member's name, held inline when it has at most [`Name::INLINE`]
+/// bytes (almost every name), so that reading a register does not
+/// allocate once per member; longer names go to the heap. Compares,
+/// prints and serializes as the text.
+#[derive(Clone)]
+enum Name {
+    Inline { len: u8, bytes: [u8; Name::INLINE] },
+    Heap(Box<str>),
+}
+
+impl Name {
+    const INLINE: usize = 23;
+
+    fn new(s: &str) -> Name {
+        let mut bytes = [0u8; Name::INLINE];
+        match (bytes.get_mut(..s.len()), u8::try_from(s.len())) {
+            (Some(dst), Ok(len)) => {
+                dst.copy_from_slice(s.as_bytes());
+                Name::Inline { len, bytes }
+            }
+            _ => Name::Heap(s.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Whole text copied from a `str`: always UTF-8.
+            Name::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            Name::Heap(s) => s,
+        }
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl Person {
     /// Full name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.name.as_str()
     }
     /// NIK, if recorded.
     pub fn nik(&self) -> Option<&Nik> {
@@ -149,7 +203,7 @@ impl Person {
                 if errors.is_empty() =>
             {
                 Ok(Person {
-                    name: name.trim().to_owned(),
+                    name: Name::new(crate::input::trim(name)),
                     nik,
                     sex,
                     birth_date,
@@ -158,6 +212,35 @@ impl Person {
                 })
             }
             _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name reads, compares, prints and serializes as its text, inline
+    /// or not.
+    #[test]
+    fn names_inline_and_on_the_heap() {
+        for text in [
+            "",
+            "Budi",
+            "Siti Nurhaliza binti Ahmad",
+            "Ñoño 李",
+            "abcdefghijklmnopqrstuvw",
+            "abcdefghijklmnopqrstuvwx",
+        ] {
+            let n = Name::new(text);
+            assert_eq!(n.as_str(), text);
+            assert_eq!(format!("{n:?}"), format!("{text:?}"));
+            assert_eq!(
+                serde_json::to_string(&n).ok(),
+                serde_json::to_string(text).ok()
+            );
+            assert_eq!(n, Name::Heap(text.into()));
+            assert_eq!(matches!(n, Name::Inline { .. }), text.len() <= Name::INLINE);
         }
     }
 }

@@ -77,6 +77,15 @@ impl Relationship {
     /// # Errors
     /// `relationship_invalid` for anything else.
     pub fn parse(s: &str) -> Result<Relationship, FieldError> {
+        // The usual codes, exactly as written: nothing to normalise
+        // (normalising them gives them back unchanged).
+        match s {
+            "kepala_keluarga" => return Ok(Relationship::KepalaKeluarga),
+            "istri" => return Ok(Relationship::Istri),
+            "suami" => return Ok(Relationship::Suami),
+            "anak" => return Ok(Relationship::Anak),
+            _ => {}
+        }
         let norm = crate::input::normalize_code(s, b" -");
         if let Ok(n) = norm.parse::<i64>() {
             return Relationship::from_code(n);
@@ -124,5 +133,15 @@ mod tests {
             Some(Relationship::OrangTua)
         );
         assert_eq!(Relationship::parse(" 3 ").ok(), Some(Relationship::Istri));
+    }
+
+    /// The codes read without normalising read as their normalised forms.
+    #[test]
+    fn usual_codes_shortcut_agrees() {
+        for s in ["kepala_keluarga", "istri", "suami", "anak"] {
+            let slow = format!(" {} ", s.to_uppercase().replace('_', " "));
+            assert_eq!(Relationship::parse(s), Relationship::parse(&slow), "{s}");
+            assert!(Relationship::parse(s).is_ok());
+        }
     }
 }

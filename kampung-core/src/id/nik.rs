@@ -45,7 +45,7 @@ impl Nik {
     /// # Ok::<(), kampung_core::ValidationErrors>(())
     /// ```
     pub fn parse(input: &str) -> Result<Nik, ValidationErrors> {
-        let s = input.trim();
+        let s = crate::input::trim(input);
         let n = s.chars().count();
         if n != 16 {
             return Err(FieldError::new(ErrorCode::NikLength)
@@ -120,6 +120,10 @@ impl Nik {
     /// The 16 digits.
     pub fn as_str(&self) -> &str {
         self.str_range(16)
+    }
+    /// The 16 digits as ASCII bytes (no UTF-8 check, unlike [`Nik::as_str`]).
+    pub fn digits(&self) -> &[u8; 16] {
+        &self.0
     }
     /// Province code of first registration (digits 1-2), e.g. `64`.
     pub fn province_code(&self) -> u8 {

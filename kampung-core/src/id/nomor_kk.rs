@@ -33,7 +33,7 @@ impl NomorKk {
     /// # Ok::<(), kampung_core::ValidationErrors>(())
     /// ```
     pub fn parse(input: &str) -> Result<NomorKk, ValidationErrors> {
-        let s = input.trim();
+        let s = crate::input::trim(input);
         let n = s.chars().count();
         if n != 16 {
             return Err(FieldError::new(ErrorCode::KkLength)
@@ -62,6 +62,10 @@ impl NomorKk {
     /// The 16 digits.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("")
+    }
+    /// The 16 digits as ASCII bytes (no UTF-8 check, unlike [`NomorKk::as_str`]).
+    pub fn digits(&self) -> &[u8; 16] {
+        &self.0
     }
     /// Province code of issuance.
     pub fn province_code(&self) -> u8 {

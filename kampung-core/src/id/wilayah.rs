@@ -74,26 +74,39 @@ impl KodeWilayah {
     /// # Ok::<(), kampung_core::ValidationErrors>(())
     /// ```
     pub fn parse(input: &str) -> Result<KodeWilayah, ValidationErrors> {
-        let s = input.trim();
+        let s = crate::input::trim(input);
         if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             return Err(FieldError::new(ErrorCode::WilayahFormat).into());
         }
-        if s.contains('.') {
-            let groups: Vec<usize> = s.split('.').map(str::len).collect();
-            let ok = matches!(groups.as_slice(), [2] | [2, 2] | [2, 2, 2] | [2, 2, 2, 4]);
-            if !ok {
-                return Err(FieldError::new(ErrorCode::WilayahFormat).into());
+        // One pass: the digits, and (when there are dots) the groups,
+        // which must be 2, 2, 2, 4 digits long or a prefix of that.
+        const GROUPS: [usize; 4] = [2, 2, 2, 4];
+        let mut digits = [0u8; 10];
+        let (mut n, mut group, mut group_len, mut dotted, mut groups_ok) =
+            (0usize, 0usize, 0usize, false, true);
+        for b in s.bytes() {
+            if b == b'.' {
+                dotted = true;
+                groups_ok &= GROUPS.get(group) == Some(&group_len);
+                group += 1;
+                group_len = 0;
+            } else {
+                if let Some(d) = digits.get_mut(n) {
+                    *d = b;
+                }
+                n += 1;
+                group_len += 1;
             }
         }
-        let plain: Vec<u8> = s.bytes().filter(u8::is_ascii_digit).collect();
-        if !matches!(plain.len(), 2 | 4 | 6 | 10) {
+        if dotted && !(groups_ok && GROUPS.get(group) == Some(&group_len)) {
+            return Err(FieldError::new(ErrorCode::WilayahFormat).into());
+        }
+        if !matches!(n, 2 | 4 | 6 | 10) {
             return Err(FieldError::new(ErrorCode::WilayahLength)
-                .with_param("length", plain.len())
+                .with_param("length", n)
                 .into());
         }
-        let mut digits = [0u8; 10];
-        digits[..plain.len()].copy_from_slice(&plain);
-        let len = u8::try_from(plain.len()).unwrap_or(10);
+        let len = u8::try_from(n).unwrap_or(10);
         let mut errors = ValidationErrors::new();
         let pp = two_digits(&digits[0..2]).unwrap_or(0);
         if province_name(pp).is_none() {
@@ -296,5 +309,65 @@ mod tests {
                 "wilayah_desa_invalid"
             ]
         );
+    }
+
+    /// The format and length checks give what the earlier version (which
+    /// collected the groups and digits into `Vec`s) gave, on every string
+    /// of up to 7 characters over digits, dots and a letter, and on longer ones.
+    #[test]
+    fn shape_checks_match_the_collecting_version() {
+        fn reference(s: &str) -> Vec<&'static str> {
+            let s = s.trim();
+            if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                return vec!["wilayah_format"];
+            }
+            if s.contains('.') {
+                let groups: Vec<usize> = s.split('.').map(str::len).collect();
+                if !matches!(groups.as_slice(), [2] | [2, 2] | [2, 2, 2] | [2, 2, 2, 4]) {
+                    return vec!["wilayah_format"];
+                }
+            }
+            let plain: Vec<u8> = s.bytes().filter(u8::is_ascii_digit).collect();
+            if !matches!(plain.len(), 2 | 4 | 6 | 10) {
+                return vec!["wilayah_length"];
+            }
+            Vec::new()
+        }
+        let shape = |s: &str| -> Vec<&'static str> {
+            codes(s)
+                .into_iter()
+                .filter(|c| *c == "wilayah_format" || *c == "wilayah_length")
+                .collect()
+        };
+        let alphabet = ['6', '4', '.', '1', 'x'];
+        let mut all = vec![String::new()];
+        let mut frontier = vec![String::new()];
+        for _ in 0..7 {
+            let mut next = Vec::new();
+            for s in &frontier {
+                for c in alphabet {
+                    next.push(format!("{s}{c}"));
+                }
+            }
+            all.extend(next.iter().cloned());
+            frontier = next;
+        }
+        for extra in [
+            "64.72.05.1001",
+            " 64.72.05.1001 ",
+            "64.72.05.1001.1",
+            "64.72.05.10011",
+            "6472051001",
+            "64720510011",
+            "647205100112345",
+            "64..72",
+            ".64",
+            "64.",
+        ] {
+            all.push(extra.to_owned());
+        }
+        for s in &all {
+            assert_eq!(shape(s), reference(s), "{s:?}");
+        }
     }
 }

@@ -176,7 +176,16 @@ pub fn contribution(
         overweight: Prevalence::default(),
     };
     // Latest measurement under 60 months per member.
-    let mut latest: Vec<Option<usize>> = vec![None; fam.members().len()];
+    // On the stack for families of up to 16 members.
+    let mut small = [None; 16];
+    let mut large = Vec::new();
+    let latest: &mut [Option<usize>] = match small.get_mut(..fam.members().len()) {
+        Some(s) => s,
+        None => {
+            large.resize(fam.members().len(), None);
+            &mut large
+        }
+    };
     for (i, m) in rf.measurements.iter().enumerate() {
         let Some(p) = fam.members().get(m.member) else {
             continue;

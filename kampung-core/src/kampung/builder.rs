@@ -6,7 +6,7 @@
 use super::aggregate::{contribution, Aggregator, RegionRow};
 use crate::error::FieldError;
 use crate::growth::Tables2006;
-use crate::register::{fingerprints, DuplicateGuard, RegisterFamily, RegisterOptions};
+use crate::register::{DuplicateGuard, RegisterFamily, RegisterOptions};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -112,8 +112,7 @@ impl ReportBuilder {
             self.exclude_family(record, read.errors, problems);
             return;
         };
-        let (kk, niks) = fingerprints(&family.family);
-        if let Err(errs) = self.guard.admit_ids(kk, &niks, record) {
+        if let Err(errs) = self.guard.admit(&family.family, record) {
             self.exclude_family(record, errs.into_vec(), problems);
             return;
         }

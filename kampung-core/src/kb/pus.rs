@@ -165,7 +165,12 @@ pub fn children(family: &Family) -> Vec<&Person> {
 /// The birth interval in completed months used for "terlalu dekat", or
 /// `None` with fewer than two distinct birth dates.
 pub fn birth_interval_months(birth_dates: &[NaiveDate], rule: SpacingRule) -> Option<i64> {
-    let mut d: Vec<NaiveDate> = birth_dates.to_vec();
+    birth_interval_in_place(&mut birth_dates.to_vec(), rule)
+}
+
+/// [`birth_interval_months`] on dates the caller no longer needs in
+/// their order (they are sorted and deduplicated in place).
+pub(crate) fn birth_interval_in_place(d: &mut Vec<NaiveDate>, rule: SpacingRule) -> Option<i64> {
     d.sort_unstable();
     d.dedup();
     if d.len() < 2 {

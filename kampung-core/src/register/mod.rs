@@ -226,11 +226,11 @@ fn resolve_member(
 ) -> Option<usize> {
     match (nik, member_ix) {
         (Some(n), _) => {
-            let n = n.trim();
+            let n = crate::input::trim(n).as_bytes();
             let found = family
                 .members()
                 .iter()
-                .position(|p| p.nik().is_some_and(|k| k.as_str() == n));
+                .position(|p| p.nik().is_some_and(|k| k.digits() == n));
             if found.is_none() {
                 errors.push(FieldError::at("nik", ErrorCode::RegisterMemberUnknown));
             }
@@ -471,29 +471,30 @@ impl RegisterFamily {
 /// A 16-digit identifier as a number: exact, so two different NIKs never
 /// share a fingerprint.
 pub fn id_fingerprint(digits: &str) -> u64 {
-    digits.bytes().fold(0u64, |acc, b| {
+    digits_fingerprint(digits.as_bytes())
+}
+
+/// [`id_fingerprint`] of ASCII digits.
+fn digits_fingerprint(digits: &[u8]) -> u64 {
+    digits.iter().fold(0u64, |acc, b| {
         acc.wrapping_mul(10)
             .wrapping_add(u64::from(b.wrapping_sub(b'0')))
     })
 }
 
-/// The Nomor KK and member NIK fingerprints of a family, for [`DuplicateGuard::admit_ids`].
-pub fn fingerprints(family: &Family) -> (u64, Vec<(u32, u64)>) {
-    let kk = id_fingerprint(family.no_kk().as_str());
-    let niks = family
-        .members()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            p.nik().map(|n| {
-                (
-                    u32::try_from(i).unwrap_or(u32::MAX),
-                    id_fingerprint(n.as_str()),
-                )
-            })
+/// The Nomor KK fingerprint of a family; its members' `(index, NIK
+/// fingerprint)`s are appended to `niks` (one vector for many families,
+/// e.g. a batch), for [`DuplicateGuard::admit_ids`].
+pub fn fingerprints(family: &Family, niks: &mut Vec<(u32, u64)>) -> u64 {
+    niks.extend(family.members().iter().enumerate().filter_map(|(i, p)| {
+        p.nik().map(|n| {
+            (
+                u32::try_from(i).unwrap_or(u32::MAX),
+                digits_fingerprint(n.digits()),
+            )
         })
-        .collect();
-    (kk, niks)
+    }));
+    digits_fingerprint(family.no_kk().digits())
 }
 
 /// Detects a Nomor KK or a NIK already used by an earlier (accepted)
@@ -568,6 +569,18 @@ impl std::hash::Hasher for FingerprintHasher {
     }
 }
 
+/// One family for [`DuplicateGuard::admit_batch`]: its Nomor KK
+/// fingerprint, its `(member index, NIK fingerprint)`s and its line.
+pub type FamilyIds<'a> = (u64, &'a [(u32, u64)], u64);
+
+/// `register_duplicate_nik` at `members[i].nik`.
+fn duplicate_nik(i: u32) -> FieldError {
+    let mut path = FieldPath::field("members");
+    path.push(PathSegment::Index(i));
+    path.push(PathSegment::Field("nik"));
+    FieldError::new(ErrorCode::RegisterDuplicateNik).with_path(path)
+}
+
 impl DuplicateGuard {
     /// An empty guard.
     pub fn new() -> DuplicateGuard {
@@ -581,7 +594,8 @@ impl DuplicateGuard {
     /// `register_duplicate_kk` at `no_kk` (with the earlier `line`) and/or
     /// `register_duplicate_nik` at `members[i].nik`; nothing is remembered then.
     pub fn admit(&mut self, family: &Family, line: u64) -> Result<(), ValidationErrors> {
-        let (kk, niks) = fingerprints(family);
+        let mut niks = Vec::new();
+        let kk = fingerprints(family, &mut niks);
         self.admit_ids(kk, &niks, line)
     }
 
@@ -604,10 +618,7 @@ impl DuplicateGuard {
         }
         for (i, n) in niks {
             if self.nik.contains(n) {
-                let mut path = FieldPath::field("members");
-                path.push(PathSegment::Index(*i));
-                path.push(PathSegment::Field("nik"));
-                errors.push(FieldError::new(ErrorCode::RegisterDuplicateNik).with_path(path));
+                errors.push(duplicate_nik(*i));
             }
         }
         if !errors.is_empty() {
@@ -616,6 +627,28 @@ impl DuplicateGuard {
         self.kk.insert(kk, line);
         self.nik.extend(niks.iter().map(|(_, n)| *n));
         Ok(())
+    }
+
+    /// Checks the families of a batch, in order: the same results and
+    /// the same identifiers remembered as [`DuplicateGuard::admit_ids`] on
+    /// each in turn (it is that), after looking every identifier of the
+    /// batch up once beforehand. Those look-ups are independent of one
+    /// another, so the processor overlaps their cache misses; the checks in
+    /// order then find the table entries in the cache. On a large guard
+    /// (millions of identifiers) this is several times faster. `families`
+    /// are `(Nomor KK fingerprint, (member index, NIK fingerprint)s, line)`.
+    pub fn admit_batch(&mut self, families: &[FamilyIds<'_>]) -> Vec<Result<(), ValidationErrors>> {
+        let mut found = 0usize;
+        for (kk, niks, _) in families {
+            found += usize::from(self.kk.contains_key(kk));
+            found += niks.iter().filter(|(_, n)| self.nik.contains(n)).count();
+        }
+        // The answers are not needed, only the table lines they brought in.
+        std::hint::black_box(found);
+        families
+            .iter()
+            .map(|(kk, niks, line)| self.admit_ids(*kk, niks, *line))
+            .collect()
     }
 
     /// Number of families and NIKs remembered.
@@ -704,6 +737,47 @@ mod tests {
         );
         assert_eq!(e.errors()[1].path().to_string(), "members[0].nik");
         assert_eq!(g.len(), (1, 3));
+    }
+
+    /// `admit_batch` answers and remembers exactly what `admit_ids` on
+    /// each family in turn does, with duplicates within a batch, across
+    /// batches, after a rejected family, and of a family with itself.
+    #[test]
+    fn batches_equal_one_by_one() {
+        let mut state = 7u64;
+        let mut next = |m: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % m
+        };
+        type Owned = (u64, Vec<(u32, u64)>, u64);
+        let mut families: Vec<Owned> = Vec::new();
+        for line in 1..=3000 {
+            let kk = next(2500);
+            let n = next(6);
+            let niks = (0..n).map(|i| (i as u32, 10_000 + next(9000))).collect();
+            families.push((kk, niks, line));
+        }
+        for batch in [1, 2, 7, 64, 1000, 3000] {
+            let mut one = DuplicateGuard::new();
+            let mut many = DuplicateGuard::new();
+            let mut rejected = 0;
+            for chunk in families.chunks(batch) {
+                let args: Vec<FamilyIds<'_>> = chunk
+                    .iter()
+                    .map(|(kk, niks, line)| (*kk, niks.as_slice(), *line))
+                    .collect();
+                let got = many.admit_batch(&args);
+                for ((kk, niks, line), g) in chunk.iter().zip(got) {
+                    let want = one.admit_ids(*kk, niks, *line);
+                    rejected += usize::from(want.is_err());
+                    assert_eq!(g, want, "batch {batch}, line {line}");
+                }
+                assert_eq!(one.len(), many.len());
+            }
+            assert!(rejected > 500 && rejected < 2900, "{rejected}");
+        }
     }
 
     #[test]

@@ -1,17 +1,21 @@
 //! The typed fast path of the register reader.
 //!
-//! [`read_typed`] deserializes one JSON Lines record straight into the
-//! borrowed structs below (text fields point into the line; no
-//! `serde_json::Value` tree, no `String` per key) and validates them with
-//! the same functions as [`RegisterFamily::from_value`]. It only answers
-//! for records it describes **exactly** and that are **entirely valid**:
+//! [`read_typed`] reads one JSON Lines record with a small scanner
+//! specialised to the register schema (text fields point into the line; no
+//! `serde_json::Value` tree, no `String` per key, no serde visitor per
+//! field) and validates it with the same functions as
+//! [`RegisterFamily::from_value`]. It only answers for records it describes
+//! **exactly** and that are **entirely valid**:
 //!
-//! * every object has only the documented keys, each at most once, each
-//!   of the one JSON type the common form uses (text as strings, yes/no as
-//!   booleans, numbers as numbers; `null` is read as absent, as the `Value`
-//!   path does);
-//! * objects are JSON objects (serde would also accept `[…]` for a struct:
-//!   `Obj` refuses it);
+//! * the line is one JSON object (white space around tokens allowed, as
+//!   RFC 8259 §2 and serde_json allow it), and every object has only the
+//!   documented keys, each at most once, each of the one JSON type the
+//!   common form uses (text as strings, yes/no as `true`/`false`, numbers as
+//!   numbers; `null` is read as absent, as the `Value` path does);
+//! * no text has an escape (`\`) or a control character: such lines are
+//!   read by the `Value` path, which decodes them;
+//! * numbers other than short plain integers are converted by serde_json
+//!   itself, so they are the very `f64`s the `Value` path sees;
 //! * the family and every measurement validate without a single error.
 //!
 //! Anything else (a record with an unknown key, `"sex": 1`, `"oedema": "y"`,
@@ -19,10 +23,10 @@
 //! and the caller reads the line again through the `Value` path, which
 //! produces every error code, path, message and count. So the errors of a
 //! report never come from this module, and a record it accepts is the
-//! [`RegisterFamily`] that `from_value` returns for it (the test
-//! `typed_equals_value_path` and `examples/tests/report_fast_path.rs`
-//! check this on mutated records, the bundled sample and a generated
-//! register with many defects).
+//! [`RegisterFamily`] that `from_value` returns for it (the tests
+//! `typed_equals_value_path`, `text_level_oddities_fall_back_or_agree` and
+//! `examples/tests/report_fast_path.rs` check this on mutated records, the
+//! bundled sample and a generated register with many defects).
 
 use super::{
     check_positive, check_wife, finish_measurement, kb_from_parts, measure_code, measured_on,
@@ -36,136 +40,451 @@ use crate::id::wilayah::KodeWilayah;
 use crate::kb::method::{Method, NonUseReason};
 use crate::kb::read::{int_in, number_in};
 use crate::risk::krs::{check_housing, HousingParts, Latrine, WaterSource};
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
-use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
 
-/// A text field: borrowed from the line unless it has escapes. (serde's
-/// own `Cow<str>` always copies; this borrows whenever the parser can.)
-type Text<'a> = Option<Str<'a>>;
+/// A text field as read: `None` when absent or `null`.
+type Text<'a> = Option<&'a str>;
 
-/// A JSON string, borrowed when it has no escapes.
-struct Str<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Cow<'de, str>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-                Ok(Cow::Borrowed(s))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(s.to_owned()))
-            }
-            fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
-                Ok(Cow::Owned(s))
-            }
-        }
-        d.deserialize_str(V).map(Str)
-    }
-}
-
-/// `T` read from a JSON object only (never from an array).
-struct Obj<T>(T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = T;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-            }
-        }
-        d.deserialize_map(V(PhantomData)).map(Obj)
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFamily<'a> {
-    #[serde(borrow)]
-    no_kk: Text<'a>,
-    #[serde(borrow)]
-    region_code: Text<'a>,
-    #[serde(borrow)]
-    members: Option<Vec<Obj<RawMember<'a>>>>,
-    #[serde(borrow)]
-    housing: Option<Obj<RawHousing<'a>>>,
-    wife_pregnant: Option<bool>,
-    #[serde(borrow)]
-    kb: Option<Obj<RawKb<'a>>>,
-    #[serde(borrow)]
-    measurements: Option<Vec<Obj<RawMeasurement<'a>>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct RawMember<'a> {
-    #[serde(borrow)]
     name: Text<'a>,
-    #[serde(borrow)]
     nik: Text<'a>,
-    #[serde(borrow)]
     sex: Text<'a>,
-    #[serde(borrow)]
     birth_date: Text<'a>,
-    #[serde(borrow)]
     relationship: Text<'a>,
-    #[serde(borrow)]
     marital_status: Text<'a>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct RawHousing<'a> {
-    #[serde(borrow)]
     water_source: Text<'a>,
-    #[serde(borrow)]
     latrine: Text<'a>,
     septic_tank: Option<bool>,
     gooseneck: Option<bool>,
     housing_layak: Option<bool>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct RawKb<'a> {
-    #[serde(borrow)]
     method: Text<'a>,
-    #[serde(borrow)]
     reason_not_using: Text<'a>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct RawMeasurement<'a> {
-    #[serde(borrow)]
     nik: Text<'a>,
     member: Option<f64>,
-    #[serde(borrow)]
     measured_on: Text<'a>,
     weight_kg: Option<f64>,
     length_cm: Option<f64>,
-    #[serde(borrow)]
     measure: Text<'a>,
     oedema: Option<bool>,
 }
 
+/// A position in the line. Every method gives `None` on anything it does
+/// not read exactly (the caller then falls back to the `Value` path).
+struct Cursor<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// Skips JSON white space (RFC 8259 §2: space, tab, LF, CR).
+    fn ws(&mut self) {
+        let b = self.s.as_bytes();
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    /// The next byte after white space.
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.s.as_bytes().get(self.i).copied()
+    }
+
+    /// Consumes byte `c` (after white space).
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// Consumes the literal `w` (the caller has peeked its first byte).
+    fn lit(&mut self, w: &[u8]) -> Option<()> {
+        let rest = self.s.as_bytes().get(self.i..)?;
+        rest.starts_with(w).then(|| self.i += w.len())
+    }
+
+    /// In an object or array: `true` when another element follows (its
+    /// `,` consumed), `false` at the closing byte (consumed).
+    fn more(&mut self, close: u8, first: &mut bool) -> Option<bool> {
+        let c = self.peek()?;
+        if c == close {
+            self.i += 1;
+            return Some(false);
+        }
+        if std::mem::take(first) {
+            return Some(true);
+        }
+        (c == b',').then(|| {
+            self.i += 1;
+            true
+        })
+    }
+
+    /// A string without escapes or control characters, borrowed. The
+    /// caller has skipped the white space before it.
+    fn string(&mut self) -> Option<&'a str> {
+        if self.s.as_bytes().get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.i += 1;
+        let out = self.string_body()?;
+        self.i += 1;
+        Some(out)
+    }
+
+    /// The text of a string whose opening `"` is consumed, up to its
+    /// closing `"`, which is left in place (no escapes or control
+    /// characters).
+    fn string_body(&mut self) -> Option<&'a str> {
+        let b = self.s.as_bytes();
+        let start = self.i;
+        // Eight bytes at a time: the lowest bit of the mask is the first
+        // byte that ends the scan. Byte by byte near the end of the line.
+        loop {
+            if let Some(chunk) = b.get(self.i..self.i + 8) {
+                let m = special_bytes(u64::from_le_bytes(chunk.try_into().ok()?));
+                if m == 0 {
+                    self.i += 8;
+                    continue;
+                }
+                self.i += (m.trailing_zeros() / 8) as usize;
+            } else {
+                while !matches!(*b.get(self.i)?, b'"' | b'\\' | 0..=0x1f) {
+                    self.i += 1;
+                }
+            }
+            break;
+        }
+        if b.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.s.get(start..self.i)
+    }
+
+    /// True when the bytes of `lit` come next (no white space skipped);
+    /// then they are consumed.
+    fn at_lit(&mut self, lit: &Lit) -> bool {
+        let b = self.s.as_bytes().get(self.i..).unwrap_or_default();
+        let word = |r: std::ops::Range<usize>| {
+            b.get(r)
+                .and_then(|w| w.try_into().ok())
+                .map(u128::from_le_bytes)
+        };
+        let hit = match (word(0..16), word(16..32)) {
+            // Two masked 16-byte comparisons.
+            (Some(a), Some(z)) => {
+                a & lit.masks[0] == lit.words[0] && z & lit.masks[1] == lit.words[1]
+            }
+            _ => b.starts_with(lit.bytes),
+        };
+        if hit {
+            self.i += lit.bytes.len();
+        }
+        hit
+    }
+
+    /// True when the string `"key"` (no escapes) starts here; then it is
+    /// consumed.
+    fn at_key(&mut self, key: &Lit) -> bool {
+        let start = self.i;
+        let b = self.s.as_bytes();
+        if b.get(self.i) == Some(&b'"') {
+            self.i += 1;
+            if self.at_lit(key) && b.get(self.i) == Some(&b'"') {
+                self.i += 1;
+                return true;
+            }
+        }
+        self.i = start;
+        false
+    }
+
+    /// A string or `null`.
+    fn text(&mut self) -> Option<Text<'a>> {
+        match self.peek()? {
+            b'"' => self.string().map(Some),
+            b'n' => self.lit(b"null").map(|()| None),
+            _ => None,
+        }
+    }
+
+    /// `true`, `false` or `null`.
+    fn boolean(&mut self) -> Option<Option<bool>> {
+        match self.peek()? {
+            b't' => self.lit(b"true").map(|()| Some(true)),
+            b'f' => self.lit(b"false").map(|()| Some(false)),
+            b'n' => self.lit(b"null").map(|()| None),
+            _ => None,
+        }
+    }
+
+    /// A number or `null`. Plain integers of up to 15 digits are exact in
+    /// an `f64` and read here; every other number is handed to serde_json,
+    /// so the value is bit for bit the one of the `Value` path.
+    fn number(&mut self) -> Option<Option<f64>> {
+        match self.peek()? {
+            b'n' => return self.lit(b"null").map(|()| None),
+            b'-' | b'0'..=b'9' => {}
+            _ => return None,
+        }
+        let b = self.s.as_bytes();
+        let start = self.i;
+        while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = b.get(self.i) {
+            self.i += 1;
+        }
+        let t = b.get(start..self.i)?;
+        let plain = !t.is_empty()
+            && t.len() <= 15
+            && t.iter().all(u8::is_ascii_digit)
+            && (t.len() == 1 || t[0] != b'0');
+        if plain {
+            let n = t.iter().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
+            #[allow(clippy::cast_precision_loss)]
+            return Some(Some(n as f64));
+        }
+        serde_json::from_str::<f64>(self.s.get(start..self.i)?)
+            .ok()
+            .map(Some)
+    }
+}
+
+/// The bytes of `x` (eight bytes of text, little-endian) that are `"`,
+/// `\\` or below 0x20, as their high bits: the "has zero byte" and "has
+/// byte less than" tests of Sean Anderson's *Bit Twiddling Hacks*. Bytes
+/// above the first such byte may be marked wrongly (a borrow), bytes below
+/// it never, so the lowest set bit is exactly the first one, and 0 means
+/// there is none.
+fn special_bytes(x: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let below_0x20 = x.wrapping_sub(LO * 0x20) & !x & HI;
+    zero(x ^ (LO * u64::from(b'"'))) | zero(x ^ (LO * u64::from(b'\\'))) | below_0x20
+}
+
+/// Up to 32 bytes of the usual layout (a key, or what comes between two
+/// values), as two masked little-endian words for [`Cursor::at_lit`].
+struct Lit {
+    bytes: &'static [u8],
+    words: [u128; 2],
+    masks: [u128; 2],
+}
+
+impl Lit {
+    /// `text` must be at most 32 bytes long (checked when compiling).
+    const fn new(text: &'static str) -> Lit {
+        let b = text.as_bytes();
+        assert!(
+            b.len() <= 32,
+            "literals longer than 32 bytes need another test"
+        );
+        let mut words = [0u128; 2];
+        let mut masks = [0u128; 2];
+        let mut i = 0;
+        while i < b.len() {
+            words[i / 16] |= (b[i] as u128) << (8 * (i % 16));
+            masks[i / 16] |= 0xff << (8 * (i % 16));
+            i += 1;
+        }
+        Lit {
+            bytes: b,
+            words,
+            masks,
+        }
+    }
+}
+
+/// A member written exactly as the generator (and most writers) write
+/// it: the six keys in their usual order, every value a string, no white
+/// space. `None` otherwise; the cursor may then have moved, and [`member`]
+/// reads the member again with the general object loop, which gives the
+/// same fields for such a member.
+fn usual_member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
+    const LAYOUT: [Lit; 7] = [
+        Lit::new("{\"name\":\""),
+        Lit::new("\",\"nik\":\""),
+        Lit::new("\",\"sex\":\""),
+        Lit::new("\",\"birth_date\":\""),
+        Lit::new("\",\"relationship\":\""),
+        Lit::new("\",\"marital_status\":\""),
+        Lit::new("\"}"),
+    ];
+    let mut v = [""; 6];
+    for (slot, lit) in v.iter_mut().zip(&LAYOUT) {
+        if !c.at_lit(lit) {
+            return None;
+        }
+        *slot = c.string_body()?;
+    }
+    if !c.at_lit(&LAYOUT[6]) {
+        return None;
+    }
+    let [name, nik, sex, birth_date, relationship, marital_status] = v.map(Some);
+    Some(RawMember {
+        name,
+        nik,
+        sex,
+        birth_date,
+        relationship,
+        marital_status,
+    })
+}
+
+/// Reads one object whose keys are among `keys`: `field` reads the value
+/// of key `keys[k]`. `None` for an unknown key or a key given twice
+/// (serde's `duplicate field`; the `Value` path keeps the last one).
+///
+/// Writers put the keys in one order (`keys` is the generator's): the
+/// next key in that order is tried first with one comparison, and only
+/// when it is not there is the key scanned and looked up.
+fn object<'a>(
+    c: &mut Cursor<'a>,
+    keys: &[Lit],
+    mut field: impl FnMut(&mut Cursor<'a>, usize) -> Option<()>,
+) -> Option<()> {
+    let (mut seen, mut first, mut guess) = (0u32, true, 0usize);
+    c.eat(b'{')?;
+    while c.more(b'}', &mut first)? {
+        c.ws();
+        let k = match keys.get(guess) {
+            Some(g) if c.at_key(g) => guess,
+            _ => {
+                let key = c.string()?;
+                keys.iter().position(|k| k.bytes == key.as_bytes())?
+            }
+        };
+        c.eat(b':')?;
+        let bit = 1u32 << k;
+        if seen & bit != 0 {
+            return None;
+        }
+        seen |= bit;
+        field(c, k)?;
+        guess = k + 1;
+    }
+    Some(())
+}
+
+/// Reads one array: `item` reads each element.
+fn array<'a>(
+    c: &mut Cursor<'a>,
+    mut item: impl FnMut(&mut Cursor<'a>) -> Option<()>,
+) -> Option<()> {
+    let mut first = true;
+    c.eat(b'[')?;
+    while c.more(b']', &mut first)? {
+        item(c)?;
+    }
+    Some(())
+}
+
+fn member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
+    const KEYS: [Lit; 6] = [
+        Lit::new("name"),
+        Lit::new("nik"),
+        Lit::new("sex"),
+        Lit::new("birth_date"),
+        Lit::new("relationship"),
+        Lit::new("marital_status"),
+    ];
+    let start = c.i;
+    if let Some(m) = usual_member(c) {
+        return Some(m);
+    }
+    c.i = start;
+    let mut m = RawMember::default();
+    object(c, &KEYS, |c, k| {
+        let slot = match k {
+            0 => &mut m.name,
+            1 => &mut m.nik,
+            2 => &mut m.sex,
+            3 => &mut m.birth_date,
+            4 => &mut m.relationship,
+            _ => &mut m.marital_status,
+        };
+        *slot = c.text()?;
+        Some(())
+    })?;
+    Some(m)
+}
+
+fn housing<'a>(c: &mut Cursor<'a>) -> Option<RawHousing<'a>> {
+    const KEYS: [Lit; 5] = [
+        Lit::new("water_source"),
+        Lit::new("latrine"),
+        Lit::new("septic_tank"),
+        Lit::new("gooseneck"),
+        Lit::new("housing_layak"),
+    ];
+    let mut h = RawHousing::default();
+    object(c, &KEYS, |c, k| {
+        match k {
+            0 => h.water_source = c.text()?,
+            1 => h.latrine = c.text()?,
+            2 => h.septic_tank = c.boolean()?,
+            3 => h.gooseneck = c.boolean()?,
+            _ => h.housing_layak = c.boolean()?,
+        }
+        Some(())
+    })?;
+    Some(h)
+}
+
+fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
+    if c.peek()? == b'n' {
+        return c.lit(b"null").map(|()| None);
+    }
+    let mut kb = RawKb::default();
+    const KEYS: [Lit; 2] = [Lit::new("method"), Lit::new("reason_not_using")];
+    object(c, &KEYS, |c, k| {
+        match k {
+            0 => kb.method = c.text()?,
+            _ => kb.reason_not_using = c.text()?,
+        }
+        Some(())
+    })?;
+    Some(Some(kb))
+}
+
+fn raw_measurement<'a>(c: &mut Cursor<'a>) -> Option<RawMeasurement<'a>> {
+    const KEYS: [Lit; 7] = [
+        Lit::new("nik"),
+        Lit::new("member"),
+        Lit::new("measured_on"),
+        Lit::new("weight_kg"),
+        Lit::new("length_cm"),
+        Lit::new("measure"),
+        Lit::new("oedema"),
+    ];
+    let mut m = RawMeasurement::default();
+    object(c, &KEYS, |c, k| {
+        match k {
+            0 => m.nik = c.text()?,
+            1 => m.member = c.number()?,
+            2 => m.measured_on = c.text()?,
+            3 => m.weight_kg = c.number()?,
+            4 => m.length_cm = c.number()?,
+            5 => m.measure = c.text()?,
+            _ => m.oedema = c.boolean()?,
+        }
+        Some(())
+    })?;
+    Some(m)
+}
+
 /// A text field as `Fields::text` reads it: blank text is absent.
-fn text<'s>(t: &'s Text<'_>) -> Option<&'s str> {
-    t.as_ref()
-        .map(|s| s.0.as_ref())
-        .filter(|s| !s.trim().is_empty())
+fn text<'s>(t: Text<'s>) -> Option<&'s str> {
+    t.filter(|s| !crate::input::trim(s).is_empty())
 }
 
 /// `Some(x)` when `r` is `Ok`; the typed path gives up on any error.
@@ -184,39 +503,93 @@ fn clean<T>(f: impl FnOnce(&mut ValidationErrors) -> Option<T>) -> Option<T> {
     }
 }
 
+/// One member, when it validates on its own.
+fn person(m: &RawMember<'_>, opts: &RegisterOptions) -> Option<Person> {
+    let t = PersonTexts {
+        name: text(m.name),
+        nik: text(m.nik),
+        sex: text(m.sex),
+        birth_date: text(m.birth_date),
+        relationship: text(m.relationship),
+        marital_status: text(m.marital_status),
+    };
+    ok(Person::from_texts(&t, opts.as_of, ValidationErrors::new()))
+}
+
+/// The fields of a record, as scanned.
+#[derive(Default)]
+struct RawFamily<'a> {
+    no_kk: Text<'a>,
+    region_code: Text<'a>,
+    /// The members, each validated as soon as it is read.
+    members: Option<Vec<Person>>,
+    housing: Option<RawHousing<'a>>,
+    wife_pregnant: Option<bool>,
+    kb: Option<RawKb<'a>>,
+    measurements: Vec<RawMeasurement<'a>>,
+}
+
+/// Scans the whole line: one object and nothing but white space after it.
+fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
+    const KEYS: [Lit; 7] = [
+        Lit::new("no_kk"),
+        Lit::new("region_code"),
+        Lit::new("members"),
+        Lit::new("housing"),
+        Lit::new("wife_pregnant"),
+        Lit::new("kb"),
+        Lit::new("measurements"),
+    ];
+    let mut c = Cursor { s: line, i: 0 };
+    let mut raw = RawFamily::default();
+    object(&mut c, &KEYS, |c, k| {
+        match k {
+            0 => raw.no_kk = c.text()?,
+            1 => raw.region_code = c.text()?,
+            2 => {
+                let mut members = Vec::with_capacity(8);
+                array(c, |c| {
+                    members.push(person(&member(c)?, opts)?);
+                    Some(())
+                })?;
+                raw.members = Some(members);
+            }
+            3 => raw.housing = Some(housing(c)?),
+            4 => raw.wife_pregnant = c.boolean()?,
+            5 => raw.kb = kb(c)?,
+            _ => {
+                if c.peek()? == b'n' {
+                    c.lit(b"null")?;
+                } else {
+                    array(c, |c| {
+                        raw.measurements.push(raw_measurement(c)?);
+                        Some(())
+                    })?;
+                }
+            }
+        }
+        Some(())
+    })?;
+    c.ws();
+    (c.i == line.len()).then_some(raw)
+}
+
 /// Reads one JSON Lines record through the typed fast path: the validated
-/// family when the record is described exactly by the typed structs and
-/// has no problem at all, `None` otherwise (then read it with
+/// family when the record is described exactly by the scanner and has no
+/// problem at all, `None` otherwise (then read it with
 /// [`RegisterFamily::from_value`]; see the module documentation).
 pub fn read_typed(line: &str, opts: &RegisterOptions) -> Option<RegisterFamily> {
-    let Obj(raw) = serde_json::from_str::<Obj<RawFamily<'_>>>(line).ok()?;
+    let raw = scan(line, opts)?;
     let fopts = FamilyOptions::new(opts.as_of);
 
-    let no_kk = ok(NomorKk::parse(text(&raw.no_kk)?))?;
-    let region_code = ok(KodeWilayah::parse(text(&raw.region_code)?))?;
-    let raw_members = raw.members?;
-    let mut members = Vec::with_capacity(raw_members.len());
-    for Obj(m) in &raw_members {
-        let t = PersonTexts {
-            name: text(&m.name),
-            nik: text(&m.nik),
-            sex: text(&m.sex),
-            birth_date: text(&m.birth_date),
-            relationship: text(&m.relationship),
-            marital_status: text(&m.marital_status),
-        };
-        members.push(ok(Person::from_texts(
-            &t,
-            opts.as_of,
-            ValidationErrors::new(),
-        ))?);
-    }
-    let family = ok(Family::from_parts(no_kk, region_code, members, &fopts))?;
+    let no_kk = ok(NomorKk::parse(text(raw.no_kk)?))?;
+    let region_code = ok(KodeWilayah::parse(text(raw.region_code)?))?;
+    let family = ok(Family::from_parts(no_kk, region_code, raw.members?, &fopts))?;
 
-    let Obj(h) = raw.housing?;
+    let h = raw.housing?;
     let parts = HousingParts {
-        water: Some(ok(WaterSource::parse(text(&h.water_source)?))?),
-        latrine: Some(ok(Latrine::parse(text(&h.latrine)?))?),
+        water: Some(ok(WaterSource::parse(text(h.water_source)?))?),
+        latrine: Some(ok(Latrine::parse(text(h.latrine)?))?),
         septic: h.septic_tank,
         septic_absent: h.septic_tank.is_none(),
         gooseneck: h.gooseneck,
@@ -228,9 +601,9 @@ pub fn read_typed(line: &str, opts: &RegisterOptions) -> Option<RegisterFamily> 
 
     let kb: Option<KbStatus> = match &raw.kb {
         None => None,
-        Some(Obj(k)) => {
-            let method = ok(Method::parse(text(&k.method)?))?;
-            let reason = match text(&k.reason_not_using) {
+        Some(k) => {
+            let method = ok(Method::parse(text(k.method)?))?;
+            let reason = match text(k.reason_not_using) {
                 None => None,
                 Some(r) => Some(ok(NonUseReason::parse(r))?),
             };
@@ -244,9 +617,8 @@ pub fn read_typed(line: &str, opts: &RegisterOptions) -> Option<RegisterFamily> 
         Some(())
     })?;
 
-    let raw_measurements = raw.measurements.unwrap_or_default();
-    let mut measurements = Vec::with_capacity(raw_measurements.len());
-    for Obj(m) in &raw_measurements {
+    let mut measurements = Vec::with_capacity(raw.measurements.len());
+    for m in &raw.measurements {
         measurements.push(measurement(m, &family, opts)?);
     }
     Some(RegisterFamily {
@@ -277,8 +649,8 @@ fn measurement(
             Some(x) => Some(int_in(x, "member", 0, 1000, e)?),
             None => None,
         };
-        let member = resolve_member(text(&m.nik), member_ix, m.member.is_none(), family, e);
-        let measured_on = measured_on(text(&m.measured_on)?, opts.as_of, e);
+        let member = resolve_member(text(m.nik), member_ix, m.member.is_none(), family, e);
+        let measured_on = measured_on(text(m.measured_on)?, opts.as_of, e);
         let weight_kg = match m.weight_kg {
             Some(x) => Some(number_in(x, "weight_kg", 0.0, MAX_VALUE, e)?),
             None => None,
@@ -288,7 +660,7 @@ fn measurement(
             None => None,
         };
         check_positive(weight_kg, length_cm, e);
-        let measure = match text(&m.measure) {
+        let measure = match text(m.measure) {
             Some(s) => ok(measure_code(s))?,
             None => None,
         };
@@ -480,6 +852,142 @@ mod tests {
             for l in &lines {
                 check(l, &opts);
             }
+        }
+    }
+
+    /// Lines the scanner must read like serde_json: white space between
+    /// tokens, numbers in every JSON form, literals, nesting, text that is
+    /// not ASCII; and lines it must leave to the `Value` path.
+    #[test]
+    fn scanner_edge_cases_agree() {
+        let pretty = serde_json::to_string_pretty(&base()).expect("json");
+        let base = base().to_string();
+        let typed = [
+            pretty.clone(),
+            pretty.replace('\n', "\r\n").replace("  ", "\t"),
+            format!(" \t{base}\r\n"),
+            base.replace("\"Budi\"", "\"Büdi Ñoto 李\""),
+            base.replace("9.1", "9.10"),
+            base.replace("9.1", "91e-1"),
+            base.replace("9.1", "0.91E1"),
+            base.replace("9.1", "9.100000000000000000001"),
+            base.replace("\"length_cm\":74", "\"length_cm\":74.0"),
+            base.replace("\"member\":2", "\"member\":2.0"),
+            base.replace("\"member\":2", "\"member\":2e0"),
+            base.replace("\"wife_pregnant\":false", "\"wife_pregnant\":null"),
+            base.replace("\"wife_pregnant\":false", "\"wife_pregnant\" : false "),
+        ];
+        let mut typed_count = 0;
+        for opts in opts() {
+            for l in &typed {
+                typed_count += usize::from(check(l, &opts));
+            }
+        }
+        assert_eq!(typed_count, 2 * typed.len());
+        let others = [
+            base.replace("9.1", "09.1"),
+            base.replace("9.1", "9."),
+            base.replace("9.1", ".9"),
+            base.replace("9.1", "-9.1"),
+            base.replace("9.1", "9.1e400"),
+            base.replace("9.1", "1e-400"),
+            base.replace("9.1", "+9.1"),
+            base.replace("9.1", "9.1.1"),
+            base.replace("9.1", "NaN"),
+            base.replace("\"member\":2", "\"member\":-0"),
+            base.replace("\"member\":2", "\"member\":02"),
+            base.replace("\"member\":2", "\"member\":18446744073709551617"),
+            base.replace("\"member\":2", "\"member\":1234567890123456"),
+            base.replace("false", "fals"),
+            base.replace("false", "False"),
+            base.replace("true", "truex"),
+            base.replace("null", "nul"),
+            base.replace(",\"housing\"", ",,\"housing\""),
+            base.replace("}]", "},]"),
+            base.replace("\"Budi\"", "\"Bu\tdi\""),
+            base.replace("\"Budi\"", "\"Bu\\\"di\""),
+            base.replace("\"Budi\"", "\"Bu\u{7f}di\""),
+            base.replace("\"housing\":{", "\"housing\":null,\"y\":{"),
+            base.replace("\"members\":[", "\"members\":null,\"z\":["),
+            format!("{base}x"),
+            format!("{base}}}"),
+            base.replacen('{', "{ ", 1).replacen(':', " :", 1),
+        ];
+        for opts in opts() {
+            for l in &others {
+                check(l, &opts);
+            }
+        }
+    }
+
+    /// Every line one byte edit away from a valid record (a byte deleted,
+    /// doubled, or replaced by a JSON delimiter, a digit, a letter, a
+    /// control character or a non-ASCII character) gets the same outcome
+    /// from the fast path as from the `Value` path.
+    #[test]
+    fn byte_edits_agree() {
+        let opts = &opts()[0];
+        let subs = [
+            "", "\"", "\\", ",", ":", "{", "}", "[", "]", " ", "\t", "0", "9", "-", "+", ".", "e",
+            "n", "t", "\u{1}", "é",
+        ];
+        // `base()` has its keys sorted (serde_json's map); `USUAL` has them
+        // in the generator's order, which `usual_member` reads.
+        for base in [base().to_string(), USUAL.to_owned()] {
+            assert!(check(&base, opts), "{base}");
+            let mut typed = 0;
+            for i in 0..base.len() {
+                let (head, tail) = base.split_at(i);
+                let doubled = format!("{head}{}{tail}", &tail[..1]);
+                typed += usize::from(check(&doubled, opts));
+                for s in subs {
+                    typed += usize::from(check(&format!("{head}{s}{}", &tail[1..]), opts));
+                }
+            }
+            assert!(typed > 100, "{typed}");
+        }
+    }
+
+    /// A record as `kampung generate` writes it (keys in its order).
+    const USUAL: &str = concat!(
+        r#"{"no_kk":"6472052301150007","region_code":"64.72.05.2001","members":["#,
+        r#"{"name":"Budi","nik":"6472050101850003","sex":"L","birth_date":"1985-01-01","#,
+        r#""relationship":"kepala_keluarga","marital_status":"kawin"},"#,
+        r#"{"name":"Siti","nik":"6472054507900002","sex":"P","birth_date":"1990-07-05","#,
+        r#""relationship":"istri","marital_status":"kawin"},"#,
+        r#"{"name":"Bayu","sex":"L","birth_date":"2024-06-15","relationship":"anak","#,
+        r#""marital_status":"belum_kawin"}],"#,
+        r#""housing":{"water_source":"ledeng","latrine":"sendiri","septic_tank":true},"#,
+        r#""wife_pregnant":false,"kb":{"method":"none","reason_not_using":"iat"},"#,
+        r#""measurements":[{"member":2,"measured_on":"2025-06-01","weight_kg":9.1,"#,
+        r#""length_cm":74,"measure":"l","oedema":false}]}"#
+    );
+
+    /// The eight-byte test finds the first byte that ends a string scan,
+    /// whatever comes after it, and nothing where there is none.
+    #[test]
+    fn eight_byte_test_is_exact() {
+        let specials: Vec<u8> = (0u8..0x20).chain([b'"', b'\\']).collect();
+        let fills = [
+            b'a', b' ', 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']', 0x21, 0x5d,
+        ];
+        for &special in &specials {
+            for pos in 0..8 {
+                for fill in fills {
+                    for &after in specials.iter().chain(&fills) {
+                        let mut bytes = [fill; 8];
+                        bytes[pos] = special;
+                        for b in bytes.iter_mut().skip(pos + 1) {
+                            *b = after;
+                        }
+                        let m = special_bytes(u64::from_le_bytes(bytes));
+                        assert_eq!(m.trailing_zeros() / 8, pos as u32, "{bytes:?}");
+                    }
+                }
+            }
+        }
+        for fill in (0x20u8..=0xff).filter(|b| *b != b'"' && *b != b'\\') {
+            assert_eq!(special_bytes(u64::from_le_bytes([fill; 8])), 0);
         }
     }
 }

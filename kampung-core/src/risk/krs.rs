@@ -13,11 +13,12 @@
 //! user sees them), but such a family is never `at_risk`.
 
 use crate::error::{ErrorCode, FieldError, Locale, PathSegment, ValidationErrors};
+use crate::family::relationship::Relationship;
 use crate::family::FamilyOptions;
 use crate::input::{invalid_type, Fields};
 use crate::kb::pus::{
-    age_years, birth_interval_months, children, count_child_classes, is_pus_age, wife, FourT,
-    FourTRules, PusOptions, SpacingRule, TerlaluBanyak, TerlaluTua,
+    age_years, birth_interval_in_place, count_child_classes, is_pus_age, wife, FourT, FourTRules,
+    PusOptions, SpacingRule, TerlaluBanyak, TerlaluTua,
 };
 use crate::kb::read::{common_options, opt_bool, opt_code, opt_int, under};
 use crate::Family;
@@ -430,10 +431,16 @@ pub(crate) fn krs_core(
     let pus = wife_age.is_some_and(|a| is_pus_age(a, wife_menstruating, rules.pus));
     let pus_hamil = pus && wife_pregnant;
     let (baduta, balita) = count_child_classes(family, as_of);
-    let kids = children(family);
-    let n_children = living_children.unwrap_or(i64::try_from(kids.len()).unwrap_or(i64::MAX));
-    let dates: Vec<_> = kids.iter().map(|p| p.birth_date()).collect();
-    let interval = birth_interval_months(&dates, rules.four_t.spacing);
+    // The children's birth dates (the members `children` gives; their
+    // order does not matter here), in one vector sorted in place.
+    let mut dates: Vec<_> = family
+        .members()
+        .iter()
+        .filter(|p| p.relationship() == Relationship::Anak)
+        .map(|p| p.birth_date())
+        .collect();
+    let n_children = living_children.unwrap_or(i64::try_from(dates.len()).unwrap_or(i64::MAX));
+    let interval = birth_interval_in_place(&mut dates, rules.four_t.spacing);
     let four_t = match (pus, wife_age) {
         (true, Some(a)) => FourT::compute(a, n_children, interval, rules.four_t),
         _ => FourT::default(),
