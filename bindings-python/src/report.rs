@@ -126,6 +126,7 @@ pub fn _report_entities<'py>(
                     e.row as u64,
                     e.error.clone(),
                     e.family_excluded,
+                    e.family,
                 )
             })
             .collect();
@@ -142,7 +143,7 @@ pub fn _report_entities<'py>(
     });
     let problems: Vec<kampung_core::kampung::Problem> = errs
         .iter()
-        .map(|(_, row, e, fam)| kampung_core::kampung::Problem {
+        .map(|(_, row, e, fam, _)| kampung_core::kampung::Problem {
             record: *row,
             error: e.clone(),
             excluded: if *fam {
@@ -159,13 +160,15 @@ pub fn _report_entities<'py>(
         measurements_excluded: read.3 as u64,
         ..Default::default()
     };
-    // One count per excluded row and distinct code, as the CLI counts.
+    // One count per distinct code and excluded family (however many of its
+    // rows have it), or excluded row, as the CLI counts.
     let mut by_row: std::collections::BTreeMap<(&str, u64), Vec<&'static str>> = Default::default();
-    for (table, row, e, _) in &errs {
-        by_row
-            .entry((table, *row))
-            .or_default()
-            .push(e.code().as_str());
+    for (table, row, e, excluded, family) in &errs {
+        let key = match family {
+            Some(f) if *excluded => ("families", *f as u64),
+            _ => (*table, *row),
+        };
+        by_row.entry(key).or_default().push(e.code().as_str());
     }
     for codes in by_row.into_values() {
         kampung_core::kampung::count_reasons(&mut ex.reasons, codes);
@@ -175,7 +178,7 @@ pub fn _report_entities<'py>(
         if let Ok(d) = e.cast::<PyDict>() {
             d.set_item(
                 "table",
-                PyList::new(py, errs.iter().map(|(t, _, _, _)| *t))?,
+                PyList::new(py, errs.iter().map(|(t, _, _, _, _)| *t))?,
             )?;
         }
     }

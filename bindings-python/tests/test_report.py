@@ -143,3 +143,28 @@ def test_entity_tables_give_the_same_report_as_whole_families(tmp_path, report):
     r2 = kampung.report.aggregate(shuffled["families"], shuffled["members"], shuffled["measurements"],
                                   as_of=EXPECTED["as_of"])
     assert r2.regions.loc[("total", ""), ("stunting", "numerator")] == r.regions.loc[("total", ""), ("stunting", "numerator")]
+
+
+def test_entity_route_counts_a_reason_once_per_excluded_family():
+    """Two member rows of one family with the same problem exclude the family
+    once and count its reason once, as the JSON Lines route counts it."""
+    families = pd.DataFrame([{"no_kk": "6472052301150007", "region_code": "64.72.05.2001",
+                              "water_source": "ledeng", "latrine": "sendiri", "septic_tank": "ya"}])
+    members = pd.DataFrame([
+        {"no_kk": "6472052301150007", "nik": "6472050101850003", "name": "Budi", "sex": "X",
+         "birth_date": "1985-01-01", "relationship": "kepala_keluarga", "marital_status": "kawin"},
+        {"no_kk": "6472052301150007", "nik": "6472054507900002", "name": "Siti", "sex": "X",
+         "birth_date": "1990-07-05", "relationship": "istri", "marital_status": "kawin"},
+    ])
+    measurements = pd.DataFrame(columns=["no_kk", "nik", "measured_on", "weight_kg", "length_cm", "measure"])
+    r = kampung.report.aggregate(families, members, measurements, as_of="2025-07-01")
+    assert r.exclusions["families_excluded"] == 1
+    codes = r.errors["code"].tolist()
+    assert len(codes) >= 2 and len(set(codes)) < len(codes), codes  # one code, on two rows
+    assert all(n == 1 for n in r.exclusions["reasons"].values()), r.exclusions["reasons"]
+    # The same family as one JSON Lines record counts the same reasons.
+    record = {"no_kk": "6472052301150007", "region_code": "64.72.05.2001",
+              "housing": {"water_source": "ledeng", "latrine": "sendiri", "septic_tank": True},
+              "members": [{k: v for k, v in m.items() if k != "no_kk"} for m in members.to_dict("records")]}
+    whole = kampung.report.aggregate([record], as_of="2025-07-01")
+    assert dict(whole.exclusions["reasons"]) == dict(r.exclusions["reasons"])

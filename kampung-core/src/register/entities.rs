@@ -59,6 +59,10 @@ pub struct EntityError {
     /// True when the whole family was excluded, false when only this row was
     /// (a measurement, or a member/measurement row without its family).
     pub family_excluded: bool,
+    /// The row of the family (in the families table) the problem belongs
+    /// to; `None` for a member or measurement row without its family. A
+    /// family with two problems of one kind counts once for it.
+    pub family: Option<usize>,
 }
 
 /// One family validated from its rows.
@@ -196,6 +200,7 @@ fn locate(
         row,
         error: e.with_path(path),
         family_excluded,
+        family: Some(family),
     }
 }
 
@@ -289,6 +294,7 @@ pub fn assemble_unsorted(
                             FieldError::at("no_kk", ErrorCode::Required)
                         },
                         family_excluded: false,
+                        family: None,
                     });
                 }
             }
@@ -308,6 +314,7 @@ pub fn assemble_unsorted(
                 error: FieldError::at("no_kk", ErrorCode::RegisterDuplicateKk)
                     .with_param("line", first),
                 family_excluded: true,
+                family: Some(i),
             });
             continue;
         }
