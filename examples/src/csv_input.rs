@@ -17,12 +17,32 @@ use kampung_core::{ErrorCode, FieldError};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
+
+/// One CSV row as read, with its file's header: the reader thread only
+/// splits and groups rows; a worker builds the row object ([`CsvRow::to_value`]).
+pub(crate) struct CsvRow {
+    headers: Arc<[String]>,
+    record: csv::StringRecord,
+}
+
+impl CsvRow {
+    /// The row as an object of text cells keyed by the header (a repeated
+    /// header keeps its last cell), as `register::entities` reads rows.
+    pub(crate) fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        for (h, c) in self.headers.iter().zip(self.record.iter()) {
+            m.insert(h.clone(), Value::String(c.to_owned()));
+        }
+        Value::Object(m)
+    }
+}
 
 enum Row {
     Ok {
         line: u64,
         kk: Option<String>,
-        value: Value,
+        value: CsvRow,
     },
     Bad {
         line: u64,
@@ -33,7 +53,9 @@ enum Row {
 struct Source {
     file: usize,
     records: csv::StringRecordsIntoIter<Reader>,
-    headers: Vec<String>,
+    headers: Arc<[String]>,
+    /// The column read as `no_kk` (the last one of that name).
+    kk_column: usize,
     peeked: Option<Row>,
     /// The largest `no_kk` read so far and its line.
     last: Option<(String, u64)>,
@@ -51,15 +73,16 @@ impl Source {
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
             .collect();
-        if !headers.iter().any(|h| h == "no_kk") {
+        let Some(kk_column) = headers.iter().rposition(|h| h == "no_kk") else {
             return Err(format!(
                 "{name}: no column no_kk (see examples/REGISTER.md)"
             ));
-        }
+        };
         Ok(Source {
             file,
             records: rdr.into_records(),
-            headers,
+            headers: headers.into(),
+            kk_column,
             peeked: None,
             last: None,
         })
@@ -70,15 +93,19 @@ impl Source {
         Some(match r {
             Ok(rec) => {
                 let line = rec.position().map_or(0, csv::Position::line);
-                let mut m = Map::new();
-                for (h, c) in self.headers.iter().zip(rec.iter()) {
-                    m.insert(h.clone(), Value::String(c.to_owned()));
-                }
-                let value = Value::Object(m);
+                // `entities::row_kk` of the row object: the trimmed text, if any.
+                let kk = rec
+                    .get(self.kk_column)
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned);
                 Row::Ok {
                     line,
-                    kk: kampung_core::register::entities::row_kk(&value),
-                    value,
+                    kk,
+                    value: CsvRow {
+                        headers: Arc::clone(&self.headers),
+                        record: rec,
+                    },
                 }
             }
             Err(e) => Row::Bad {
@@ -109,7 +136,7 @@ impl Source {
 
     /// Takes the rows of group `kk` (all rows before it become errors);
     /// with `kk = None`, takes everything that is left as errors.
-    fn group(&mut self, kk: Option<&str>, errors: &mut Vec<Loc>) -> Vec<(u64, Value)> {
+    fn group(&mut self, kk: Option<&str>, errors: &mut Vec<Loc>) -> Vec<(u64, CsvRow)> {
         let mut out = Vec::new();
         loop {
             let ord = match self.peek() {

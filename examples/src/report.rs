@@ -9,6 +9,7 @@
 //! order**, checks duplicates (so "the first one wins" is deterministic)
 //! and adds the contributions to the aggregator.
 
+use crate::csv_input::CsvRow;
 use chrono::NaiveDate;
 use kampung_core::growth::Tables2006;
 use kampung_core::kampung::aggregate::{KRS_FACTORS, MIX_METHODS};
@@ -102,9 +103,9 @@ enum Outcome {
 /// A unit of work: one JSON Lines line or one family assembled from CSV rows.
 pub(crate) enum Job {
     Group {
-        family: (u64, serde_json::Value),
-        members: Vec<(u64, serde_json::Value)>,
-        measurements: Vec<(u64, serde_json::Value)>,
+        family: (u64, CsvRow),
+        members: Vec<(u64, CsvRow)>,
+        measurements: Vec<(u64, CsvRow)>,
     },
     Invalid(Vec<Loc>),
     Rows(Vec<Loc>),
@@ -172,13 +173,19 @@ fn process_job(
             members,
             measurements,
         } => {
-            fn ix(rows: &[(u64, serde_json::Value)]) -> Vec<(usize, &serde_json::Value)> {
+            // The row objects are built here, in the workers.
+            let values = |rows: &[(u64, CsvRow)]| -> Vec<(usize, serde_json::Value)> {
                 rows.iter()
-                    .map(|(l, v)| (usize::try_from(*l).unwrap_or(usize::MAX), v))
+                    .map(|(l, r)| (usize::try_from(*l).unwrap_or(usize::MAX), r.to_value()))
                     .collect()
+            };
+            fn ix(rows: &[(usize, serde_json::Value)]) -> Vec<(usize, &serde_json::Value)> {
+                rows.iter().map(|(l, v)| (*l, v)).collect()
             }
+            let (ms, xs) = (values(&members), values(&measurements));
+            let fv = family.1.to_value();
             let fl = usize::try_from(family.0).unwrap_or(usize::MAX);
-            let g = read_group((fl, &family.1), &ix(&members), &ix(&measurements), opts);
+            let g = read_group((fl, &fv), &ix(&ms), &ix(&xs), opts);
             let locs: Vec<Loc> = g
                 .errors
                 .into_iter()
