@@ -297,21 +297,28 @@ fn read_jsonl(input: Reader, work_tx: &SyncSender<Batch>) -> Result<(), String> 
 
 /// [`read_jsonl`] with chunks of about `chunk` bytes.
 fn read_chunks(mut input: Reader, work_tx: &SyncSender<Batch>, chunk: usize) -> Result<(), String> {
-    use std::io::Read;
+    use std::io::{ErrorKind, Read};
     let mut batch_no = 0u64;
     let mut buf: Vec<u8> = Vec::with_capacity(chunk + chunk / 4);
     loop {
-        // Read up to `chunk` bytes straight into the batch's spare capacity
-        // (not zeroed first): requests this large bypass a `BufReader`'s
-        // own buffer (no second copy). Fewer bytes than asked: end of input.
-        buf.reserve(chunk);
-        let want = u64::try_from(chunk).unwrap_or(u64::MAX);
-        let got = input
-            .by_ref()
-            .take(want)
-            .read_to_end(&mut buf)
-            .map_err(|e| e.to_string())?;
-        let eof = got < chunk;
+        // Read up to `chunk` bytes straight into the batch: requests this
+        // large bypass a `BufReader`'s own buffer (no second copy).
+        let start = buf.len();
+        buf.resize(start + chunk, 0);
+        let mut filled = start;
+        let mut eof = false;
+        while let Some(spare) = buf.get_mut(filled..).filter(|s| !s.is_empty()) {
+            match input.read(spare) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        buf.truncate(filled);
         // Keep a partial last line for the next chunk (all of it at the end).
         let cut = if eof {
             buf.len()
