@@ -507,8 +507,33 @@ pub fn fingerprints(family: &Family, niks: &mut Vec<(u32, u64)>) -> u64 {
 /// Only families that validated are remembered.
 #[derive(Clone, Debug, Default)]
 pub struct DuplicateGuard {
-    kk: HashMap<u64, u64, FingerprintHash>,
-    nik: HashSet<u64, FingerprintHash>,
+    kk: ByRegion<HashMap<u64, u64, FingerprintHash>>,
+    nik: ByRegion<HashSet<u64, FingerprintHash>>,
+}
+
+/// Identifiers in one table per first six digits (the kecamatan code that
+/// starts every NIK and Nomor KK). A register written region by region
+/// (as exports usually are) then works on one small table at a time, which
+/// stays in the processor's cache, instead of scattering over one table of
+/// millions; in any other order it costs one more look-up in a small table.
+#[derive(Clone, Debug, Default)]
+struct ByRegion<T> {
+    tables: HashMap<u64, T, FingerprintHash>,
+}
+
+impl<T: Default> ByRegion<T> {
+    /// The first six of the 16 digits.
+    fn region(id: u64) -> u64 {
+        id / 10_000_000_000
+    }
+
+    fn get(&self, id: u64) -> Option<&T> {
+        self.tables.get(&Self::region(id))
+    }
+
+    fn get_mut(&mut self, id: u64) -> &mut T {
+        self.tables.entry(Self::region(id)).or_default()
+    }
 }
 
 /// The hash of the guard's `u64` fingerprints: one folded 64×64→128-bit
@@ -611,21 +636,23 @@ impl DuplicateGuard {
         line: u64,
     ) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        if let Some(first) = self.kk.get(&kk) {
+        if let Some(first) = self.kk.get(kk).and_then(|t| t.get(&kk)) {
             errors.push(
                 FieldError::at("no_kk", ErrorCode::RegisterDuplicateKk).with_param("line", *first),
             );
         }
         for (i, n) in niks {
-            if self.nik.contains(n) {
+            if self.nik.get(*n).is_some_and(|t| t.contains(n)) {
                 errors.push(duplicate_nik(*i));
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
-        self.kk.insert(kk, line);
-        self.nik.extend(niks.iter().map(|(_, n)| *n));
+        self.kk.get_mut(kk).insert(kk, line);
+        for (_, n) in niks {
+            self.nik.get_mut(*n).insert(*n);
+        }
         Ok(())
     }
 
@@ -640,8 +667,11 @@ impl DuplicateGuard {
     pub fn admit_batch(&mut self, families: &[FamilyIds<'_>]) -> Vec<Result<(), ValidationErrors>> {
         let mut found = 0usize;
         for (kk, niks, _) in families {
-            found += usize::from(self.kk.contains_key(kk));
-            found += niks.iter().filter(|(_, n)| self.nik.contains(n)).count();
+            found += usize::from(self.kk.get(*kk).is_some_and(|t| t.contains_key(kk)));
+            found += niks
+                .iter()
+                .filter(|(_, n)| self.nik.get(*n).is_some_and(|t| t.contains(n)))
+                .count();
         }
         // The answers are not needed, only the table lines they brought in.
         std::hint::black_box(found);
@@ -653,12 +683,15 @@ impl DuplicateGuard {
 
     /// Number of families and NIKs remembered.
     pub fn len(&self) -> (usize, usize) {
-        (self.kk.len(), self.nik.len())
+        (
+            self.kk.tables.values().map(HashMap::len).sum(),
+            self.nik.tables.values().map(HashSet::len).sum(),
+        )
     }
 
     /// True when nothing is remembered.
     pub fn is_empty(&self) -> bool {
-        self.kk.is_empty()
+        self.kk.tables.values().all(HashMap::is_empty)
     }
 }
 
