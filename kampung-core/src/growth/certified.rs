@@ -18,6 +18,7 @@
 //! [`certify_row`] assumes 2⁻³⁶, 16 times more, and a factor of 4.
 
 use super::lms::Lms;
+use super::who2006::{flag, FlagRule};
 
 /// The range of `x` (y/M) that [`pow_approx`] serves; outside it (and for
 /// NaN) the exact path is taken.
@@ -98,8 +99,8 @@ fn pow_approx(x: f64, p: f64) -> f64 {
 /// The rounded z of one row and its flag, from the measurement `y` and its
 /// LMS row, where the rounded z is proven equal to WHO anthro's
 /// `round(z, 2)`; `(NaN, NaN)` where it is not (the row must be computed
-/// the exact way) and for a NaN y (row not scored). The flag is 1 when the
-/// rounded z is below `lo` or above `hi`, else 0. `restricted` indicators
+/// the exact way) and for a NaN y (row not scored). The flag is [`flag`]'s
+/// of the rounded z under `rule`. `restricted` indicators
 /// leave every row beyond ±3 SD to the exact path.
 ///
 /// The bound of `|ẑ − z|` (z: WHO anthro's `(pow(y/M, L) − 1)/(S·L)` in
@@ -108,7 +109,7 @@ fn pow_approx(x: f64, p: f64) -> f64 {
 /// for the other steps, times 4. Branch-free, so that [`certify`]'s loop
 /// runs in SIMD lanes.
 #[inline(always)]
-fn certify_row(y: f64, [l, m, s]: Lms, restricted: bool, (lo, hi): (f64, f64)) -> (f64, f64) {
+fn certify_row(y: f64, [l, m, s]: Lms, restricted: bool, rule: FlagRule) -> (f64, f64) {
     // y/M exactly as WHO anthro computes it.
     let x = y / m;
     // WHO's length/height-for-age has L = 1 throughout: (y/M)^1 = y/M.
@@ -132,15 +133,14 @@ fn certify_row(y: f64, [l, m, s]: Lms, restricted: bool, (lo, hi): (f64, f64)) -
         & (a > margin)
         & (!restricted | (a <= 3.0 - margin));
     let signed = select(z < 0.0, -r, r);
-    let flag = select((r < lo) | (r > hi), 1.0, 0.0);
     (
         select(proven, signed, f64::NAN),
-        select(proven, flag, f64::NAN),
+        select(proven, flag(signed, rule), f64::NAN),
     )
 }
 
 /// [`certify_row`] for every row: `scored` holds y (NaN for rows not
-/// scored), `lms` the LMS rows, `bounds` the flag's `(lo, hi)`; writes z and
+/// scored), `lms` the LMS rows, `rule` the flag's; writes z and
 /// flag, NaN for rows left to the exact path. A plain loop with no branch,
 /// which the compiler turns into SIMD code for the instruction set of the
 /// caller (SSE2 by default, AVX2 or AVX-512 under [`pulp`]'s dispatch).
@@ -149,14 +149,14 @@ pub(crate) fn certify(
     scored: &[f64],
     lms: &[Lms],
     restricted: bool,
-    bounds: (f64, f64),
+    rule: FlagRule,
     z: &mut [f64],
     f: &mut [f64],
 ) {
     let n = scored.len().min(lms.len()).min(z.len()).min(f.len());
     let (scored, lms, z, f) = (&scored[..n], &lms[..n], &mut z[..n], &mut f[..n]);
     for i in 0..n {
-        (z[i], f[i]) = certify_row(scored[i], lms[i], restricted, bounds);
+        (z[i], f[i]) = certify_row(scored[i], lms[i], restricted, rule);
     }
 }
 
@@ -165,8 +165,8 @@ mod tests {
     use super::*;
     use crate::growth::lms::{pow, zscore, zscore_from_power};
     use crate::growth::round::round2;
+    use crate::growth::who2006::finish;
     use crate::growth::who2006::tests::Rng;
-    use crate::growth::who2006::{finish, FlagRule};
 
     #[test]
     fn pow_approx_is_within_its_bound() {
@@ -206,7 +206,7 @@ mod tests {
     }
 
     fn one(ratio: f64, lms: Lms, restricted: bool) -> f64 {
-        certify_row(ratio, [lms[0], 1.0, lms[2]], restricted, (-5.0, 5.0)).0
+        certify_row(ratio, [lms[0], 1.0, lms[2]], restricted, FlagRule::Abs5).0
     }
 
     #[test]
@@ -225,9 +225,15 @@ mod tests {
             lms.push([l, m, 0.01 + 0.2 * rng.unit()]);
             y.push(((0.3 + 2.0 * rng.unit()) * m * 100.0).round() / 100.0);
         }
-        for restricted in [false, true] {
+        // Every flag rule (weight-for-age's is asymmetric), with and without
+        // the ±3 SD restriction.
+        let rules = [FlagRule::Abs5, FlagRule::Abs6, FlagRule::Wei];
+        for (restricted, rule) in [false, true]
+            .into_iter()
+            .flat_map(|r| rules.map(|f| (r, f)))
+        {
             let (mut z, mut f) = (vec![0.0; n], vec![0.0; n]);
-            certify(&y, &lms, restricted, (-5.0, 5.0), &mut z, &mut f);
+            certify(&y, &lms, restricted, rule, &mut z, &mut f);
             let mut proven = 0;
             for i in 0..n {
                 if z[i].is_nan() {
@@ -235,7 +241,7 @@ mod tests {
                     continue;
                 }
                 proven += 1;
-                let (ez, ef) = finish(zscore(y[i], lms[i]), FlagRule::Abs5, true);
+                let (ez, ef) = finish(zscore(y[i], lms[i]), rule, true);
                 assert_eq!(
                     (z[i].to_bits(), f[i]),
                     (ez.to_bits(), ef),

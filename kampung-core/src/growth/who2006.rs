@@ -895,7 +895,7 @@ fn finish_pass(
     if rounded {
         // Proven rows in one branch-free loop; the others (z NaN, ratio
         // not NaN) the exact way below (see `super::certified`).
-        certify(scored, lms, restricted, rule.bounds(), z, f);
+        certify(scored, lms, restricted, rule, z, f);
         for ((((&sy, &lms), &y), z), f) in scored.iter().zip(lms).zip(y).zip(z).zip(f) {
             if z.is_nan() && !sy.is_nan() {
                 let v = zscore(sy, lms);
