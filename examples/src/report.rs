@@ -143,7 +143,28 @@ fn process_line(
             }]);
         }
     };
-    match r.family {
+    validated(
+        r.family,
+        at(0, 0, r.errors),
+        r.measurements_excluded,
+        opts,
+        tables,
+        ids,
+    )
+}
+
+/// The outcome of one validated record: its contribution and identifiers
+/// (pushed to `ids`) with the problems of its dropped measurements, or the
+/// family's problems when it did not validate.
+fn validated(
+    family: Option<RegisterFamily>,
+    errors: Vec<Loc>,
+    measurements_excluded: u32,
+    opts: &RegisterOptions,
+    tables: &Tables2006,
+    ids: &mut Vec<(u32, u64)>,
+) -> Outcome {
+    match family {
         Some(f) => {
             let start = ids.len();
             let kk = fingerprints(&f.family, ids);
@@ -151,11 +172,11 @@ fn process_line(
                 c: contribution(&f, opts, tables),
                 kk,
                 niks: start..ids.len(),
-                measurement_errors: at(0, 0, r.errors),
-                excluded: r.measurements_excluded,
+                measurement_errors: errors,
+                excluded: measurements_excluded,
             }
         }
-        None => Outcome::Invalid(at(0, 0, r.errors)),
+        None => Outcome::Invalid(errors),
     }
 }
 
@@ -199,20 +220,7 @@ fn process_job(
                     error: e.error,
                 })
                 .collect();
-            match g.family {
-                Some(f) => {
-                    let start = ids.len();
-                    let kk = fingerprints(&f.family, ids);
-                    Outcome::Family {
-                        c: contribution(&f, opts, tables),
-                        kk,
-                        niks: start..ids.len(),
-                        measurement_errors: locs,
-                        excluded: g.measurements_excluded,
-                    }
-                }
-                None => Outcome::Invalid(locs),
-            }
+            validated(g.family, locs, g.measurements_excluded, opts, tables, ids)
         }
     }
 }
