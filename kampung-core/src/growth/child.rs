@@ -117,6 +117,36 @@ fn check(x: Option<f64>, name: &'static str, errors: &mut ValidationErrors) -> f
     }
 }
 
+/// The WHO 2006 input row of one child measured for weight and
+/// length/height only (age in whole days; NaN for a missing value).
+pub(crate) fn weight_length_input(
+    sex: Sex,
+    age_days: i64,
+    weight: f64,
+    length: f64,
+    measure: Option<Measure>,
+    oedema: bool,
+) -> In2006 {
+    #[allow(clippy::cast_precision_loss)]
+    In2006 {
+        sex: sex.code(),
+        age: age_days as f64,
+        age_in_month: false,
+        weight,
+        lenhei: length,
+        measure: match measure {
+            Some(Measure::Length) => MEASURE_LENGTH,
+            Some(Measure::Height) => MEASURE_HEIGHT,
+            None => MEASURE_MISSING,
+        },
+        headc: f64::NAN,
+        armc: f64::NAN,
+        triskin: f64::NAN,
+        subskin: f64::NAN,
+        oedema,
+    }
+}
+
 /// Assesses one child with the bundled tables.
 ///
 /// # Errors
@@ -150,23 +180,7 @@ pub fn assess_child(m: &ChildMeasurement) -> Result<ChildAssessment, ValidationE
     let sex = m.sex.code();
     #[allow(clippy::cast_precision_loss)]
     let out = if age_months < 60.0 {
-        let x = In2006 {
-            sex,
-            age: age_days as f64,
-            age_in_month: false,
-            weight,
-            lenhei: length,
-            measure: match m.measure {
-                Some(Measure::Length) => MEASURE_LENGTH,
-                Some(Measure::Height) => MEASURE_HEIGHT,
-                None => MEASURE_MISSING,
-            },
-            headc: f64::NAN,
-            armc: f64::NAN,
-            triskin: f64::NAN,
-            subskin: f64::NAN,
-            oedema: m.oedema,
-        };
+        let x = weight_length_input(m.sex, age_days, weight, length, m.measure, m.oedema);
         let r = compute_row(&x, &Tables2006::bundled(), true, 0, &mut row_errors);
         let cls = |i, z, f| classify(i, z, f);
         ChildAssessment {

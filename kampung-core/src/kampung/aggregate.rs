@@ -15,10 +15,9 @@
 //! (about 600 bytes) per region code that occurs in the input.
 
 use super::wilson::wilson_95;
-use crate::growth::child::Measure;
+use crate::growth::child::weight_length_input;
 use crate::growth::classify::is_stunted;
-use crate::growth::codes::{MEASURE_HEIGHT, MEASURE_LENGTH, MEASURE_MISSING};
-use crate::growth::who2006::{compute_row, In2006, Tables2006};
+use crate::growth::who2006::{compute_row, Tables2006};
 use crate::id::wilayah::{KodeWilayah, Level};
 use crate::kb::method::{Method, NonUseReason, ALL_METHODS};
 use crate::kb::pus::completed_months;
@@ -209,24 +208,14 @@ pub fn contribution(
             .measured_on
             .signed_duration_since(p.birth_date())
             .num_days();
-        #[allow(clippy::cast_precision_loss)]
-        let x = In2006 {
-            sex: p.sex().code(),
-            age: age_days as f64,
-            age_in_month: false,
-            weight: m.weight_kg.unwrap_or(f64::NAN),
-            lenhei: m.length_cm.unwrap_or(f64::NAN),
-            measure: match m.measure {
-                Some(Measure::Length) => MEASURE_LENGTH,
-                Some(Measure::Height) => MEASURE_HEIGHT,
-                None => MEASURE_MISSING,
-            },
-            headc: f64::NAN,
-            armc: f64::NAN,
-            triskin: f64::NAN,
-            subskin: f64::NAN,
-            oedema: m.oedema,
-        };
+        let x = weight_length_input(
+            p.sex(),
+            age_days,
+            m.weight_kg.unwrap_or(f64::NAN),
+            m.length_cm.unwrap_or(f64::NAN),
+            m.measure,
+            m.oedema,
+        );
         errors.clear();
         let r = compute_row(&x, tables, true, 0, &mut errors);
         let (zlen, flen, zwei, fwei, zwfl, fwfl) = (r[3], r[4], r[5], r[6], r[7], r[8]);
