@@ -151,13 +151,22 @@ pub(crate) fn trim(s: &str) -> &str {
 /// already in that form (the usual case: `"kepala_keluarga"`, `"kawin"`),
 /// so parsing a canonical code allocates nothing. Same result as
 /// `s.trim().to_ascii_lowercase()` followed by the replacement.
+///
+/// `seps` holds ASCII punctuation or space only (never a lower-case letter,
+/// digit or `_`), so text made only of those is already normalised.
+#[inline]
 pub(crate) fn normalize_code<'a>(s: &'a str, seps: &[u8]) -> Cow<'a, str> {
+    debug_assert!(seps
+        .iter()
+        .all(|b| b.is_ascii() && !b.is_ascii_alphanumeric() && *b != b'_'));
     let t = trim(s);
     // Byte-wise: the separators are ASCII, and no byte of a multi-byte
     // character is ASCII.
     let clean = t
         .bytes()
-        .all(|b| !b.is_ascii_uppercase() && !seps.contains(&b));
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        || t.bytes()
+            .all(|b| !b.is_ascii_uppercase() && !seps.contains(&b));
     if clean {
         Cow::Borrowed(t)
     } else {

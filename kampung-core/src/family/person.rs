@@ -144,11 +144,56 @@ impl Person {
         Person::from_texts(&texts, as_of, errors)
     }
 
+    /// The usual member, checked without building errors: a NIK of 16
+    /// plain digits and a date of birth written `YYYY-MM-DD` with nothing
+    /// around it. `Some` only when [`Person::from_texts`] (with no earlier
+    /// errors) returns this very person; `None` for anything else, valid
+    /// or not.
+    fn usual(t: &PersonTexts<'_>, as_of: NaiveDate) -> Option<Person> {
+        let nik = Nik::parse_plain(t.nik?, as_of)?;
+        let sex = Sex::parse(t.sex?).ok()?;
+        let dob = t.birth_date?;
+        let birth_date = parse_date(dob).ok()?;
+        // `Nik::matches_birth_date` on the text: day, month and the last
+        // two digits of the (four-digit, non-negative) year.
+        let b = dob.as_bytes();
+        let num = |i: usize| crate::id::province::two_digits(b.get(i..i + 2)?);
+        let agrees = b.len() == 10
+            && num(8) == Some(nik.birth_day())
+            && num(5) == Some(nik.birth_month())
+            && num(2) == Some(nik.birth_year_2d());
+        if !agrees || birth_date > as_of || nik.sex() != sex {
+            return None;
+        }
+        Some(Person {
+            name: Name::new(crate::input::trim(t.name?)),
+            nik: Some(nik),
+            sex,
+            birth_date,
+            relationship: Relationship::parse(t.relationship?).ok()?,
+            marital_status: MaritalStatus::parse(t.marital_status?).ok()?,
+        })
+    }
+
     /// Validates a member from its text fields, already read (absent or
     /// blank fields are `None`); `errors` holds what reading them found.
     /// Shared by [`Person::from_value`] and the register's typed reader,
     /// so both accept exactly the same members.
     pub(crate) fn from_texts(
+        t: &PersonTexts<'_>,
+        as_of: NaiveDate,
+        errors: ValidationErrors,
+    ) -> Result<Person, ValidationErrors> {
+        if errors.is_empty() {
+            if let Some(p) = Person::usual(t, as_of) {
+                return Ok(p);
+            }
+        }
+        Person::checked(t, as_of, errors)
+    }
+
+    /// [`Person::from_texts`] without the shortcut: every check, every error.
+    fn checked(
         t: &PersonTexts<'_>,
         as_of: NaiveDate,
         mut errors: ValidationErrors,
@@ -219,6 +264,89 @@ impl Person {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut gives the person of the full check whenever it answers,
+    /// and answers for the usual members, over every combination of usual
+    /// and unusual field texts.
+    #[test]
+    fn usual_member_shortcut_is_exact() {
+        let as_ofs = [
+            NaiveDate::from_ymd_opt(2025, 7, 1),
+            NaiveDate::from_ymd_opt(2024, 2, 29),
+            NaiveDate::from_ymd_opt(1990, 1, 30),
+        ];
+        let names = [Some("Budi"), Some(" Siti "), None];
+        let niks = [
+            Some("6401013001900003"),
+            Some("6401017001900003"),
+            Some(" 6401013001900003"),
+            Some("6401013001900000"),
+            Some("6401012902000003"),
+            Some("6401016902000003"),
+            Some("6401012902010003"),
+            Some("640101300190000x"),
+            None,
+        ];
+        let sexes = [Some("L"), Some("P"), Some(" l "), Some("x"), None];
+        let dates = [
+            Some("1990-01-30"),
+            Some("2000-02-29"),
+            Some("1900-02-29"),
+            Some("1890-01-30"),
+            Some("1990-01-31"),
+            Some(" 1990-01-30"),
+            Some("1990-1-30"),
+            Some("2090-01-30"),
+            None,
+        ];
+        let rels = [
+            Some("anak"),
+            Some("Kepala Keluarga"),
+            Some("7"),
+            Some("x"),
+            None,
+        ];
+        let mars = [Some("kawin"), Some("belum-kawin"), Some("x"), None];
+        let (mut hits, mut total) = (0, 0);
+        for as_of in as_ofs.into_iter().flatten() {
+            for name in names {
+                for nik in niks {
+                    for sex in sexes {
+                        for birth_date in dates {
+                            for relationship in rels {
+                                for marital_status in mars {
+                                    let t = PersonTexts {
+                                        name,
+                                        nik,
+                                        sex,
+                                        birth_date,
+                                        relationship,
+                                        marital_status,
+                                    };
+                                    let full = Person::checked(&t, as_of, ValidationErrors::new());
+                                    total += 1;
+                                    if let Some(p) = Person::usual(&t, as_of) {
+                                        hits += 1;
+                                        assert_eq!(full.as_ref().ok(), Some(&p), "{t:?} {as_of}");
+                                    } else if full.is_ok()
+                                        && nik.is_some_and(|n| n.len() == 16)
+                                        && birth_date.is_some_and(|d| d.len() == 10)
+                                    {
+                                        panic!("valid usual member not taken: {t:?} {as_of}");
+                                    }
+                                    assert_eq!(
+                                        Person::from_texts(&t, as_of, ValidationErrors::new()),
+                                        full
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(hits > 100 && hits < total / 2, "{hits} of {total}");
+    }
 
     /// A name reads, compares, prints and serializes as its text, inline
     /// or not.

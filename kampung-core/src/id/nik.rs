@@ -108,6 +108,48 @@ impl Nik {
         }
     }
 
+    /// [`Nik::parse_as_of`] for the usual form, exactly 16 ASCII digits
+    /// and nothing around them, without building errors: `Some` exactly
+    /// when `parse_as_of` accepts `input`, `None` for any other text, valid
+    /// or not (then call `parse_as_of`, which says what is wrong).
+    pub(crate) fn parse_plain(input: &str, as_of: NaiveDate) -> Option<Nik> {
+        let digits: [u8; 16] = input.as_bytes().try_into().ok()?;
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let nik = Nik(digits);
+        let (pp, kk, dd, mm, yy) = (
+            nik.pair(0),
+            nik.pair(2),
+            nik.pair(6),
+            nik.birth_month(),
+            nik.birth_year_2d(),
+        );
+        let day = nik.birth_day();
+        // Month lengths of a leap year: a day-month that exists in some
+        // century exists in 2000 + YY unless it is 29 February and YY is
+        // not a multiple of 4 (as `parse` checks with chrono).
+        const DAYS: [u8; 13] = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let exists = matches!(dd, 1..=31 | 41..=71)
+            && DAYS
+                .get(usize::from(mm))
+                .is_some_and(|n| day <= *n && mm >= 1)
+            && !(mm == 2 && day == 29 && yy % 4 != 0);
+        if province_name(pp).is_none()
+            || !is_kabkota_code(kk)
+            || !exists
+            || &digits[12..16] == b"0000"
+        {
+            return None;
+        }
+        // `birth_date` resolves every day-month but 29 February in both
+        // centuries it tries, for any `as_of` in years 1-9999.
+        if (mm == 2 && day == 29) || !(1..=9999).contains(&as_of.year()) {
+            nik.birth_date(as_of)?;
+        }
+        Some(nik)
+    }
+
     fn pair(&self, i: usize) -> u8 {
         two_digits(&self.0[i..i + 2]).unwrap_or(0)
     }
@@ -281,6 +323,54 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("test date")
+    }
+
+    /// `parse_plain` accepts exactly what `parse_as_of` accepts, over every
+    /// day, month and two-digit year field (with the serial 0000 and a few
+    /// province and kabupaten codes), for reference dates around 29
+    /// February and at the ends of the supported years.
+    #[test]
+    fn plain_form_shortcut_is_exact() {
+        let as_ofs = [
+            date(2024, 3, 1),
+            date(2024, 2, 28),
+            date(2000, 2, 29),
+            date(1900, 3, 1),
+            date(1, 6, 1),
+            date(9999, 12, 31),
+            date(-5, 1, 1),
+            date(10_050, 1, 1),
+        ];
+        let check = |s: &str| {
+            for as_of in as_ofs {
+                assert_eq!(
+                    Nik::parse_plain(s, as_of),
+                    Nik::parse_as_of(s, as_of).ok(),
+                    "{s} {as_of}"
+                );
+            }
+        };
+        for dd in 0..100 {
+            for mm in 0..14 {
+                for yy in 0..100 {
+                    check(&format!("647205{dd:02}{mm:02}{yy:02}0001"));
+                }
+            }
+        }
+        for pp in 0..100 {
+            for kk in 0..100 {
+                check(&format!("{pp:02}{kk:02}05290200{}", kk % 2));
+            }
+        }
+        for s in [
+            " 6472052902000001",
+            "647205290200000a",
+            "64720529020000011",
+            "６472052902000001",
+        ] {
+            // Not the plain form (the first one is valid all the same).
+            assert_eq!(Nik::parse_plain(s, date(2024, 3, 1)), None);
+        }
     }
 
     fn codes(s: &str) -> Vec<&'static str> {

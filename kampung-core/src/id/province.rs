@@ -58,11 +58,19 @@ pub const PROVINCES: [(u8, &str); 38] = [
 
 /// The name of province `code`, or `None` when it is not one of the 38.
 pub fn province_name(code: u8) -> Option<&'static str> {
-    PROVINCES
-        .binary_search_by_key(&code, |&(c, _)| c)
-        .ok()
-        .map(|i| PROVINCES[i].1)
+    BY_CODE.get(usize::from(code)).copied().flatten()
 }
+
+/// [`PROVINCES`] indexed by code (0-99), for a look-up per NIK.
+const BY_CODE: [Option<&str>; 100] = {
+    let mut out = [None; 100];
+    let mut i = 0;
+    while i < PROVINCES.len() {
+        out[PROVINCES[i].0 as usize] = Some(PROVINCES[i].1);
+        i += 1;
+    }
+    out
+};
 
 /// True when `code` is a kabupaten (01-69) or kota (71-99) code within a
 /// province (DOMAIN.md §7.3, Permendagri 58/2021).
@@ -90,6 +98,11 @@ mod tests {
         assert_eq!(province_name(96), Some("Papua Barat Daya"));
         assert_eq!(province_name(20), None);
         assert_eq!(province_name(54), None);
+        // The table by code holds exactly the list.
+        for code in 0..=u8::MAX {
+            let listed = PROVINCES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n);
+            assert_eq!(province_name(code), listed, "{code}");
+        }
     }
 
     #[test]
