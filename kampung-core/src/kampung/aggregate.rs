@@ -524,8 +524,12 @@ impl RegionRow {
 /// computed from the leaves at the end ([`Aggregator::rows`]).
 #[derive(Clone, Debug, Default)]
 pub struct Aggregator {
-    leaves: BTreeMap<KodeWilayah, Counters>,
-    last: Option<KodeWilayah>,
+    /// Each leaf region's index in `counters`, in code order.
+    leaves: BTreeMap<KodeWilayah, usize>,
+    counters: Vec<Counters>,
+    /// The region added last and its index: registers list a region's
+    /// families together, so most families skip the look-up.
+    last: Option<(KodeWilayah, usize)>,
 }
 
 impl Aggregator {
@@ -534,22 +538,50 @@ impl Aggregator {
         Aggregator::default()
     }
 
+    /// The counters of leaf `region`, new when it is not there yet.
+    fn leaf(&mut self, region: KodeWilayah) -> &mut Counters {
+        let i = match self.last {
+            Some((r, i)) if r == region => i,
+            _ => {
+                let next = self.counters.len();
+                let i = *self.leaves.entry(region).or_insert(next);
+                if i == next {
+                    self.counters.push(Counters::default());
+                }
+                self.last = Some((region, i));
+                i
+            }
+        };
+        // `i` is an index handed out above, so always in range; the
+        // fallback only keeps this free of panics.
+        if i >= self.counters.len() {
+            self.counters.resize(i + 1, Counters::default());
+        }
+        &mut self.counters[i]
+    }
+
+    /// The leaves in code order.
+    fn each_leaf(&self) -> impl Iterator<Item = (&KodeWilayah, &Counters)> {
+        self.leaves
+            .iter()
+            .filter_map(|(k, i)| Some((k, self.counters.get(*i)?)))
+    }
+
     /// Adds one family's contribution.
     pub fn add(&mut self, c: &FamilyContribution) {
-        self.leaves.entry(c.region).or_default().add(c);
-        self.last = Some(c.region);
+        self.leaf(c.region).add(c);
     }
 
     /// Adds everything of `other` (e.g. another thread's share).
     pub fn merge(&mut self, other: &Aggregator) {
-        for (k, v) in &other.leaves {
-            self.leaves.entry(*k).or_default().merge(v);
+        for (k, v) in other.each_leaf() {
+            self.leaf(*k).merge(v);
         }
     }
 
     /// Number of families added.
     pub fn families(&self) -> u64 {
-        self.leaves.values().map(|c| c.families).sum()
+        self.counters.iter().map(|c| c.families).sum()
     }
 
     /// Rows for the total and for every region at every level present, in
@@ -557,7 +589,7 @@ impl Aggregator {
     pub fn rows(&self) -> Vec<RegionRow> {
         let mut all: BTreeMap<KodeWilayah, Counters> = BTreeMap::new();
         let mut total = Counters::default();
-        for (code, c) in &self.leaves {
+        for (code, c) in self.each_leaf() {
             total.merge(c);
             let mut k = Some(*code);
             while let Some(code) = k {
