@@ -190,29 +190,20 @@ pub(crate) fn normalize_code<'a>(s: &'a str, seps: &[u8]) -> Cow<'a, str> {
 /// # Errors
 /// `invalid_date` for anything else (including `2023-02-29`).
 pub fn parse_date(s: &str) -> Result<NaiveDate, FieldError> {
-    let t = trim(s);
-    // Exactly YYYY-MM-DD: chrono alone also accepts other widths.
-    let shape_ok = t.len() == 10
-        && t.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+    let invalid = || FieldError::new(ErrorCode::InvalidDate);
+    // Exactly YYYY-MM-DD: chrono alone also accepts other widths. The
+    // digits are read directly (chrono's `parse_from_str` costs several
+    // times more and gives the same dates).
+    let b: &[u8; 10] = trim(s).as_bytes().try_into().map_err(|_| invalid())?;
+    let d = |i: usize| b[i].wrapping_sub(b'0');
+    let shape_ok =
+        [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|i| d(*i) < 10) && b[4] == b'-' && b[7] == b'-';
     if !shape_ok {
-        return Err(FieldError::new(ErrorCode::InvalidDate));
+        return Err(invalid());
     }
-    // The shape is checked: read the digits directly (chrono's
-    // `parse_from_str` costs several times more and gives the same dates).
-    let b = t.as_bytes();
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter()
-            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
-    };
-    let year = i32::try_from(num(0..4)).unwrap_or(0);
-    NaiveDate::from_ymd_opt(year, num(5..7), num(8..10))
-        .ok_or_else(|| FieldError::new(ErrorCode::InvalidDate))
+    let n = |i: usize| u32::from(d(i)) * 10 + u32::from(d(i + 1));
+    let year = i32::try_from(n(0) * 100 + n(2)).map_err(|_| invalid())?;
+    NaiveDate::from_ymd_opt(year, n(5), n(8)).ok_or_else(invalid)
 }
 
 #[cfg(test)]
@@ -233,6 +224,42 @@ mod tests {
             parse_date(" 1999-03-15 ").ok(),
             NaiveDate::from_ymd_opt(1999, 3, 15)
         );
+    }
+
+    /// The digit reading equals chrono's on the exact `YYYY-MM-DD` shape:
+    /// every day of 1899-2101 and every one-byte edit of a date.
+    #[test]
+    fn dates_equal_chrono() {
+        let chrono_way = |t: &str| {
+            let shape = t.len() == 10
+                && t.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            shape
+                .then(|| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+                .flatten()
+        };
+        let mut day = NaiveDate::from_ymd_opt(1899, 1, 1).expect("date");
+        while chrono::Datelike::year(&day) < 2102 {
+            let t = day.format("%Y-%m-%d").to_string();
+            assert_eq!(parse_date(&t).ok(), Some(day), "{t}");
+            day = day.succ_opt().expect("next day");
+        }
+        for base in ["2024-02-29", "2023-12-31", "0000-01-01", "9999-09-30"] {
+            for pos in 0..10 {
+                for c in b"0123456789-+/ xA\xff".iter().copied() {
+                    let mut b = base.as_bytes().to_vec();
+                    b[pos] = c;
+                    if let Ok(t) = String::from_utf8(b) {
+                        assert_eq!(parse_date(&t).ok(), chrono_way(t.trim()), "{t:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -46,13 +46,15 @@ impl Nik {
     /// ```
     pub fn parse(input: &str) -> Result<Nik, ValidationErrors> {
         let s = crate::input::trim(input);
-        let n = s.chars().count();
+        // Sixteen bytes that are all digits are sixteen characters.
+        let plain = s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit());
+        let n = if plain { 16 } else { s.chars().count() };
         if n != 16 {
             return Err(FieldError::new(ErrorCode::NikLength)
                 .with_param("length", n)
                 .into());
         }
-        if !s.bytes().all(|b| b.is_ascii_digit()) {
+        if !plain && !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FieldError::new(ErrorCode::NikNotDigits).into());
         }
         let mut digits = [0u8; 16];
@@ -150,8 +152,10 @@ impl Nik {
         Some(nik)
     }
 
+    /// Digits `i` and `i + 1` as a number (they are digits by construction).
     fn pair(&self, i: usize) -> u8 {
-        two_digits(&self.0[i..i + 2]).unwrap_or(0)
+        let d = |k: usize| self.0.get(k).map_or(0, |b| b.wrapping_sub(b'0'));
+        d(i).wrapping_mul(10).wrapping_add(d(i + 1))
     }
 
     fn str_range(&self, end: usize) -> &str {

@@ -34,13 +34,15 @@ impl NomorKk {
     /// ```
     pub fn parse(input: &str) -> Result<NomorKk, ValidationErrors> {
         let s = crate::input::trim(input);
-        let n = s.chars().count();
+        // Sixteen bytes that are all digits are sixteen characters.
+        let plain = s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit());
+        let n = if plain { 16 } else { s.chars().count() };
         if n != 16 {
             return Err(FieldError::new(ErrorCode::KkLength)
                 .with_param("length", n)
                 .into());
         }
-        if !s.bytes().all(|b| b.is_ascii_digit()) {
+        if !plain && !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FieldError::new(ErrorCode::KkNotDigits).into());
         }
         let mut digits = [0u8; 16];

@@ -75,6 +75,14 @@ impl KodeWilayah {
     /// ```
     pub fn parse(input: &str) -> Result<KodeWilayah, ValidationErrors> {
         let s = crate::input::trim(input);
+        match KodeWilayah::usual_desa(s) {
+            Some(k) => Ok(k),
+            None => KodeWilayah::parse_checked(s),
+        }
+    }
+
+    /// [`KodeWilayah::parse`] of trimmed text, every check.
+    fn parse_checked(s: &str) -> Result<KodeWilayah, ValidationErrors> {
         if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             return Err(FieldError::new(ErrorCode::WilayahFormat).into());
         }
@@ -125,6 +133,34 @@ impl KodeWilayah {
             errors.push(FieldError::new(ErrorCode::WilayahDesaInvalid));
         }
         errors.into_result(KodeWilayah { digits, len })
+    }
+
+    /// A valid desa/kelurahan code written `PP.KK.CC.DDDD`, the usual
+    /// form, read without building errors; `None` for anything else (then
+    /// the general reading says what is wrong, if anything).
+    fn usual_desa(s: &str) -> Option<KodeWilayah> {
+        let b: &[u8; 13] = s.as_bytes().try_into().ok()?;
+        let mut digits = [0u8; 10];
+        let mut n = 0;
+        for (i, c) in b.iter().enumerate() {
+            if matches!(i, 2 | 5 | 8) {
+                if *c != b'.' {
+                    return None;
+                }
+            } else {
+                if !c.is_ascii_digit() {
+                    return None;
+                }
+                *digits.get_mut(n)? = *c;
+                n += 1;
+            }
+        }
+        let pair = |i: usize| two_digits(digits.get(i..i + 2)?);
+        let valid = province_name(pair(0)?).is_some()
+            && is_kabkota_code(pair(2)?)
+            && pair(4)? != 0
+            && matches!(digits[6], b'1' | b'2' | b'3');
+        valid.then_some(KodeWilayah { digits, len: 10 })
     }
 
     /// The code without dots, e.g. `"6472051001"`.
@@ -272,6 +308,35 @@ mod tests {
             .err()
             .map(|e| e.errors().iter().map(|e| e.code().as_str()).collect())
             .unwrap_or_default()
+    }
+
+    /// The usual desa form is read as the full check reads it.
+    #[test]
+    fn usual_desa_shortcut_is_exact() {
+        let mut hits = 0;
+        for pp in 0..100 {
+            for kk in [0, 1, 69, 70, 71, 99] {
+                for cc in [0, 1, 10, 99] {
+                    for d in [0, 1001, 2001, 3001, 4001, 9999] {
+                        for text in [
+                            format!("{pp:02}.{kk:02}.{cc:02}.{d:04}"),
+                            format!("{pp:02}.{kk:02}.{cc:02}{d:04}."),
+                            format!("{pp:02}.{kk:02}.{cc:02}.{d:03}x"),
+                        ] {
+                            let full = KodeWilayah::parse_checked(&text).ok();
+                            match KodeWilayah::usual_desa(&text) {
+                                Some(k) => {
+                                    hits += 1;
+                                    assert_eq!(Some(k), full, "{text}");
+                                }
+                                None => assert!(full.is_none() || !text.contains("."), "{text}"),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(hits > 1000, "{hits}");
     }
 
     #[test]

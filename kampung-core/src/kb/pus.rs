@@ -170,9 +170,17 @@ pub fn birth_interval_months(birth_dates: &[NaiveDate], rule: SpacingRule) -> Op
 
 /// [`birth_interval_months`] on dates the caller no longer needs in
 /// their order (they are sorted and deduplicated in place).
-pub(crate) fn birth_interval_in_place(d: &mut Vec<NaiveDate>, rule: SpacingRule) -> Option<i64> {
+pub(crate) fn birth_interval_in_place(d: &mut [NaiveDate], rule: SpacingRule) -> Option<i64> {
     d.sort_unstable();
-    d.dedup();
+    // Deduplicate the sorted dates in place: `d[..n]` are the distinct ones.
+    let mut n = 0;
+    for i in 0..d.len() {
+        if n == 0 || d[i] != d[n - 1] {
+            d[n] = d[i];
+            n += 1;
+        }
+    }
+    let d = &d[..n];
     if d.len() < 2 {
         return None;
     }
@@ -333,6 +341,33 @@ mod tests {
             birth_interval_months(&twins, SpacingRule::TwoYoungest),
             None
         );
+        // Unsorted, with twins, against sort + dedup on a vector.
+        let mut state = 11u64;
+        for len in 0..40usize {
+            let dates: Vec<NaiveDate> = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    d("2010-01-01") + chrono::Days::new((state >> 33) % 400)
+                })
+                .collect();
+            let mut want = dates.clone();
+            want.sort_unstable();
+            want.dedup();
+            for rule in [SpacingRule::TwoYoungest, SpacingRule::AnyConsecutive] {
+                let expected = match (rule, want.len()) {
+                    (_, 0 | 1) => None,
+                    (SpacingRule::TwoYoungest, n) => {
+                        Some(completed_months(want[n - 2], want[n - 1]))
+                    }
+                    (SpacingRule::AnyConsecutive, _) => {
+                        want.windows(2).map(|w| completed_months(w[0], w[1])).min()
+                    }
+                };
+                assert_eq!(birth_interval_months(&dates, rule), expected, "{dates:?}");
+            }
+        }
     }
 
     #[test]

@@ -432,15 +432,35 @@ pub(crate) fn krs_core(
     let pus_hamil = pus && wife_pregnant;
     let (baduta, balita) = count_child_classes(family, as_of);
     // The children's birth dates (the members `children` gives; their
-    // order does not matter here), in one vector sorted in place.
-    let mut dates: Vec<_> = family
+    // order does not matter here), sorted in place: on the stack for up
+    // to 16 children.
+    let children = family
         .members()
         .iter()
         .filter(|p| p.relationship() == Relationship::Anak)
-        .map(|p| p.birth_date())
-        .collect();
+        .map(|p| p.birth_date());
+    let mut small = [chrono::NaiveDate::MIN; 16];
+    let mut large = Vec::new();
+    let mut n = 0;
+    for d in children {
+        match small.get_mut(n) {
+            Some(slot) => *slot = d,
+            None => {
+                if large.is_empty() {
+                    large.extend_from_slice(&small);
+                }
+                large.push(d);
+            }
+        }
+        n += 1;
+    }
+    let dates: &mut [chrono::NaiveDate] = if large.is_empty() {
+        &mut small[..n]
+    } else {
+        &mut large
+    };
     let n_children = living_children.unwrap_or(i64::try_from(dates.len()).unwrap_or(i64::MAX));
-    let interval = birth_interval_in_place(&mut dates, rules.four_t.spacing);
+    let interval = birth_interval_in_place(dates, rules.four_t.spacing);
     let four_t = match (pus, wife_age) {
         (true, Some(a)) => FourT::compute(a, n_children, interval, rules.four_t),
         _ => FourT::default(),
@@ -752,5 +772,62 @@ pub fn evaluate_krs_json(input: &Value, options: &Value) -> Result<KrsResult, Va
             locale,
         )),
         _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::family::FamilyOptions;
+    use crate::kb::pus::birth_interval_months;
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    /// The children's birth dates are gathered on the stack or, past 16
+    /// children, in a vector: the interval and count are the same.
+    #[test]
+    fn many_children_same_interval() {
+        let as_of = NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+        for n in [0usize, 1, 2, 15, 16, 17, 25] {
+            let mut members = vec![
+                json!({"name": "Budi", "sex": "L", "birth_date": "1985-01-01",
+                       "relationship": "kepala_keluarga", "marital_status": "kawin"}),
+                json!({"name": "Siti", "sex": "P", "birth_date": "1990-07-05",
+                       "relationship": "istri", "marital_status": "kawin"}),
+            ];
+            let mut dates = Vec::new();
+            for k in 0..n {
+                // Twins every fifth child; out of order.
+                let d = NaiveDate::from_ymd_opt(2008 + (k * 7 % 17) as i32, 1 + (k % 5) as u32, 3)
+                    .expect("date");
+                dates.push(d);
+                members.push(json!({"name": "Anak", "sex": "L",
+                    "birth_date": d.format("%Y-%m-%d").to_string(),
+                    "relationship": "anak", "marital_status": "belum_kawin"}));
+            }
+            let v = json!({"no_kk": "6472052301150007", "region_code": "64.72.05.2001",
+                           "members": members});
+            let family = Family::from_value(&v, &FamilyOptions::new(as_of)).expect("family");
+            let housing = Housing {
+                water_source: WaterSource::Ledeng,
+                latrine: Latrine::Sendiri,
+                septic_tank: true,
+                gooseneck: None,
+                housing_layak: None,
+            };
+            let rules = KrsRuleSet::default();
+            let facts = KrsFacts {
+                wife_pregnant: false,
+                wife_menstruating: None,
+                living_children: None,
+            };
+            let core = krs_core(&family, &housing, facts, &rules, as_of);
+            assert_eq!(core.n_children, n as i64);
+            assert_eq!(
+                core.interval,
+                birth_interval_months(&dates, rules.four_t.spacing),
+                "{n}"
+            );
+        }
     }
 }
