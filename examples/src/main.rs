@@ -430,7 +430,7 @@ fn run_report(args: &Args) -> Result<ExitCode, String> {
         Some(v) => report::classify_desa(&rows, v)?,
         None => Vec::new(),
     };
-    let rep = report::Report {
+    let mut rep = report::Report {
         as_of,
         source,
         ci_method: "wilson_95",
@@ -441,9 +441,9 @@ fn run_report(args: &Args) -> Result<ExitCode, String> {
         errors_truncated,
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     if args.format == "json" {
-        serde_json::to_writer_pretty(&mut out, &rep).map_err(|e| e.to_string())?;
+        report::write_json_pretty(&mut out, &mut rep).map_err(|e| e.to_string())?;
         writeln!(out).map_err(|e| e.to_string())?;
     } else {
         out.write_all(report::render_text(&rep, args.lang).as_bytes())

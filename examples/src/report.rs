@@ -76,6 +76,69 @@ pub struct Report {
     pub errors_truncated: u64,
 }
 
+/// Writes `rep` as `serde_json::to_writer_pretty` does, byte for byte,
+/// with the rows (thousands in a national register) serialized on two
+/// threads: each row is serialized on its own and indented to its place.
+pub fn write_json_pretty<W: Write>(out: &mut W, rep: &mut Report) -> std::io::Result<()> {
+    let rows = std::mem::take(&mut rep.rows);
+    // The report with no rows: `"rows": []` stands where they go.
+    let frame = serde_json::to_vec_pretty(&*rep);
+    rep.rows = rows;
+    let frame = frame?;
+    const EMPTY: &[u8] = b"\n  \"rows\": []";
+    // The keys before `rows` hold dates, codes and a file name, whose
+    // quotes are escaped: the first match is the field itself.
+    let at = memchr::memmem::find(&frame, EMPTY)
+        .ok_or_else(|| std::io::Error::other("rows field not found"))?;
+    let (head, tail) = frame.split_at(at);
+    let tail = tail.get(EMPTY.len()..).unwrap_or_default();
+    if rep.rows.is_empty() {
+        out.write_all(&frame)?;
+        return Ok(());
+    }
+    let (first, second) = rep.rows.split_at(rep.rows.len() / 2);
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(|| rows_json(second));
+        (rows_json(first), b.join())
+    });
+    let b = b.map_err(|_| std::io::Error::other("JSON writer thread failed"))??;
+    let a = a?;
+    out.write_all(head)?;
+    out.write_all(b"\n  \"rows\": [\n")?;
+    out.write_all(&a)?;
+    if !a.is_empty() && !b.is_empty() {
+        out.write_all(b",\n")?;
+    }
+    out.write_all(&b)?;
+    out.write_all(b"\n  ]")?;
+    out.write_all(tail)
+}
+
+/// `rows` as elements of an array two levels deep in a pretty document:
+/// each row's lines indented by four spaces, rows separated by `,\n`.
+fn rows_json(rows: &[RegionRow]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut one = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        one.clear();
+        serde_json::to_writer_pretty(&mut one, row)?;
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(b"    ");
+        // Strings are escaped, so every newline is a line break.
+        let mut rest = one.as_slice();
+        while let Some(n) = memchr::memchr(b'\n', rest) {
+            let (line, r) = rest.split_at(n + 1);
+            out.extend_from_slice(line);
+            out.extend_from_slice(b"    ");
+            rest = r;
+        }
+        out.extend_from_slice(rest);
+    }
+    Ok(out)
+}
+
 /// One problem located in a file.
 pub(crate) struct Loc {
     pub file: usize,
@@ -977,19 +1040,61 @@ mod tests {
         }
     }
 
+    /// Two threads, English, five errors kept, as of 1 July 2025.
+    fn test_options() -> ReportOptions {
+        ReportOptions {
+            as_of: NaiveDate::from_ymd_opt(2025, 7, 1).expect("date"),
+            lang: Locale::En,
+            threads: 2,
+            progress: false,
+            max_errors_kept: 5,
+        }
+    }
+
+    /// The two-thread JSON writer gives `to_writer_pretty`'s bytes: the
+    /// bundled sample's report, with a file name that looks like the rows
+    /// field and with no rows, one row and two rows.
+    #[test]
+    fn json_writer_equals_serde_pretty() {
+        let opts = test_options();
+        let input: Reader = Box::new(crate::SAMPLE_REGISTER.as_bytes());
+        let (agg, exclusions, errors, errors_truncated) =
+            run(Input::Jsonl("s.jsonl".to_owned(), input), &opts, |_| {}).expect("runs");
+        let all = agg.rows();
+        assert!(all.len() > 3 && !errors.is_empty());
+        for n in [all.len(), 0, 1, 2] {
+            let mut rep = Report {
+                as_of: opts.as_of,
+                source: "a\n  \"rows\": []\n\u{e9}.jsonl".to_owned(),
+                ci_method: "wilson_95",
+                rows: all.get(..n).expect("rows").to_vec(),
+                kampung_kb: Vec::new(),
+                exclusions: exclusions.clone(),
+                errors: errors.clone(),
+                errors_truncated,
+            };
+            let want = serde_json::to_vec_pretty(&rep).expect("serializes");
+            let mut got = Vec::new();
+            write_json_pretty(&mut got, &mut rep).expect("writes");
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&want),
+                "{n} rows"
+            );
+            assert_eq!(rep.rows.len(), n);
+        }
+    }
+
     /// Text that is not UTF-8 stops the report with `read_line`'s error.
     #[test]
     fn not_utf8_fails_the_report() {
         for text in [&b"{}\n\xff\n"[..], b"\xc3", b"{}\n{}\n\n\x80{}"] {
             let input: Reader = Box::new(std::io::Cursor::new(text.to_vec()));
-            let opts = ReportOptions {
-                as_of: NaiveDate::from_ymd_opt(2025, 7, 1).expect("date"),
-                lang: Locale::En,
-                threads: 2,
-                progress: false,
-                max_errors_kept: 10,
-            };
-            let r = run(Input::Jsonl("x.jsonl".to_owned(), input), &opts, |_| {});
+            let r = run(
+                Input::Jsonl("x.jsonl".to_owned(), input),
+                &test_options(),
+                |_| {},
+            );
             assert_eq!(r.err(), Some(NOT_UTF8.to_owned()));
         }
     }
