@@ -155,7 +155,7 @@ pub fn contribution(
     let children_under5 = fam
         .members()
         .iter()
-        .filter(|p| (0..60).contains(&completed_months(p.birth_date(), opts.as_of)))
+        .filter(|p| crate::kb::pus::ChildAgeClass::of(p.birth_date(), opts.as_of).is_some())
         .count();
     let mut c = FamilyContribution {
         region: *fam.region_code(),

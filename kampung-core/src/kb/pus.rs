@@ -242,6 +242,11 @@ pub enum ChildAgeClass {
 impl ChildAgeClass {
     /// The class of a person born on `birth_date` at `as_of`, if any.
     pub fn of(birth_date: NaiveDate, as_of: NaiveDate) -> Option<ChildAgeClass> {
+        // Six or more years apart by year number is at least 60 completed
+        // months (72 − 11 − 1): no need for the month and day.
+        if as_of.year() - birth_date.year() > 5 {
+            return None;
+        }
         match completed_months(birth_date, as_of) {
             0..=23 => Some(ChildAgeClass::Baduta),
             24..=59 => Some(ChildAgeClass::Balita),
@@ -276,6 +281,25 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// The year shortcut of `ChildAgeClass::of` never changes its answer:
+    /// every birth date from 2015 to 2026 against several reference dates.
+    #[test]
+    fn child_class_year_shortcut() {
+        for as_of in ["2024-02-29", "2025-01-01", "2025-12-31", "2020-06-15"] {
+            let as_of = d(as_of);
+            let mut b = d("2015-01-01");
+            while b < d("2027-01-01") {
+                let want = match completed_months(b, as_of) {
+                    0..=23 => Some(ChildAgeClass::Baduta),
+                    24..=59 => Some(ChildAgeClass::Balita),
+                    _ => None,
+                };
+                assert_eq!(ChildAgeClass::of(b, as_of), want, "{b} {as_of}");
+                b = b.succ_opt().expect("next day");
+            }
+        }
     }
 
     #[test]

@@ -199,11 +199,13 @@ impl<'a> Cursor<'a> {
                 .and_then(|w| w.try_into().ok())
                 .map(u128::from_le_bytes)
         };
-        let hit = match (word(0..16), word(16..32)) {
-            // Two masked 16-byte comparisons.
-            (Some(a), Some(z)) => {
-                a & lit.masks[0] == lit.words[0] && z & lit.masks[1] == lit.words[1]
-            }
+        let hit = match (lit.bytes.len() <= 16, word(0..16)) {
+            // One or two masked 16-byte comparisons.
+            (true, Some(a)) => a & lit.masks[0] == lit.words[0],
+            (false, Some(a)) => match word(16..32) {
+                Some(z) => a & lit.masks[0] == lit.words[0] && z & lit.masks[1] == lit.words[1],
+                None => b.starts_with(lit.bytes),
+            },
             _ => b.starts_with(lit.bytes),
         };
         if hit {
@@ -346,6 +348,26 @@ impl Lit {
     }
 }
 
+/// One key of an object: its name, and the usual way it is written
+/// after the opening brace (`"name":`) or after another value
+/// (`,"name":`), with no white space.
+struct Key {
+    name: Lit,
+    first: Lit,
+    next: Lit,
+}
+
+/// A [`Key`] from its name (a string literal).
+macro_rules! key {
+    ($name:literal) => {
+        Key {
+            name: Lit::new($name),
+            first: Lit::new(concat!("\"", $name, "\":")),
+            next: Lit::new(concat!(",\"", $name, "\":")),
+        }
+    };
+}
+
 /// A member written exactly as the generator (and most writers) write
 /// it: the six keys in their usual order, every value a string, no white
 /// space. `None` otherwise; the cursor may then have moved, and [`member`]
@@ -386,26 +408,39 @@ fn usual_member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
 /// of key `keys[k]`. `None` for an unknown key or a key given twice
 /// (serde's `duplicate field`; the `Value` path keeps the last one).
 ///
-/// Writers put the keys in one order (`keys` is the generator's): the
-/// next key in that order is tried first with one comparison, and only
-/// when it is not there is the key scanned and looked up.
+/// Writers put the keys in one order (`keys` is the generator's) and
+/// usually no white space: the next key in that order, with its comma and
+/// colon, is tried first with one comparison; only when it is not there is
+/// the text between values read token by token and the key looked up.
 fn object<'a>(
     c: &mut Cursor<'a>,
-    keys: &[Lit],
+    keys: &[Key],
     mut field: impl FnMut(&mut Cursor<'a>, usize) -> Option<()>,
 ) -> Option<()> {
     let (mut seen, mut first, mut guess) = (0u32, true, 0usize);
     c.eat(b'{')?;
-    while c.more(b'}', &mut first)? {
-        c.ws();
-        let k = match keys.get(guess) {
-            Some(g) if c.at_key(g) => guess,
-            _ => {
-                let key = c.string()?;
-                keys.iter().position(|k| k.bytes == key.as_bytes())?
+    loop {
+        let usual = keys
+            .get(guess)
+            .is_some_and(|g| c.at_lit(if first { &g.first } else { &g.next }));
+        let k = if usual {
+            first = false;
+            guess
+        } else {
+            if !c.more(b'}', &mut first)? {
+                return Some(());
             }
+            c.ws();
+            let k = match keys.get(guess) {
+                Some(g) if c.at_key(&g.name) => guess,
+                _ => {
+                    let key = c.string()?;
+                    keys.iter().position(|k| k.name.bytes == key.as_bytes())?
+                }
+            };
+            c.eat(b':')?;
+            k
         };
-        c.eat(b':')?;
         let bit = 1u32 << k;
         if seen & bit != 0 {
             return None;
@@ -414,7 +449,6 @@ fn object<'a>(
         field(c, k)?;
         guess = k + 1;
     }
-    Some(())
 }
 
 /// Reads one array: `item` reads each element.
@@ -431,13 +465,13 @@ fn array<'a>(
 }
 
 fn member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
-    const KEYS: [Lit; 6] = [
-        Lit::new("name"),
-        Lit::new("nik"),
-        Lit::new("sex"),
-        Lit::new("birth_date"),
-        Lit::new("relationship"),
-        Lit::new("marital_status"),
+    const KEYS: [Key; 6] = [
+        key!("name"),
+        key!("nik"),
+        key!("sex"),
+        key!("birth_date"),
+        key!("relationship"),
+        key!("marital_status"),
     ];
     let start = c.i;
     if let Some(m) = usual_member(c) {
@@ -461,12 +495,12 @@ fn member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
 }
 
 fn housing<'a>(c: &mut Cursor<'a>) -> Option<RawHousing<'a>> {
-    const KEYS: [Lit; 5] = [
-        Lit::new("water_source"),
-        Lit::new("latrine"),
-        Lit::new("septic_tank"),
-        Lit::new("gooseneck"),
-        Lit::new("housing_layak"),
+    const KEYS: [Key; 5] = [
+        key!("water_source"),
+        key!("latrine"),
+        key!("septic_tank"),
+        key!("gooseneck"),
+        key!("housing_layak"),
     ];
     let mut h = RawHousing::default();
     object(c, &KEYS, |c, k| {
@@ -487,7 +521,7 @@ fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
         return c.lit(b"null").map(|()| None);
     }
     let mut kb = RawKb::default();
-    const KEYS: [Lit; 2] = [Lit::new("method"), Lit::new("reason_not_using")];
+    const KEYS: [Key; 2] = [key!("method"), key!("reason_not_using")];
     object(c, &KEYS, |c, k| {
         match k {
             0 => kb.method = c.text()?,
@@ -499,14 +533,14 @@ fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
 }
 
 fn raw_measurement<'a>(c: &mut Cursor<'a>) -> Option<RawMeasurement<'a>> {
-    const KEYS: [Lit; 7] = [
-        Lit::new("nik"),
-        Lit::new("member"),
-        Lit::new("measured_on"),
-        Lit::new("weight_kg"),
-        Lit::new("length_cm"),
-        Lit::new("measure"),
-        Lit::new("oedema"),
+    const KEYS: [Key; 7] = [
+        key!("nik"),
+        key!("member"),
+        key!("measured_on"),
+        key!("weight_kg"),
+        key!("length_cm"),
+        key!("measure"),
+        key!("oedema"),
     ];
     let mut m = RawMeasurement::default();
     object(c, &KEYS, |c, k| {
@@ -573,14 +607,14 @@ struct RawFamily<'a> {
 
 /// Scans the whole line: one object and nothing but white space after it.
 fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
-    const KEYS: [Lit; 7] = [
-        Lit::new("no_kk"),
-        Lit::new("region_code"),
-        Lit::new("members"),
-        Lit::new("housing"),
-        Lit::new("wife_pregnant"),
-        Lit::new("kb"),
-        Lit::new("measurements"),
+    const KEYS: [Key; 7] = [
+        key!("no_kk"),
+        key!("region_code"),
+        key!("members"),
+        key!("housing"),
+        key!("wife_pregnant"),
+        key!("kb"),
+        key!("measurements"),
     ];
     let mut c = Cursor { s: line, i: 0 };
     let mut raw = RawFamily::default();
