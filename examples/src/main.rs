@@ -399,12 +399,15 @@ fn run_report(args: &Args) -> Result<ExitCode, String> {
             ),
             Some("-") => (
                 "stdin".to_owned(),
-                report::Input::Jsonl(
-                    "stdin".to_owned(),
-                    Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
-                ),
+                report::Input::Jsonl("stdin".to_owned(), Box::new(std::io::stdin())),
             ),
-            Some(p) => (p.to_owned(), report::Input::Jsonl(p.to_owned(), open(p)?)),
+            Some(p) => {
+                let f = std::fs::File::open(p).map_err(|e| format!("{p}: {e}"))?;
+                (
+                    p.to_owned(),
+                    report::Input::Jsonl(p.to_owned(), Box::new(f)),
+                )
+            }
         },
         _ => {
             return Err("a CSV register needs --families, --members and --measurements".to_owned())

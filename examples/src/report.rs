@@ -310,13 +310,17 @@ pub struct ReportOptions {
     pub max_errors_kept: usize,
 }
 
-/// A boxed input stream.
+/// A boxed input stream, buffered (the CSV files).
 pub type Reader = Box<dyn BufRead + Send>;
+
+/// A boxed input stream read in large chunks (JSON Lines): a file itself,
+/// not a `BufReader`, so that the bytes are copied once.
+pub type Stream = Box<dyn std::io::Read + Send>;
 
 /// The register to read: JSON Lines, or three CSV files sorted by `no_kk`
 /// (examples/REGISTER.md). Names are used in error reports.
 pub enum Input {
-    Jsonl(String, Reader),
+    Jsonl(String, Stream),
     Csv {
         families: (String, Reader),
         members: (String, Reader),
@@ -362,39 +366,30 @@ const NOT_UTF8: &str = "stream did not contain valid UTF-8";
 /// that line numbers stay those of the file). The reader thread only
 /// reads and finds the last newline; checking UTF-8 and counting lines
 /// is done by the workers, in parallel.
-fn read_jsonl(input: Reader, work_tx: &SyncSender<Batch>) -> Result<(), String> {
+fn read_jsonl(input: Stream, work_tx: &SyncSender<Batch>) -> Result<(), String> {
     read_chunks(input, work_tx, CHUNK)
 }
 
 /// [`read_jsonl`] with chunks of about `chunk` bytes.
-fn read_chunks(mut input: Reader, work_tx: &SyncSender<Batch>, chunk: usize) -> Result<(), String> {
-    use std::io::{ErrorKind, Read};
+fn read_chunks(mut input: Stream, work_tx: &SyncSender<Batch>, chunk: usize) -> Result<(), String> {
+    use std::io::Read;
     let mut batch_no = 0u64;
     let mut buf: Vec<u8> = Vec::with_capacity(chunk + chunk / 4);
     loop {
-        // Read up to `chunk` bytes straight into the batch: requests this
-        // large bypass a `BufReader`'s own buffer (no second copy).
-        let start = buf.len();
-        buf.resize(start + chunk, 0);
-        let mut filled = start;
-        let mut eof = false;
-        while let Some(spare) = buf.get_mut(filled..).filter(|s| !s.is_empty()) {
-            match input.read(spare) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.to_string()),
-            }
-        }
-        buf.truncate(filled);
+        // Up to `chunk` more bytes straight into the batch's spare
+        // capacity (`read_to_end` does not zero it first).
+        buf.reserve(chunk);
+        let got = (&mut input)
+            .take(chunk as u64)
+            .read_to_end(&mut buf)
+            .map_err(|e| e.to_string())?;
+        // Fewer bytes than asked: the stream ended.
+        let eof = got < chunk;
         // Keep a partial last line for the next chunk (all of it at the end).
         let cut = if eof {
             buf.len()
         } else {
-            match buf.iter().rposition(|b| *b == b'\n') {
+            match memchr::memrchr(b'\n', &buf) {
                 Some(i) => i + 1,
                 None => continue, // one line longer than a chunk: read on
             }
@@ -1015,7 +1010,7 @@ mod tests {
         let tables = Tables2006::bundled();
         for chunk in 1..=text.len() + 1 {
             let (tx, rx) = sync_channel::<Batch>(1000);
-            let input: Reader = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+            let input: Stream = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
             read_chunks(input, &tx, chunk).expect("reads");
             drop(tx);
             let mut got: Vec<(u64, String)> = Vec::new();
@@ -1057,7 +1052,7 @@ mod tests {
     #[test]
     fn json_writer_equals_serde_pretty() {
         let opts = test_options();
-        let input: Reader = Box::new(crate::SAMPLE_REGISTER.as_bytes());
+        let input: Stream = Box::new(crate::SAMPLE_REGISTER.as_bytes());
         let (agg, exclusions, errors, errors_truncated) =
             run(Input::Jsonl("s.jsonl".to_owned(), input), &opts, |_| {}).expect("runs");
         let all = agg.rows();
@@ -1089,7 +1084,7 @@ mod tests {
     #[test]
     fn not_utf8_fails_the_report() {
         for text in [&b"{}\n\xff\n"[..], b"\xc3", b"{}\n{}\n\n\x80{}"] {
-            let input: Reader = Box::new(std::io::Cursor::new(text.to_vec()));
+            let input: Stream = Box::new(std::io::Cursor::new(text.to_vec()));
             let r = run(
                 Input::Jsonl("x.jsonl".to_owned(), input),
                 &test_options(),
