@@ -192,6 +192,7 @@ impl<'a> Cursor<'a> {
 
     /// True when the bytes of `lit` come next (no white space skipped);
     /// then they are consumed.
+    #[inline(always)]
     fn at_lit(&mut self, lit: &Lit) -> bool {
         let b = self.s.as_bytes().get(self.i..).unwrap_or_default();
         let word = |r: std::ops::Range<usize>| {
