@@ -68,3 +68,62 @@ fn duplicate_guard_1m_families(bencher: Bencher) {
             (guard, rejected)
         });
 }
+
+/// The bundled sample register (2 100 families, 2 % with defects).
+const SAMPLE: &str = include_str!("../../examples/data/report_sample.jsonl");
+
+fn sample_options() -> kampung_core::register::RegisterOptions {
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    kampung_core::register::RegisterOptions::new(as_of)
+}
+
+/// The lines of the sample without any problem (as in the generated
+/// 1 M register of the report benchmark), or all of them.
+fn sample_lines(clean_only: bool) -> Vec<&'static str> {
+    let opts = sample_options();
+    SAMPLE
+        .lines()
+        .filter(|l| {
+            !clean_only
+                || kampung_core::register::RegisterFamily::from_json_line(l, &opts)
+                    .is_ok_and(|r| r.family.is_some() && r.errors.is_empty())
+        })
+        .collect()
+}
+
+/// Reading and validating each line of the bundled sample (one core):
+/// the lines without problems, and all lines (2 % have defects and are
+/// read again through the `serde_json::Value` path).
+#[divan::bench(args = [true, false])]
+fn read_sample_lines(bencher: Bencher, clean_only: bool) {
+    let opts = sample_options();
+    let lines = sample_lines(clean_only);
+    bencher.counter(ItemsCount::new(lines.len())).bench(|| {
+        lines
+            .iter()
+            .filter_map(|l| kampung_core::register::RegisterFamily::from_json_line(l, &opts).ok())
+            .filter(|r| r.family.is_some())
+            .count()
+    });
+}
+
+/// The lines without problems, plus each family's contribution to the
+/// report.
+#[divan::bench]
+fn read_sample_lines_and_contribute(bencher: Bencher) {
+    let opts = sample_options();
+    let tables = kampung_core::growth::Tables2006::bundled();
+    let lines = sample_lines(true);
+    bencher.counter(ItemsCount::new(lines.len())).bench(|| {
+        let mut families = 0u64;
+        for l in &lines {
+            if let Ok(r) = kampung_core::register::RegisterFamily::from_json_line(l, &opts) {
+                if let Some(f) = r.family {
+                    let c = kampung_core::kampung::contribution(&f, &opts, &tables);
+                    families += u64::from(c.pus);
+                }
+            }
+        }
+        families
+    });
+}
