@@ -3,9 +3,10 @@
 //!
 //! Pipeline (memory stays flat: batches of lines in bounded channels,
 //! fixed-size counters per region, plus the duplicate guard's 8-byte
-//! fingerprints): a reader thread cuts the input into batches of lines;
-//! worker threads parse, validate and compute each family's contribution
-//! (pure functions); the main thread takes the batches back **in input
+//! fingerprints): worker threads take turns reading the next chunk of
+//! lines (CSV: a reader thread assembles each family's rows), then parse,
+//! validate and compute each family's contribution (pure functions); the
+//! main thread takes the batches back **in input
 //! order**, checks duplicates (so "the first one wins" is deterministic)
 //! and adds the contributions to the aggregator.
 
@@ -25,7 +26,7 @@ use kampung_core::{ErrorCode, FieldError, Locale};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
 /// One problem of one line, as reported.
@@ -362,50 +363,109 @@ const CHUNK: usize = 1 << 20;
 /// The error of `BufRead::read_line` on text that is not UTF-8.
 const NOT_UTF8: &str = "stream did not contain valid UTF-8";
 
-/// Cuts the input into chunks of whole lines (blank lines included, so
-/// that line numbers stay those of the file). The reader thread only
-/// reads and finds the last newline; checking UTF-8 and counting lines
-/// is done by the workers, in parallel.
-fn read_jsonl(input: Stream, work_tx: &SyncSender<Batch>) -> Result<(), String> {
-    read_chunks(input, work_tx, CHUNK)
+/// Cuts JSON Lines text into chunks of whole lines (blank lines included,
+/// so that line numbers stay those of the file). The workers take chunks
+/// from it in turn, each reading its own chunk, so that the text lands in
+/// the cache of the core that parses it; checking UTF-8 and counting lines
+/// is also done by the workers, in parallel.
+struct Chunker {
+    input: Stream,
+    /// Bytes to read per chunk (a chunk may hold more: a long last line).
+    chunk: usize,
+    /// The partial last line of the chunk before.
+    carry: Vec<u8>,
+    next_no: u64,
+    finished: bool,
+    /// The read error that ended the input, if any.
+    error: Option<String>,
 }
 
-/// [`read_jsonl`] with chunks of about `chunk` bytes.
-fn read_chunks(mut input: Stream, work_tx: &SyncSender<Batch>, chunk: usize) -> Result<(), String> {
-    use std::io::Read;
-    let mut batch_no = 0u64;
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk + chunk / 4);
-    loop {
-        // Up to `chunk` more bytes straight into the batch's spare
-        // capacity (`read_to_end` does not zero it first).
-        buf.reserve(chunk);
-        let got = (&mut input)
-            .take(chunk as u64)
-            .read_to_end(&mut buf)
-            .map_err(|e| e.to_string())?;
-        // Fewer bytes than asked: the stream ended.
-        let eof = got < chunk;
-        // Keep a partial last line for the next chunk (all of it at the end).
-        let cut = if eof {
-            buf.len()
-        } else {
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => i + 1,
-                None => continue, // one line longer than a chunk: read on
-            }
-        };
-        if cut > 0 {
-            let mut next = Vec::with_capacity(chunk + chunk / 4);
-            next.extend_from_slice(buf.get(cut..).unwrap_or_default());
-            buf.truncate(cut);
-            let whole = std::mem::replace(&mut buf, next);
-            if work_tx.send((batch_no, Work::Lines(whole))).is_err() {
-                return Ok(());
-            }
-            batch_no += 1;
+impl Chunker {
+    fn new(input: Stream, chunk: usize) -> Chunker {
+        Chunker {
+            input,
+            chunk,
+            carry: Vec::new(),
+            next_no: 0,
+            finished: false,
+            error: None,
         }
-        if eof {
-            return Ok(());
+    }
+
+    /// The next chunk, numbered from 0; `None` at the end of the input or
+    /// after a read error (kept in `error`).
+    fn next_batch(&mut self) -> Option<Batch> {
+        use std::io::Read;
+        if self.finished {
+            return None;
+        }
+        let mut buf = Vec::with_capacity(self.chunk + self.chunk / 4 + self.carry.len());
+        buf.append(&mut self.carry);
+        loop {
+            // Up to `chunk` more bytes straight into the spare capacity
+            // (`read_to_end` does not zero it first).
+            buf.reserve(self.chunk);
+            let got = match (&mut self.input)
+                .take(self.chunk as u64)
+                .read_to_end(&mut buf)
+            {
+                Ok(n) => n,
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    self.finished = true;
+                    return None;
+                }
+            };
+            // Fewer bytes than asked: the stream ended.
+            let eof = got < self.chunk;
+            // Keep a partial last line for the next chunk (all of it at the end).
+            let cut = if eof {
+                buf.len()
+            } else {
+                match memchr::memrchr(b'\n', &buf) {
+                    Some(i) => i + 1,
+                    None => continue, // one line longer than a chunk: read on
+                }
+            };
+            self.carry
+                .extend_from_slice(buf.get(cut..).unwrap_or_default());
+            buf.truncate(cut);
+            self.finished = eof;
+            if buf.is_empty() {
+                return None;
+            }
+            let no = self.next_no;
+            self.next_no += 1;
+            return Some((no, Work::Lines(buf)));
+        }
+    }
+}
+
+/// Where the workers take their batches from.
+enum Source {
+    /// CSV: jobs assembled by the reader thread.
+    Channel(Mutex<Receiver<Batch>>),
+    /// JSON Lines: chunks each worker reads itself.
+    Chunks(Mutex<Chunker>),
+}
+
+impl Source {
+    /// The next batch; `None` when there is no more.
+    fn next_batch(&self) -> Option<Batch> {
+        match self {
+            Source::Channel(rx) => rx.lock().ok()?.recv().ok(),
+            Source::Chunks(c) => c.lock().ok()?.next_batch(),
+        }
+    }
+
+    /// The read error that ended JSON Lines input early, if any.
+    fn read_error(&self) -> Result<(), String> {
+        match self {
+            Source::Channel(_) => Ok(()),
+            Source::Chunks(c) => match c.lock() {
+                Ok(c) => c.error.clone().map_or(Ok(()), Err),
+                Err(_) => Err("reader failed".to_owned()),
+            },
         }
     }
 }
@@ -490,31 +550,31 @@ pub fn run(
         ),
     };
     let err_msg = std::thread::scope(|s| -> Result<(), String> {
-        let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
-        let work_rx = Arc::new(Mutex::new(work_rx));
         let (res_tx, res_rx) = sync_channel::<(u64, Done)>(threads * 2);
-        let reader = s.spawn(move || -> Result<(), String> {
-            match input {
-                Input::Jsonl(_, r) => read_jsonl(r, &work_tx),
-                Input::Csv {
-                    families,
-                    members,
-                    measurements,
-                } => crate::csv_input::read_csv(families, members, measurements, &work_tx),
+        // JSON Lines: the workers read. CSV: a reader thread assembles
+        // each family's rows from the three files.
+        let (source, reader) = match input {
+            Input::Jsonl(_, r) => (Source::Chunks(Mutex::new(Chunker::new(r, CHUNK))), None),
+            Input::Csv {
+                families,
+                members,
+                measurements,
+            } => {
+                let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
+                let reader = s.spawn(move || {
+                    crate::csv_input::read_csv(families, members, measurements, &work_tx)
+                });
+                (Source::Channel(Mutex::new(work_rx)), Some(reader))
             }
-        });
+        };
+        let source = Arc::new(source);
         for _ in 0..threads {
-            let rx = Arc::clone(&work_rx);
+            let source = Arc::clone(&source);
             let tx = res_tx.clone();
             let ropts = &ropts;
             s.spawn(move || {
                 let tables = Tables2006::bundled();
-                loop {
-                    let job = match rx.lock() {
-                        Ok(g) => g.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok((no, work)) = job else { return };
+                while let Some((no, work)) = source.next_batch() {
                     let out = process_work(work, ropts, &tables);
                     if tx.send((no, out)).is_err() {
                         return;
@@ -551,12 +611,13 @@ pub fn run(
         );
         // Stop the reader and the workers when the collector stopped early.
         drop(res_rx);
-        let read = reader
-            .join()
-            .map_err(|_| "reader thread failed".to_owned())?;
+        let read = match reader {
+            Some(r) => r.join().map_err(|_| "reader thread failed".to_owned())?,
+            None => Ok(()),
+        };
         // The earlier problem in the input wins: a batch that was not
         // UTF-8 comes before anything the reader met after it.
-        collected.and(read)
+        collected.and(read).and(source.read_error())
     });
     if opts.progress && ex.lines_read > 0 {
         eprintln!();
@@ -1009,13 +1070,11 @@ mod tests {
         let opts = RegisterOptions::new(NaiveDate::from_ymd_opt(2025, 7, 1).expect("date"));
         let tables = Tables2006::bundled();
         for chunk in 1..=text.len() + 1 {
-            let (tx, rx) = sync_channel::<Batch>(1000);
             let input: Stream = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
-            read_chunks(input, &tx, chunk).expect("reads");
-            drop(tx);
+            let mut chunker = Chunker::new(input, chunk);
             let mut got: Vec<(u64, String)> = Vec::new();
             let mut before = 0;
-            for (i, (no, work)) in rx.iter().enumerate() {
+            for (i, (no, work)) in std::iter::from_fn(|| chunker.next_batch()).enumerate() {
                 assert_eq!(no, i as u64);
                 let Work::Lines(bytes) = work else {
                     panic!("lines")
@@ -1078,6 +1137,33 @@ mod tests {
             );
             assert_eq!(rep.rows.len(), n);
         }
+    }
+
+    /// A read error stops the report with that error, after the lines
+    /// read before it.
+    #[test]
+    fn read_error_fails_the_report() {
+        struct Failing(std::io::Cursor<Vec<u8>>);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                match self.0.read(buf)? {
+                    0 => Err(std::io::Error::other("disk gone")),
+                    n => Ok(n),
+                }
+            }
+        }
+        let text = crate::SAMPLE_REGISTER.as_bytes().to_vec();
+        let input: Stream = Box::new(Failing(std::io::Cursor::new(text)));
+        let mut seen = 0;
+        let r = run(
+            Input::Jsonl("x.jsonl".to_owned(), input),
+            &test_options(),
+            |_| {
+                seen += 1;
+            },
+        );
+        assert_eq!(r.err(), Some("disk gone".to_owned()));
+        assert!(seen > 0, "the lines before the error were processed");
     }
 
     /// Text that is not UTF-8 stops the report with `read_line`'s error.
