@@ -196,8 +196,10 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, FieldError> {
     // times more and gives the same dates).
     let b: &[u8; 10] = trim(s).as_bytes().try_into().map_err(|_| invalid())?;
     let d = |i: usize| b[i].wrapping_sub(b'0');
-    let shape_ok =
-        [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|i| d(*i) < 10) && b[4] == b'-' && b[7] == b'-';
+    // Unrolled: eight digits (the largest wrapped difference is below 10)
+    // and two dashes.
+    let largest = [1, 2, 3, 5, 6, 8, 9].iter().fold(d(0), |m, i| m.max(d(*i)));
+    let shape_ok = largest < 10 && b[4] == b'-' && b[7] == b'-';
     if !shape_ok {
         return Err(invalid());
     }

@@ -145,6 +145,7 @@ impl<'a> Cursor<'a> {
     /// The text of a string whose opening `"` is consumed, up to its
     /// closing `"`, which is left in place (no escapes or control
     /// characters).
+    #[inline(always)]
     fn string_body(&mut self) -> Option<&'a str> {
         let b = self.s.as_bytes();
         let start = self.i;
