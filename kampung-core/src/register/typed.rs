@@ -88,10 +88,12 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    /// Skips JSON white space (RFC 8259 §2: space, tab, LF, CR).
+    /// Skips JSON white space within one line (RFC 8259 §2: space, tab,
+    /// CR; a line feed ends the record, so an object written over several
+    /// lines is left to the `Value` path).
     fn ws(&mut self) {
         let b = self.s.as_bytes();
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(self.i) {
+        while let Some(b' ' | b'\t' | b'\r') = b.get(self.i) {
             self.i += 1;
         }
     }
@@ -609,6 +611,15 @@ struct RawFamily<'a> {
 
 /// Scans the whole line: one object and nothing but white space after it.
 fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
+    scan_first_line(line, opts)
+        .filter(|(_, used)| *used == line.len())
+        .map(|(raw, _)| raw)
+}
+
+/// Scans the first line of `text`: one object, then only white space up to
+/// a line feed or the end of `text`. Also the length of that line (with its
+/// line feed).
+fn scan_first_line<'a>(text: &'a str, opts: &RegisterOptions) -> Option<(RawFamily<'a>, usize)> {
     const KEYS: [Key; 7] = [
         key!("no_kk"),
         key!("region_code"),
@@ -618,7 +629,7 @@ fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
         key!("kb"),
         key!("measurements"),
     ];
-    let mut c = Cursor { s: line, i: 0 };
+    let mut c = Cursor { s: text, i: 0 };
     let mut raw = RawFamily::default();
     object(&mut c, &KEYS, |c, k| {
         match k {
@@ -649,7 +660,11 @@ fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
         Some(())
     })?;
     c.ws();
-    (c.i == line.len()).then_some(raw)
+    match text.as_bytes().get(c.i) {
+        None => Some((raw, c.i)),
+        Some(b'\n') => Some((raw, c.i + 1)),
+        Some(_) => None,
+    }
 }
 
 /// Reads one JSON Lines record through the typed fast path: the validated
@@ -657,7 +672,21 @@ fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
 /// problem at all, `None` otherwise (then read it with
 /// [`RegisterFamily::from_value`]; see the module documentation).
 pub fn read_typed(line: &str, opts: &RegisterOptions) -> Option<RegisterFamily> {
-    let raw = scan(line, opts)?;
+    validate(scan(line, opts)?, opts)
+}
+
+/// [`read_typed`] on the first line of `text` (JSON Lines not yet cut
+/// into lines): the family and the length of its line, with the line feed.
+pub fn read_typed_first_line(
+    text: &str,
+    opts: &RegisterOptions,
+) -> Option<(RegisterFamily, usize)> {
+    let (raw, used) = scan_first_line(text, opts)?;
+    Some((validate(raw, opts)?, used))
+}
+
+/// The family of a scanned record, when it has no problem at all.
+fn validate(raw: RawFamily<'_>, opts: &RegisterOptions) -> Option<RegisterFamily> {
     let fopts = FamilyOptions::new(opts.as_of);
 
     let no_kk = ok(NomorKk::parse(text(raw.no_kk)?))?;
@@ -933,6 +962,42 @@ mod tests {
         }
     }
 
+    /// Reading the first line of a text finds the same record as cutting
+    /// that line first, and the line's length; it answers exactly when
+    /// the cut line is typed.
+    #[test]
+    fn first_line_equals_cut_line() {
+        let base = base().to_string();
+        let lines = [
+            format!("{base}\n"),
+            format!("{base}\r\n"),
+            format!(" \t{base} \t\n"),
+            "\n".to_owned(),
+            "  \r\n".to_owned(),
+            format!("{base}x\n"),
+            format!("{base}{base}\n"),
+            base.replace("\"Budi\"", "\"Bu\\\"di\""),
+            base.clone(),
+        ];
+        for opts in opts() {
+            for (k, first) in lines.iter().enumerate() {
+                for next in ["", "{\"no_kk\":1}\n", "\n", &base] {
+                    // A line without its line feed is the last one.
+                    if !first.ends_with('\n') && !next.is_empty() {
+                        continue;
+                    }
+                    let text = format!("{first}{next}");
+                    let got = read_typed_first_line(&text, &opts);
+                    let want = read_typed(first, &opts);
+                    assert_eq!(got.as_ref().map(|(f, _)| f), want.as_ref(), "{k} {text:?}");
+                    if let Some((_, used)) = got {
+                        assert_eq!(used, first.len(), "{k} {text:?}");
+                    }
+                }
+            }
+        }
+    }
+
     /// Lines the scanner must read like serde_json: white space between
     /// tokens, numbers in every JSON form, literals, nesting, text that is
     /// not ASCII; and lines it must leave to the `Value` path.
@@ -941,8 +1006,6 @@ mod tests {
         let pretty = serde_json::to_string_pretty(&base()).expect("json");
         let base = base().to_string();
         let typed = [
-            pretty.clone(),
-            pretty.replace('\n', "\r\n").replace("  ", "\t"),
             format!(" \t{base}\r\n"),
             base.replace("\"Budi\"", "\"Büdi Ñoto 李\""),
             base.replace("9.1", "9.10"),
@@ -963,6 +1026,9 @@ mod tests {
         }
         assert_eq!(typed_count, 2 * typed.len());
         let others = [
+            // One record over several lines: JSON, but not JSON Lines.
+            pretty.clone(),
+            pretty.replace('\n', "\r\n").replace("  ", "\t"),
             base.replace("9.1", "09.1"),
             base.replace("9.1", "9."),
             base.replace("9.1", ".9"),
