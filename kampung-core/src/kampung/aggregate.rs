@@ -27,15 +27,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The KRS factor codes, in report order (DOMAIN.md §1.3; `risk::krs`).
-pub const KRS_FACTORS: [&str; 7] = [
-    "air_minum_tidak_layak",
-    "jamban_tidak_layak",
-    "terlalu_muda",
-    "terlalu_tua",
-    "terlalu_dekat",
-    "terlalu_banyak",
-    "rumah_tidak_layak_huni",
-];
+pub const KRS_FACTORS: [&str; 7] = crate::risk::krs::FACTOR_CODES;
 
 /// The user methods of the method mix, in catalogue order: every method
 /// of [`ALL_METHODS`] but the last, `none` (`kb::method`).
@@ -141,12 +133,8 @@ pub fn contribution(
         &opts.krs_rules,
         opts.as_of,
     );
-    let mut factors = 0u8;
-    for code in krs.factor_codes.iter() {
-        if let Some(i) = KRS_FACTORS.iter().position(|c| *c == code) {
-            factors |= 1 << i;
-        }
-    }
+    // Bit i for KRS_FACTORS[i]: the order `krs_core` checks them in.
+    let factors = u8::try_from(krs.factor_codes.bits()).unwrap_or(u8::MAX);
     let kb = if krs.pus {
         rf.kb.map(|k| (k.method, k.reason))
     } else {

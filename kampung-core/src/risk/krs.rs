@@ -363,26 +363,51 @@ pub fn evaluate_krs(
     }
 }
 
-/// Up to 8 reason codes, without allocating.
-#[derive(Clone, Copy, Debug, Default)]
+/// The *keluarga sasaran* reasons, in the order they are checked.
+const SASARAN_CODES: [&str; 4] = ["pus", "pus_hamil", "baduta", "balita"];
+
+/// The KRS factor codes, in the order they are checked (DOMAIN.md §1.3,
+/// §1.4): drinking water, latrine, the four *terlalu*, housing.
+pub(crate) const FACTOR_CODES: [&str; 7] = [
+    "air_minum_tidak_layak",
+    "jamban_tidak_layak",
+    "terlalu_muda",
+    "terlalu_tua",
+    "terlalu_dekat",
+    "terlalu_banyak",
+    "rumah_tidak_layak_huni",
+];
+
+/// Which codes of a list were found: bit `i` for `names[i]` (a few bytes
+/// to copy, where a family's contribution is computed millions of times).
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Codes {
-    codes: [&'static str; 8],
-    len: usize,
+    names: &'static [&'static str],
+    bits: u16,
 }
 
 impl Codes {
-    fn push(&mut self, c: &'static str) {
-        if let Some(slot) = self.codes.get_mut(self.len) {
-            *slot = c;
-            self.len += 1;
-        }
+    const fn of(names: &'static [&'static str]) -> Codes {
+        Codes { names, bits: 0 }
     }
-    /// The codes, in the order they were found.
+    /// Marks `names[i]` as found when `on`.
+    fn mark(&mut self, i: usize, on: bool) {
+        self.bits |= u16::from(on) << i;
+    }
+    /// The codes found, in list order (the order they are checked).
     pub(crate) fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.codes[..self.len].iter().copied()
+        self.names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.bits >> i & 1 == 1)
+            .map(|(_, c)| *c)
+    }
+    /// Bit `i` set when `names[i]` was found.
+    pub(crate) fn bits(&self) -> u16 {
+        self.bits
     }
     fn is_empty(&self) -> bool {
-        self.len == 0
+        self.bits == 0
     }
 }
 
@@ -465,39 +490,22 @@ pub(crate) fn krs_core(
         (true, Some(a)) => FourT::compute(a, n_children, interval, rules.four_t),
         _ => FourT::default(),
     };
-    let mut sasaran_codes = Codes::default();
-    if pus {
-        sasaran_codes.push("pus");
-    }
-    if pus_hamil {
-        sasaran_codes.push("pus_hamil");
-    }
-    if baduta > 0 {
-        sasaran_codes.push("baduta");
-    }
-    if balita > 0 {
-        sasaran_codes.push("balita");
-    }
-    let mut factors = Codes::default();
-    if !rules.water.is_layak(housing.water_source) {
-        factors.push("air_minum_tidak_layak");
-    }
-    if !housing.latrine_layak(rules.latrine) {
-        factors.push("jamban_tidak_layak");
-    }
-    for (on, code) in [
-        (four_t.terlalu_muda, "terlalu_muda"),
-        (four_t.terlalu_tua, "terlalu_tua"),
-        (four_t.terlalu_dekat, "terlalu_dekat"),
-        (four_t.terlalu_banyak, "terlalu_banyak"),
-    ] {
-        if on {
-            factors.push(code);
-        }
-    }
-    if rules.include_housing && housing.housing_layak == Some(false) {
-        factors.push("rumah_tidak_layak_huni");
-    }
+    let mut sasaran_codes = Codes::of(&SASARAN_CODES);
+    sasaran_codes.mark(0, pus);
+    sasaran_codes.mark(1, pus_hamil);
+    sasaran_codes.mark(2, baduta > 0);
+    sasaran_codes.mark(3, balita > 0);
+    let mut factors = Codes::of(&FACTOR_CODES);
+    factors.mark(0, !rules.water.is_layak(housing.water_source));
+    factors.mark(1, !housing.latrine_layak(rules.latrine));
+    factors.mark(2, four_t.terlalu_muda);
+    factors.mark(3, four_t.terlalu_tua);
+    factors.mark(4, four_t.terlalu_dekat);
+    factors.mark(5, four_t.terlalu_banyak);
+    factors.mark(
+        6,
+        rules.include_housing && housing.housing_layak == Some(false),
+    );
     KrsCore {
         wife_age,
         pus,
