@@ -202,6 +202,18 @@ impl Method {
     /// # Errors
     /// `invalid_code` listing the canonical codes.
     pub fn parse(s: &str) -> Result<Method, FieldError> {
+        // The usual codes, exactly as written: nothing to normalise.
+        match s {
+            "none" => return Ok(Method::None),
+            "injectable_3_month" => return Ok(Method::Injectable3Month),
+            "pill" => return Ok(Method::Pill),
+            "implant" => return Ok(Method::Implant),
+            "iud" => return Ok(Method::Iud),
+            "injectable_1_month" => return Ok(Method::Injectable1Month),
+            "condom" => return Ok(Method::Condom),
+            "mow" => return Ok(Method::Mow),
+            _ => {}
+        }
         Ok(match norm(s).as_ref() {
             "iud" | "akdr" => Method::Iud,
             "mow" | "tubektomi" | "sterilisasi_wanita" => Method::Mow,
@@ -313,6 +325,14 @@ impl NonUseReason {
     /// # Errors
     /// `invalid_code`.
     pub fn parse(s: &str) -> Result<NonUseReason, FieldError> {
+        // The usual codes, exactly as written: nothing to normalise.
+        match s {
+            "hamil" => return Ok(NonUseReason::Hamil),
+            "ingin_anak_segera" => return Ok(NonUseReason::InginAnakSegera),
+            "iat" => return Ok(NonUseReason::Iat),
+            "tial" => return Ok(NonUseReason::Tial),
+            _ => {}
+        }
         Ok(match norm(s).as_ref() {
             "1" | "hamil" => NonUseReason::Hamil,
             "2" | "ingin_anak_segera" | "anak_segera" | "ias" => NonUseReason::InginAnakSegera,
@@ -330,6 +350,21 @@ impl NonUseReason {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// The codes read without normalising read as their normalised forms.
+    #[test]
+    fn usual_codes_shortcut_agrees() {
+        let slow = |s: &str| format!(" {} ", s.to_uppercase().replace('_', "-"));
+        for m in ALL_METHODS {
+            let s = m.as_str();
+            assert_eq!(Method::parse(s), Ok(m), "{s}");
+            assert_eq!(Method::parse(&slow(s)), Ok(m), "{s}");
+        }
+        for s in ["hamil", "ingin_anak_segera", "iat", "tial"] {
+            assert_eq!(NonUseReason::parse(s), NonUseReason::parse(&slow(s)), "{s}");
+            assert!(NonUseReason::parse(s).is_ok());
+        }
+    }
 
     #[test]
     fn catalogue_properties() {

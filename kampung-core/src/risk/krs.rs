@@ -53,6 +53,15 @@ pub enum WaterSource {
 
 impl WaterSource {
     pub(crate) fn parse(s: &str) -> Result<WaterSource, FieldError> {
+        // The usual codes, exactly as written: nothing to normalise.
+        match s {
+            "air_kemasan" => return Ok(WaterSource::AirKemasan),
+            "ledeng" => return Ok(WaterSource::Ledeng),
+            "sumur_bor" => return Ok(WaterSource::SumurBor),
+            "sumur_terlindung" => return Ok(WaterSource::SumurTerlindung),
+            "air_permukaan" => return Ok(WaterSource::AirPermukaan),
+            _ => {}
+        }
         let n = crate::input::normalize_code(s, b" -/");
         Ok(match n.as_ref() {
             "air_kemasan" | "kemasan" | "isi_ulang" | "air_isi_ulang" => WaterSource::AirKemasan,
@@ -117,6 +126,13 @@ pub enum Latrine {
 
 impl Latrine {
     pub(crate) fn parse(s: &str) -> Result<Latrine, FieldError> {
+        // The usual codes, exactly as written: nothing to normalise.
+        match s {
+            "sendiri" => return Ok(Latrine::Sendiri),
+            "bersama" => return Ok(Latrine::Bersama),
+            "tidak_ada" => return Ok(Latrine::TidakAda),
+            _ => {}
+        }
         let n = crate::input::normalize_code(s, b" -/");
         Ok(match n.as_ref() {
             "sendiri" | "jamban_sendiri" => Latrine::Sendiri,
@@ -787,6 +803,26 @@ pub fn evaluate_krs_json(input: &Value, options: &Value) -> Result<KrsResult, Va
 mod tests {
     use super::*;
     use crate::family::FamilyOptions;
+
+    /// The codes read without normalising read as their normalised forms.
+    #[test]
+    fn usual_codes_shortcut_agrees() {
+        let slow = |s: &str| format!(" {} ", s.to_uppercase().replace('_', "-"));
+        for s in [
+            "air_kemasan",
+            "ledeng",
+            "sumur_bor",
+            "sumur_terlindung",
+            "air_permukaan",
+        ] {
+            assert_eq!(WaterSource::parse(s), WaterSource::parse(&slow(s)), "{s}");
+            assert!(WaterSource::parse(s).is_ok());
+        }
+        for s in ["sendiri", "bersama", "tidak_ada"] {
+            assert_eq!(Latrine::parse(s), Latrine::parse(&slow(s)), "{s}");
+            assert!(Latrine::parse(s).is_ok());
+        }
+    }
     use crate::kb::pus::birth_interval_months;
     use chrono::NaiveDate;
     use serde_json::json;
