@@ -546,9 +546,42 @@ struct ByRegion<T> {
     /// The region used last and its index (a family's identifiers, and
     /// the families of one desa, mostly share it).
     last: Option<(u64, usize)>,
+    /// The most identifiers one table has held so far.
+    largest: usize,
 }
 
-impl<T: Default> ByRegion<T> {
+/// A table of [`ByRegion`]: its size, and room made ahead of time.
+trait Table: Default {
+    fn len(&self) -> usize;
+    fn reserve(&mut self, additional: usize);
+}
+
+impl Table for HashSet<u64, FingerprintHash> {
+    fn len(&self) -> usize {
+        HashSet::len(self)
+    }
+    fn reserve(&mut self, additional: usize) {
+        HashSet::reserve(self, additional);
+    }
+}
+
+impl Table for HashMap<u64, u64, FingerprintHash> {
+    fn len(&self) -> usize {
+        HashMap::len(self)
+    }
+    fn reserve(&mut self, additional: usize) {
+        HashMap::reserve(self, additional);
+    }
+}
+
+/// A table that reaches this many identifiers is a region of the register
+/// (not a few people registered elsewhere) and is given room at once for
+/// as many as the largest table so far, up to [`PRESIZE_MAX`]; it then
+/// skips the rehashes of growing step by step.
+const PRESIZE_AT: usize = 256;
+const PRESIZE_MAX: usize = 1 << 16;
+
+impl<T: Table> ByRegion<T> {
     /// The first six of the 16 digits.
     fn region(id: u64) -> u64 {
         id / 10_000_000_000
@@ -577,7 +610,13 @@ impl<T: Default> ByRegion<T> {
         if i >= self.tables.len() {
             self.tables.resize_with(i + 1, T::default);
         }
-        &mut self.tables[i]
+        let t = &mut self.tables[i];
+        let len = t.len();
+        if len == PRESIZE_AT && self.largest > len {
+            t.reserve(self.largest.min(PRESIZE_MAX) - len);
+        }
+        self.largest = self.largest.max(len);
+        t
     }
 
     fn iter(&self) -> std::slice::Iter<'_, T> {
