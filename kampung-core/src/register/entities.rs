@@ -216,7 +216,27 @@ pub fn read_group(
 ) -> GroupRead {
     let m: Vec<&Value> = members.iter().map(|(_, v)| *v).collect();
     let x: Vec<&Value> = measurements.iter().map(|(_, v)| *v).collect();
-    let rec = assemble_record(family.1, &m, &x);
+    // Plain cells and no problem: read without assembling the record.
+    if let Some(f) = super::typed::read_rows_typed(family.1, &m, &x, opts) {
+        return GroupRead {
+            family: Some(f),
+            errors: Vec::new(),
+            measurements_excluded: 0,
+        };
+    }
+    read_assembled(family, members, measurements, &m, &x, opts)
+}
+
+/// [`read_group`] through the assembled record and the `Value` path.
+fn read_assembled(
+    family: (usize, &Value),
+    members: &[(usize, &Value)],
+    measurements: &[(usize, &Value)],
+    m: &[&Value],
+    x: &[&Value],
+    opts: &RegisterOptions,
+) -> GroupRead {
+    let rec = assemble_record(family.1, m, x);
     let r = RegisterFamily::from_value(&rec, opts);
     let excluded = r.family.is_none();
     GroupRead {
@@ -380,6 +400,126 @@ mod tests {
                    "weight_kg": "3,1", "length_cm": "", "measure": "", "oedema": ""}),
         ];
         (fam, mem, meas)
+    }
+
+    /// Rows read without assembling the record give exactly what the
+    /// assembled record gives, over every cell of a valid family replaced
+    /// by each of many values, removed, or joined by an unknown column.
+    #[test]
+    fn typed_rows_equal_assembled_record() {
+        let fam = json!({"no_kk": "6472052301150007", "region_code": "64.72.05.2001",
+            "water_source": "ledeng", "latrine": "sendiri", "septic_tank": "true",
+            "gooseneck": "", "housing_layak": "", "wife_pregnant": "false",
+            "kb_method": "implant", "kb_reason": ""});
+        // The first family's member rows of `tables()`.
+        let mem = tables().1[..3].to_vec();
+        let meas = vec![
+            json!({"no_kk": "6472052301150007", "nik": "", "member": "2", "measured_on": "2025-06-01",
+                   "weight_kg": "9.1", "length_cm": "74.0", "measure": "l", "oedema": "false"}),
+            json!({"no_kk": "6472052301150007", "nik": "", "member": "2", "measured_on": "2024-11-01",
+                   "weight_kg": "7", "length_cm": "", "measure": "", "oedema": ""}),
+        ];
+        let values = [
+            json!(""),
+            json!("  "),
+            json!(null),
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(1),
+            json!(2),
+            json!(9.1),
+            json!(-1),
+            json!("true"),
+            json!("false"),
+            json!(" true"),
+            json!("TRUE"),
+            json!("ya"),
+            json!("1"),
+            json!("0"),
+            json!("2"),
+            json!("9.1"),
+            json!("9,1"),
+            json!("09.10"),
+            json!("1e1"),
+            json!("-1"),
+            json!(".5"),
+            json!("5."),
+            json!("x"),
+            json!("L"),
+            json!("P"),
+            json!("kawin"),
+            json!("anak"),
+            json!("istri"),
+            json!("none"),
+            json!("hamil"),
+            json!("iat"),
+            json!("sumur_bor"),
+            json!("tidak_ada"),
+            json!("2025-01-01"),
+            json!("2030-01-01"),
+            json!("6472054507900002"),
+            json!("64.72.05.2001"),
+            json!("6472052301150007"),
+            json!([]),
+            json!({}),
+        ];
+        let check = |f: &Value, m: &[Value], x: &[Value], typed: &mut usize| {
+            let members: Vec<(usize, &Value)> = m.iter().enumerate().collect();
+            let measurements: Vec<(usize, &Value)> = x.iter().enumerate().collect();
+            let mv: Vec<&Value> = m.iter().collect();
+            let xv: Vec<&Value> = x.iter().collect();
+            let want = read_assembled((0, f), &members, &measurements, &mv, &xv, &opts());
+            let got = read_group((0, f), &members, &measurements, &opts());
+            assert_eq!(got, want, "{f} {m:?} {x:?}");
+            *typed +=
+                usize::from(super::super::typed::read_rows_typed(f, &mv, &xv, &opts()).is_some());
+        };
+        let mut typed = 0;
+        check(&fam, &mem, &meas, &mut typed);
+        assert_eq!(typed, 1, "the base family is read typed");
+        // Every cell of the family row, of each member row and of each
+        // measurement row: replaced, removed, or joined by an unknown column.
+        let edits = |row: &Value| -> Vec<Value> {
+            let mut out = Vec::new();
+            let Some(obj) = row.as_object() else {
+                return out;
+            };
+            for k in obj.keys() {
+                for v in &values {
+                    let mut r = obj.clone();
+                    r.insert(k.clone(), v.clone());
+                    out.push(Value::Object(r));
+                }
+                let mut r = obj.clone();
+                r.remove(k);
+                out.push(Value::Object(r));
+            }
+            let mut r = obj.clone();
+            r.insert("extra".to_owned(), json!("x"));
+            out.push(Value::Object(r));
+            out
+        };
+        for f in edits(&fam) {
+            check(&f, &mem, &meas, &mut typed);
+        }
+        for i in 0..mem.len() {
+            for r in edits(&mem[i]) {
+                let mut m = mem.clone();
+                m[i] = r;
+                check(&fam, &m, &meas, &mut typed);
+            }
+        }
+        for i in 0..meas.len() {
+            for r in edits(&meas[i]) {
+                let mut x = meas.clone();
+                x[i] = r;
+                check(&fam, &mem, &x, &mut typed);
+            }
+        }
+        check(&json!("not an object"), &mem, &meas, &mut typed);
+        check(&fam, &[json!(1)], &meas, &mut typed);
+        assert!(typed > 100, "{typed} families read typed");
     }
 
     #[test]

@@ -685,6 +685,129 @@ pub fn read_typed_first_line(
     Some((validate(raw, opts)?, used))
 }
 
+/// [`read_typed`] for a family given as table rows (`register::entities`:
+/// a family row with its member and measurement rows, as JSON objects of
+/// cells): the record [`super::entities::assemble_record`] would build,
+/// read without building it, when every cell is in a plain form and the
+/// family has no problem at all; `None` otherwise (then assemble the record
+/// and read it with [`RegisterFamily::from_value`], which reports every
+/// problem).
+///
+/// Plain forms, each read exactly as the `Value` path reads it: text cells
+/// as strings (blank = missing, as `assemble_record` makes them), yes/no
+/// cells as booleans or the strings `true`/`false`, numbers as JSON numbers
+/// or strings of digits with at most one decimal point; member and
+/// measurement rows with only their documented columns.
+pub fn read_rows_typed(
+    family: &serde_json::Value,
+    members: &[&serde_json::Value],
+    measurements: &[&serde_json::Value],
+    opts: &RegisterOptions,
+) -> Option<RegisterFamily> {
+    use serde_json::Value;
+    type Row = serde_json::Map<String, Value>;
+    // `Some(cell)` for a cell in a plain form (`None` inside: missing).
+    fn text<'r>(row: &'r Row, k: &str) -> Option<Text<'r>> {
+        match row.get(k) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
+            Some(Value::String(s)) => Some(Some(s.as_str())),
+            Some(_) => None,
+        }
+    }
+    fn yes_no(row: &Row, k: &str) -> Option<Option<bool>> {
+        match row.get(k) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::Bool(b)) => Some(Some(*b)),
+            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
+            Some(Value::String(s)) if s == "true" => Some(Some(true)),
+            Some(Value::String(s)) if s == "false" => Some(Some(false)),
+            Some(_) => None,
+        }
+    }
+    fn number(row: &Row, k: &str) -> Option<Option<f64>> {
+        match row.get(k) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::Number(n)) => n.as_f64().map(Some),
+            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
+            Some(Value::String(s)) => {
+                let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+                let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+                (digits(int) && digits(frac)).then(|| s.parse::<f64>().ok().map(Some))?
+            }
+            Some(_) => None,
+        }
+    }
+    fn only(row: &Row, columns: &[&str]) -> bool {
+        row.keys()
+            .all(|k| k == "no_kk" || columns.contains(&k.as_str()))
+    }
+    const MEMBER: [&str; 6] = [
+        "name",
+        "nik",
+        "sex",
+        "birth_date",
+        "relationship",
+        "marital_status",
+    ];
+    const MEASUREMENT: [&str; 7] = [
+        "nik",
+        "member",
+        "measured_on",
+        "weight_kg",
+        "length_cm",
+        "measure",
+        "oedema",
+    ];
+    let f = family.as_object()?;
+    let mut people = Vec::with_capacity(members.len());
+    for m in members {
+        let m = m.as_object().filter(|m| only(m, &MEMBER))?;
+        let raw = RawMember {
+            name: text(m, "name")?,
+            nik: text(m, "nik")?,
+            sex: text(m, "sex")?,
+            birth_date: text(m, "birth_date")?,
+            relationship: text(m, "relationship")?,
+            marital_status: text(m, "marital_status")?,
+        };
+        people.push(person(&raw, opts)?);
+    }
+    let mut raw_measurements = Vec::with_capacity(measurements.len());
+    for x in measurements {
+        let x = x.as_object().filter(|x| only(x, &MEASUREMENT))?;
+        raw_measurements.push(RawMeasurement {
+            nik: text(x, "nik")?,
+            member: number(x, "member")?,
+            measured_on: text(x, "measured_on")?,
+            weight_kg: number(x, "weight_kg")?,
+            length_cm: number(x, "length_cm")?,
+            measure: text(x, "measure")?,
+            oedema: yes_no(x, "oedema")?,
+        });
+    }
+    let (method, reason) = (text(f, "kb_method")?, text(f, "kb_reason")?);
+    let raw = RawFamily {
+        no_kk: text(f, "no_kk")?,
+        region_code: text(f, "region_code")?,
+        members: Some(people),
+        housing: Some(RawHousing {
+            water_source: text(f, "water_source")?,
+            latrine: text(f, "latrine")?,
+            septic_tank: yes_no(f, "septic_tank")?,
+            gooseneck: yes_no(f, "gooseneck")?,
+            housing_layak: yes_no(f, "housing_layak")?,
+        }),
+        wife_pregnant: yes_no(f, "wife_pregnant")?,
+        kb: (method.is_some() || reason.is_some()).then_some(RawKb {
+            method,
+            reason_not_using: reason,
+        }),
+        measurements: raw_measurements,
+    };
+    validate(raw, opts)
+}
+
 /// The family of a scanned record, when it has no problem at all.
 fn validate(raw: RawFamily<'_>, opts: &RegisterOptions) -> Option<RegisterFamily> {
     let fopts = FamilyOptions::new(opts.as_of);
