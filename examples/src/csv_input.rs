@@ -13,6 +13,7 @@ use crate::report::{Batch, Job, Loc, Reader, Work};
 
 /// Families per batch (a group holds several rows: smaller than JSON Lines batches).
 const BATCH: usize = 512;
+use kampung_core::register::typed::{Cell, TableRow};
 use kampung_core::{ErrorCode, FieldError};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
@@ -24,6 +25,23 @@ use std::sync::Arc;
 pub(crate) struct CsvRow {
     headers: Arc<[String]>,
     record: csv::StringRecord,
+}
+
+/// The cells of a CSV row without building its object: the text under
+/// the header's last column of that name, as [`CsvRow::to_value`] keeps it.
+impl TableRow for CsvRow {
+    fn cell(&self, column: &str) -> Cell<'_> {
+        self.headers
+            .iter()
+            .rposition(|h| h == column)
+            .and_then(|i| self.record.get(i))
+            .map_or(Cell::Missing, Cell::Text)
+    }
+    fn only_columns(&self, columns: &[&str]) -> bool {
+        self.headers
+            .iter()
+            .all(|h| h == "no_kk" || columns.contains(&h.as_str()))
+    }
 }
 
 impl CsvRow {
@@ -298,4 +316,40 @@ pub fn read_csv(
     flush_rows(&mut errors, &mut batch);
     send(&mut batch, true);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CSV row's cells read directly are the cells of its row object:
+    /// repeated headers (the last one wins), blank cells, missing columns,
+    /// and the check of its columns.
+    #[test]
+    fn cells_equal_the_row_object() {
+        let headers: Arc<[String]> = ["no_kk", "nik", "name", "name", "sex", "extra"]
+            .map(str::to_owned)
+            .into();
+        let record = csv::StringRecord::from(vec!["6472", "", "Budi", "Siti", " ", "x"]);
+        let row = CsvRow {
+            headers: Arc::clone(&headers),
+            record,
+        };
+        let value = row.to_value();
+        for column in ["no_kk", "nik", "name", "sex", "extra", "birth_date", ""] {
+            assert_eq!(row.cell(column), value.cell(column), "{column}");
+        }
+        assert_eq!(row.cell("name"), Cell::Text("Siti"));
+        for columns in [
+            &["nik", "name", "sex", "extra"][..],
+            &["nik", "name", "sex"],
+            &[],
+        ] {
+            assert_eq!(
+                row.only_columns(columns),
+                value.only_columns(columns),
+                "{columns:?}"
+            );
+        }
+    }
 }

@@ -259,7 +259,16 @@ fn process_job(
             members,
             measurements,
         } => {
-            // The row objects are built here, in the workers.
+            // Rows in plain forms are read as they are; the others become
+            // row objects here, in the workers, and are read the general way.
+            fn rows(rows: &[(u64, CsvRow)]) -> Vec<&CsvRow> {
+                rows.iter().map(|(_, r)| r).collect()
+            }
+            if let Some(f) =
+                typed::read_rows_typed(&family.1, &rows(&members), &rows(&measurements), opts)
+            {
+                return validated(Some(f), Vec::new(), 0, opts, tables, ids);
+            }
             let values = |rows: &[(u64, CsvRow)]| -> Vec<(usize, serde_json::Value)> {
                 rows.iter()
                     .map(|(l, r)| (usize::try_from(*l).unwrap_or(usize::MAX), r.to_value()))

@@ -685,62 +685,105 @@ pub fn read_typed_first_line(
     Some((validate(raw, opts)?, used))
 }
 
+/// One cell of a table row, as [`TableRow::cell`] gives it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// No such column, or a null cell.
+    Missing,
+    /// Text (a CSV cell is always text).
+    Text(&'a str),
+    /// A boolean (DataFrame, JSON).
+    Bool(bool),
+    /// A number (DataFrame, JSON), as the `Value` path reads it.
+    Number(f64),
+    /// Anything else (a list, an object, a number not read as `f64`).
+    Other,
+}
+
+/// A row of one of the register's tables (`register::entities`): a JSON
+/// object of cells, or a CSV record with its header.
+pub trait TableRow {
+    /// The cell of `column` (the last one, when a header repeats).
+    fn cell(&self, column: &str) -> Cell<'_>;
+    /// True when every column of the row is `no_kk` or in `columns`.
+    fn only_columns(&self, columns: &[&str]) -> bool;
+    /// False for a JSON value that is not an object.
+    fn is_row(&self) -> bool {
+        true
+    }
+}
+
+impl TableRow for serde_json::Value {
+    fn cell(&self, column: &str) -> Cell<'_> {
+        use serde_json::Value;
+        match self.get(column) {
+            None | Some(Value::Null) => Cell::Missing,
+            Some(Value::String(s)) => Cell::Text(s),
+            Some(Value::Bool(b)) => Cell::Bool(*b),
+            Some(Value::Number(n)) => n.as_f64().map_or(Cell::Other, Cell::Number),
+            Some(_) => Cell::Other,
+        }
+    }
+    fn only_columns(&self, columns: &[&str]) -> bool {
+        self.as_object().is_some_and(|m| {
+            m.keys()
+                .all(|k| k == "no_kk" || columns.contains(&k.as_str()))
+        })
+    }
+    fn is_row(&self) -> bool {
+        self.is_object()
+    }
+}
+
 /// [`read_typed`] for a family given as table rows (`register::entities`:
-/// a family row with its member and measurement rows, as JSON objects of
-/// cells): the record [`super::entities::assemble_record`] would build,
-/// read without building it, when every cell is in a plain form and the
-/// family has no problem at all; `None` otherwise (then assemble the record
-/// and read it with [`RegisterFamily::from_value`], which reports every
-/// problem).
+/// a family row with its member and measurement rows): the record
+/// [`super::entities::assemble_record`] would build, read without building
+/// it, when every cell is in a plain form and the family has no problem at
+/// all; `None` otherwise (then assemble the record and read it with
+/// [`RegisterFamily::from_value`], which reports every problem).
 ///
 /// Plain forms, each read exactly as the `Value` path reads it: text cells
-/// as strings (blank = missing, as `assemble_record` makes them), yes/no
-/// cells as booleans or the strings `true`/`false`, numbers as JSON numbers
-/// or strings of digits with at most one decimal point; member and
-/// measurement rows with only their documented columns.
-pub fn read_rows_typed(
-    family: &serde_json::Value,
-    members: &[&serde_json::Value],
-    measurements: &[&serde_json::Value],
+/// as text (blank = missing, as `assemble_record` makes them), yes/no
+/// cells as booleans or the texts `true`/`false`, numbers as numbers or
+/// texts of digits with at most one decimal point; member and measurement
+/// rows with only their documented columns.
+pub fn read_rows_typed<R: TableRow + ?Sized>(
+    family: &R,
+    members: &[&R],
+    measurements: &[&R],
     opts: &RegisterOptions,
 ) -> Option<RegisterFamily> {
-    use serde_json::Value;
-    type Row = serde_json::Map<String, Value>;
     // `Some(cell)` for a cell in a plain form (`None` inside: missing).
-    fn text<'r>(row: &'r Row, k: &str) -> Option<Text<'r>> {
-        match row.get(k) {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
-            Some(Value::String(s)) => Some(Some(s.as_str())),
-            Some(_) => None,
+    fn text<'r, R: TableRow + ?Sized>(row: &'r R, k: &str) -> Option<Text<'r>> {
+        match row.cell(k) {
+            Cell::Missing => Some(None),
+            Cell::Text(s) if s.trim().is_empty() => Some(None),
+            Cell::Text(s) => Some(Some(s)),
+            _ => None,
         }
     }
-    fn yes_no(row: &Row, k: &str) -> Option<Option<bool>> {
-        match row.get(k) {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::Bool(b)) => Some(Some(*b)),
-            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
-            Some(Value::String(s)) if s == "true" => Some(Some(true)),
-            Some(Value::String(s)) if s == "false" => Some(Some(false)),
-            Some(_) => None,
+    fn yes_no<R: TableRow + ?Sized>(row: &R, k: &str) -> Option<Option<bool>> {
+        match row.cell(k) {
+            Cell::Missing => Some(None),
+            Cell::Bool(b) => Some(Some(b)),
+            Cell::Text(s) if s.trim().is_empty() => Some(None),
+            Cell::Text("true") => Some(Some(true)),
+            Cell::Text("false") => Some(Some(false)),
+            _ => None,
         }
     }
-    fn number(row: &Row, k: &str) -> Option<Option<f64>> {
-        match row.get(k) {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::Number(n)) => n.as_f64().map(Some),
-            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
-            Some(Value::String(s)) => {
+    fn number<R: TableRow + ?Sized>(row: &R, k: &str) -> Option<Option<f64>> {
+        match row.cell(k) {
+            Cell::Missing => Some(None),
+            Cell::Number(x) => Some(Some(x)),
+            Cell::Text(s) if s.trim().is_empty() => Some(None),
+            Cell::Text(s) => {
                 let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
                 let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
                 (digits(int) && digits(frac)).then(|| s.parse::<f64>().ok().map(Some))?
             }
-            Some(_) => None,
+            _ => None,
         }
-    }
-    fn only(row: &Row, columns: &[&str]) -> bool {
-        row.keys()
-            .all(|k| k == "no_kk" || columns.contains(&k.as_str()))
     }
     const MEMBER: [&str; 6] = [
         "name",
@@ -759,33 +802,40 @@ pub fn read_rows_typed(
         "measure",
         "oedema",
     ];
-    let f = family.as_object()?;
+    if !family.is_row() {
+        return None;
+    }
     let mut people = Vec::with_capacity(members.len());
     for m in members {
-        let m = m.as_object().filter(|m| only(m, &MEMBER))?;
+        if !m.is_row() || !m.only_columns(&MEMBER) {
+            return None;
+        }
         let raw = RawMember {
-            name: text(m, "name")?,
-            nik: text(m, "nik")?,
-            sex: text(m, "sex")?,
-            birth_date: text(m, "birth_date")?,
-            relationship: text(m, "relationship")?,
-            marital_status: text(m, "marital_status")?,
+            name: text(*m, "name")?,
+            nik: text(*m, "nik")?,
+            sex: text(*m, "sex")?,
+            birth_date: text(*m, "birth_date")?,
+            relationship: text(*m, "relationship")?,
+            marital_status: text(*m, "marital_status")?,
         };
         people.push(person(&raw, opts)?);
     }
     let mut raw_measurements = Vec::with_capacity(measurements.len());
     for x in measurements {
-        let x = x.as_object().filter(|x| only(x, &MEASUREMENT))?;
+        if !x.is_row() || !x.only_columns(&MEASUREMENT) {
+            return None;
+        }
         raw_measurements.push(RawMeasurement {
-            nik: text(x, "nik")?,
-            member: number(x, "member")?,
-            measured_on: text(x, "measured_on")?,
-            weight_kg: number(x, "weight_kg")?,
-            length_cm: number(x, "length_cm")?,
-            measure: text(x, "measure")?,
-            oedema: yes_no(x, "oedema")?,
+            nik: text(*x, "nik")?,
+            member: number(*x, "member")?,
+            measured_on: text(*x, "measured_on")?,
+            weight_kg: number(*x, "weight_kg")?,
+            length_cm: number(*x, "length_cm")?,
+            measure: text(*x, "measure")?,
+            oedema: yes_no(*x, "oedema")?,
         });
     }
+    let f = family;
     let (method, reason) = (text(f, "kb_method")?, text(f, "kb_reason")?);
     let raw = RawFamily {
         no_kk: text(f, "no_kk")?,
