@@ -203,17 +203,17 @@ impl<'a> Cursor<'a> {
                 .and_then(|w| w.try_into().ok())
                 .map(u128::from_le_bytes)
         };
-        let hit = match (lit.bytes.len() <= 16, word(0..16)) {
+        let hit = match (lit.text.len() <= 16, word(0..16)) {
             // One or two masked 16-byte comparisons.
             (true, Some(a)) => a & lit.masks[0] == lit.words[0],
             (false, Some(a)) => match word(16..32) {
                 Some(z) => a & lit.masks[0] == lit.words[0] && z & lit.masks[1] == lit.words[1],
-                None => b.starts_with(lit.bytes),
+                None => b.starts_with(lit.text.as_bytes()),
             },
-            _ => b.starts_with(lit.bytes),
+            _ => b.starts_with(lit.text.as_bytes()),
         };
         if hit {
-            self.i += lit.bytes.len();
+            self.i += lit.text.len();
         }
         hit
     }
@@ -323,7 +323,7 @@ mod sse2 {
 /// Up to 32 bytes of the usual layout (a key, or what comes between two
 /// values), as two masked little-endian words for [`Cursor::at_lit`].
 struct Lit {
-    bytes: &'static [u8],
+    text: &'static str,
     words: [u128; 2],
     masks: [u128; 2],
 }
@@ -344,11 +344,7 @@ impl Lit {
             masks[i / 16] |= 0xff << (8 * (i % 16));
             i += 1;
         }
-        Lit {
-            bytes: b,
-            words,
-            masks,
-        }
+        Lit { text, words, masks }
     }
 }
 
@@ -439,7 +435,7 @@ fn object<'a>(
                 Some(g) if c.at_key(&g.name) => guess,
                 _ => {
                     let key = c.string()?;
-                    keys.iter().position(|k| k.name.bytes == key.as_bytes())?
+                    keys.iter().position(|k| k.name.text == key)?
                 }
             };
             c.eat(b':')?;
@@ -468,22 +464,48 @@ fn array<'a>(
     Some(())
 }
 
+/// The keys of a member, in the usual order (also the columns of a member
+/// row, `register::entities`).
+const MEMBER_KEYS: [Key; 6] = [
+    key!("name"),
+    key!("nik"),
+    key!("sex"),
+    key!("birth_date"),
+    key!("relationship"),
+    key!("marital_status"),
+];
+
+/// The keys of a measurement, in the usual order (also the columns of a
+/// measurement row).
+const MEASUREMENT_KEYS: [Key; 7] = [
+    key!("nik"),
+    key!("member"),
+    key!("measured_on"),
+    key!("weight_kg"),
+    key!("length_cm"),
+    key!("measure"),
+    key!("oedema"),
+];
+
+/// The names of `keys`.
+const fn names<const N: usize>(keys: &[Key; N]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = keys[i].name.text;
+        i += 1;
+    }
+    out
+}
+
 fn member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
-    const KEYS: [Key; 6] = [
-        key!("name"),
-        key!("nik"),
-        key!("sex"),
-        key!("birth_date"),
-        key!("relationship"),
-        key!("marital_status"),
-    ];
     let start = c.i;
     if let Some(m) = usual_member(c) {
         return Some(m);
     }
     c.i = start;
     let mut m = RawMember::default();
-    object(c, &KEYS, |c, k| {
+    object(c, &MEMBER_KEYS, |c, k| {
         let slot = match k {
             0 => &mut m.name,
             1 => &mut m.nik,
@@ -537,17 +559,8 @@ fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
 }
 
 fn raw_measurement<'a>(c: &mut Cursor<'a>) -> Option<RawMeasurement<'a>> {
-    const KEYS: [Key; 7] = [
-        key!("nik"),
-        key!("member"),
-        key!("measured_on"),
-        key!("weight_kg"),
-        key!("length_cm"),
-        key!("measure"),
-        key!("oedema"),
-    ];
     let mut m = RawMeasurement::default();
-    object(c, &KEYS, |c, k| {
+    object(c, &MEASUREMENT_KEYS, |c, k| {
         match k {
             0 => m.nik = c.text()?,
             1 => m.member = c.number()?,
@@ -785,23 +798,8 @@ pub fn read_rows_typed<R: TableRow + ?Sized>(
             _ => None,
         }
     }
-    const MEMBER: [&str; 6] = [
-        "name",
-        "nik",
-        "sex",
-        "birth_date",
-        "relationship",
-        "marital_status",
-    ];
-    const MEASUREMENT: [&str; 7] = [
-        "nik",
-        "member",
-        "measured_on",
-        "weight_kg",
-        "length_cm",
-        "measure",
-        "oedema",
-    ];
+    const MEMBER: [&str; 6] = names(&MEMBER_KEYS);
+    const MEASUREMENT: [&str; 7] = names(&MEASUREMENT_KEYS);
     if !family.is_row() {
         return None;
     }
