@@ -18,7 +18,7 @@ use kampung_core::kampung::{
     classify_kampung, contribution, count_reasons, Aggregator, FamilyContribution,
     KampungClassification, KampungProfile, RegionRow, RowLevel,
 };
-use kampung_core::register::entities::{read_group, EntityTable};
+use kampung_core::register::entities::{read_group_assembled, EntityTable};
 use kampung_core::register::typed;
 use kampung_core::register::{
     fingerprints, DuplicateGuard, FamilyIds, RegisterFamily, RegisterOptions,
@@ -186,6 +186,8 @@ fn malformed(reason: String) -> FieldError {
     FieldError::new(ErrorCode::RegisterMalformedLine).with_param("reason", reason)
 }
 
+/// One line that the typed reader did not take: blank, or read through the
+/// `Value` path with every error.
 fn process_line(
     line: &str,
     opts: &RegisterOptions,
@@ -195,10 +197,11 @@ fn process_line(
     if line.trim().is_empty() {
         return Outcome::Blank;
     }
-    // The typed fast path for well-formed valid records, the `Value` path
-    // (same outcome, every error) for the rest.
-    let r = match RegisterFamily::from_json_line(line, opts) {
-        Ok(r) => r,
+    // The `Value` path (every error): the caller found that the typed
+    // reader does not take this line (`read_typed_first_line` answers as
+    // `read_typed` on the cut line does).
+    let r = match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(v) => RegisterFamily::from_value(&v, opts),
         Err(e) => {
             let reason = format!("JSON: {}", e.classify_name());
             return Outcome::Invalid(vec![Loc {
@@ -280,7 +283,8 @@ fn process_job(
             let (ms, xs) = (values(&members), values(&measurements));
             let fv = family.1.to_value();
             let fl = usize::try_from(family.0).unwrap_or(usize::MAX);
-            let g = read_group((fl, &fv), &ix(&ms), &ix(&xs), opts);
+            // `read_rows_typed` did not take these rows above.
+            let g = read_group_assembled((fl, &fv), &ix(&ms), &ix(&xs), opts);
             let locs: Vec<Loc> = g
                 .errors
                 .into_iter()

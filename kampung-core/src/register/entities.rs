@@ -224,19 +224,21 @@ pub fn read_group(
             measurements_excluded: 0,
         };
     }
-    read_assembled(family, members, measurements, &m, &x, opts)
+    read_group_assembled(family, members, measurements, opts)
 }
 
-/// [`read_group`] through the assembled record and the `Value` path.
-fn read_assembled(
+/// [`read_group`] through the assembled record and the `Value` path only,
+/// for a caller that already tried [`super::typed::read_rows_typed`] on
+/// the same rows (e.g. as CSV records).
+pub fn read_group_assembled(
     family: (usize, &Value),
     members: &[(usize, &Value)],
     measurements: &[(usize, &Value)],
-    m: &[&Value],
-    x: &[&Value],
     opts: &RegisterOptions,
 ) -> GroupRead {
-    let rec = assemble_record(family.1, m, x);
+    let m: Vec<&Value> = members.iter().map(|(_, v)| *v).collect();
+    let x: Vec<&Value> = measurements.iter().map(|(_, v)| *v).collect();
+    let rec = assemble_record(family.1, &m, &x);
     let r = RegisterFamily::from_value(&rec, opts);
     let excluded = r.family.is_none();
     GroupRead {
@@ -469,7 +471,7 @@ mod tests {
             let measurements: Vec<(usize, &Value)> = x.iter().enumerate().collect();
             let mv: Vec<&Value> = m.iter().collect();
             let xv: Vec<&Value> = x.iter().collect();
-            let want = read_assembled((0, f), &members, &measurements, &mv, &xv, &opts());
+            let want = read_group_assembled((0, f), &members, &measurements, &opts());
             let got = read_group((0, f), &members, &measurements, &opts());
             assert_eq!(got, want, "{f} {m:?} {x:?}");
             *typed +=
