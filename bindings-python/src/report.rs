@@ -2,8 +2,8 @@
 
 use crate::{convert, errors};
 use kampung_core::input::parse_date;
-use kampung_core::kampung::{classify_kampung, KampungProfile, ReportBuilder};
 use kampung_core::register::RegisterOptions;
+use kampung_core::report::{classify_kampung, KampungProfile, ReportBuilder};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
@@ -101,8 +101,8 @@ pub fn _report_entities<'py>(
     as_of: &Bound<'py, PyAny>,
     locale: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    use kampung_core::kampung::{contribution, Aggregator};
     use kampung_core::register::entities::assemble_unsorted;
+    use kampung_core::report::{contribution, Aggregator};
     let loc = errors::locale(locale)?;
     let as_of = as_of_arg(py, as_of, loc)?;
     let rows = |l: &Bound<'py, PyList>| -> Vec<Value> {
@@ -141,19 +141,19 @@ pub fn _report_entities<'py>(
             ),
         )
     });
-    let problems: Vec<kampung_core::kampung::Problem> = errs
+    let problems: Vec<kampung_core::report::Problem> = errs
         .iter()
-        .map(|(_, row, e, fam, _)| kampung_core::kampung::Problem {
+        .map(|(_, row, e, fam, _)| kampung_core::report::Problem {
             record: *row,
             error: e.clone(),
             excluded: if *fam {
-                kampung_core::kampung::Excluded::Family
+                kampung_core::report::Excluded::Family
             } else {
-                kampung_core::kampung::Excluded::Measurement
+                kampung_core::report::Excluded::Measurement
             },
         })
         .collect();
-    let mut ex = kampung_core::kampung::Exclusions {
+    let mut ex = kampung_core::report::Exclusions {
         families_read: (read.0 + read.1) as u64,
         families_included: read.0 as u64,
         families_excluded: read.1 as u64,
@@ -171,7 +171,7 @@ pub fn _report_entities<'py>(
         by_row.entry(key).or_default().push(e.code().as_str());
     }
     for codes in by_row.into_values() {
-        kampung_core::kampung::count_reasons(&mut ex.reasons, codes);
+        kampung_core::report::count_reasons(&mut ex.reasons, codes);
     }
     let out = tables(py, (region_rows, problems, ex), loc)?;
     if let Some(e) = out.get_item("errors")? {
@@ -191,9 +191,9 @@ pub fn _report_entities<'py>(
 }
 
 type Built = (
-    Vec<kampung_core::kampung::RegionRow>,
-    Vec<kampung_core::kampung::Problem>,
-    kampung_core::kampung::Exclusions,
+    Vec<kampung_core::report::RegionRow>,
+    Vec<kampung_core::report::Problem>,
+    kampung_core::report::Exclusions,
 );
 
 fn tables<'py>(
@@ -287,8 +287,8 @@ fn tables<'py>(
             problems
                 .iter()
                 .map(|p| match p.excluded {
-                    kampung_core::kampung::Excluded::Family => "family",
-                    kampung_core::kampung::Excluded::Measurement => "measurement",
+                    kampung_core::report::Excluded::Family => "family",
+                    kampung_core::report::Excluded::Measurement => "measurement",
                 })
                 .collect::<Vec<_>>(),
         )?,

@@ -3,8 +3,8 @@
 //! confidence intervals, the method mix and the KRS factors.
 
 use crate::report::{factor_label, level_name, pct, t, Report};
-use kampung_core::kampung::aggregate::{KRS_FACTORS, MIX_METHODS};
-use kampung_core::kampung::RowLevel;
+use kampung_core::report::aggregate::{KRS_FACTORS, MIX_METHODS};
+use kampung_core::report::RowLevel;
 use kampung_core::Locale;
 use std::fmt::Write as _;
 

@@ -13,15 +13,15 @@
 use crate::csv_input::CsvRow;
 use chrono::NaiveDate;
 use kampung_core::growth::Tables2006;
-use kampung_core::kampung::aggregate::{KRS_FACTORS, MIX_METHODS};
-use kampung_core::kampung::{
-    classify_kampung, contribution, count_reasons, Aggregator, FamilyContribution,
-    KampungClassification, KampungProfile, RegionRow, RowLevel,
-};
 use kampung_core::register::entities::{read_group_assembled, EntityTable};
 use kampung_core::register::typed;
 use kampung_core::register::{
     fingerprints, DuplicateGuard, FamilyIds, RegisterFamily, RegisterOptions,
+};
+use kampung_core::report::aggregate::{KRS_FACTORS, MIX_METHODS};
+use kampung_core::report::{
+    classify_kampung, contribution, count_reasons, Aggregator, FamilyContribution,
+    KampungClassification, KampungProfile, RegionRow, RowLevel,
 };
 use kampung_core::{ErrorCode, FieldError, Locale};
 use serde::Serialize;

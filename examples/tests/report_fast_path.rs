@@ -5,9 +5,9 @@
 
 use chrono::NaiveDate;
 use kampung_core::growth::Tables2006;
-use kampung_core::kampung::contribution;
 use kampung_core::register::typed::read_typed;
 use kampung_core::register::{RegisterFamily, RegisterOptions};
+use kampung_core::report::contribution;
 use std::process::Command;
 
 /// Runs every line through both paths; returns (lines, lines taken by the typed path).

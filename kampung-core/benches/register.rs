@@ -119,7 +119,7 @@ fn read_sample_lines_and_contribute(bencher: Bencher) {
         for l in &lines {
             if let Ok(r) = kampung_core::register::RegisterFamily::from_json_line(l, &opts) {
                 if let Some(f) = r.family {
-                    let c = kampung_core::kampung::contribution(&f, &opts, &tables);
+                    let c = kampung_core::report::contribution(&f, &opts, &tables);
                     families += u64::from(c.pus);
                 }
             }

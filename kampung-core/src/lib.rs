@@ -32,9 +32,9 @@ pub mod growth;
 pub mod id;
 pub mod input;
 pub mod interval;
-pub mod kampung;
 pub mod kb;
 pub mod register;
+pub mod report;
 pub mod risk;
 pub mod sex;
 

@@ -1,9 +1,9 @@
-//! The village picture: aggregation of a family register by region
+//! The village report: aggregation of a family register by region
 //! ([`aggregate`]) and the Kampung KB classification ([`classification`]),
 //! DOMAIN.md §5 and §8.
 //!
 //! ```
-//! use kampung_core::kampung::{Aggregator, contribution};
+//! use kampung_core::report::{Aggregator, contribution};
 //! use kampung_core::register::{RegisterFamily, RegisterOptions};
 //! use kampung_core::growth::Tables2006;
 //! use chrono::NaiveDate;
