@@ -2,8 +2,8 @@
 
 use crate::{convert, errors};
 use kampung_core::input::parse_date;
-use kampung_core::register::RegisterOptions;
-use kampung_core::report::{classify_kampung, KampungProfile, ReportBuilder};
+use kampung_core::register::table::EntityTables;
+use kampung_core::report::{classify_kampung, KampungProfile, Report, ReportOptions};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
@@ -44,15 +44,8 @@ pub fn _report<'py>(
     let loc = errors::locale(locale)?;
     let as_of = as_of_arg(py, as_of, loc)?;
     let inputs: Vec<Value> = records.iter().map(|r| convert::to_value(&r)).collect();
-    let built = py.detach(|| {
-        let mut b = ReportBuilder::new(RegisterOptions::new(as_of));
-        let mut problems = Vec::new();
-        for (i, v) in inputs.iter().enumerate() {
-            b.add_value(v, i as u64, &mut problems);
-        }
-        (b.rows(), problems, b.exclusions().clone())
-    });
-    tables(py, built, loc)
+    let report = py.detach(|| Report::from_records(&inputs, &ReportOptions::new(as_of), &mut ()));
+    tables(py, report, loc, false)
 }
 
 /// As `_report`, reading a JSON Lines register file (`record` = line number,
@@ -65,27 +58,12 @@ pub fn _report_jsonl<'py>(
     as_of: &Bound<'py, PyAny>,
     locale: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    use std::io::BufRead;
     let loc = errors::locale(locale)?;
     let as_of = as_of_arg(py, as_of, loc)?;
     let file = std::fs::File::open(&path)?;
-    let built = py.detach(|| -> std::io::Result<_> {
-        let mut b = ReportBuilder::new(RegisterOptions::new(as_of));
-        let mut problems = Vec::new();
-        for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let record = i as u64 + 1;
-            match serde_json::from_str::<Value>(&line) {
-                Ok(v) => b.add_value(&v, record, &mut problems),
-                Err(e) => b.add_malformed(record, &format!("JSON: {e}"), &mut problems),
-            }
-        }
-        Ok((b.rows(), problems, b.exclusions().clone()))
-    })?;
-    tables(py, built, loc)
+    let report =
+        py.detach(|| Report::from_json_lines(file, &ReportOptions::new(as_of), &mut ()))?;
+    tables(py, report, loc, false)
 }
 
 /// As `_report`, from three entity tables linked by `no_kk` (rows as
@@ -101,107 +79,26 @@ pub fn _report_entities<'py>(
     as_of: &Bound<'py, PyAny>,
     locale: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    use kampung_core::register::entities::assemble_unsorted;
-    use kampung_core::report::{contribution, Aggregator};
     let loc = errors::locale(locale)?;
     let as_of = as_of_arg(py, as_of, loc)?;
     let rows = |l: &Bound<'py, PyList>| -> Vec<Value> {
         l.iter().map(|r| convert::to_value(&r)).collect()
     };
     let (f, m, x) = (rows(families), rows(members), rows(measurements));
-    let (region_rows, errs, read) = py.detach(|| {
-        let opts = RegisterOptions::new(as_of);
-        let read = assemble_unsorted(&f, &m, &x, &opts);
-        let tables = kampung_core::growth::Tables2006::bundled();
-        let mut agg = Aggregator::new();
-        for (_, rf) in &read.families {
-            agg.add(&contribution(rf, &opts, &tables));
-        }
-        let errs: Vec<_> = read
-            .errors
-            .iter()
-            .map(|e| {
-                (
-                    e.table.as_str(),
-                    e.row as u64,
-                    e.error.clone(),
-                    e.family_excluded,
-                    e.family,
-                )
-            })
-            .collect();
-        (
-            agg.rows(),
-            errs,
-            (
-                read.families.len(),
-                read.families_excluded,
-                read.rows_excluded,
-                read.measurements_excluded,
-            ),
-        )
+    let report = py.detach(|| {
+        let t = EntityTables::new(&f[..], &m[..], &x[..]);
+        Report::from_tables(&t, &ReportOptions::new(as_of), &mut ())
     });
-    let problems: Vec<kampung_core::report::Problem> = errs
-        .iter()
-        .map(|(_, row, e, fam, _)| kampung_core::report::Problem {
-            record: *row,
-            error: e.clone(),
-            excluded: if *fam {
-                kampung_core::report::Excluded::Family
-            } else {
-                kampung_core::report::Excluded::Measurement
-            },
-        })
-        .collect();
-    let mut ex = kampung_core::report::Exclusions {
-        families_read: (read.0 + read.1) as u64,
-        families_included: read.0 as u64,
-        families_excluded: read.1 as u64,
-        measurements_excluded: read.3 as u64,
-        ..Default::default()
-    };
-    // One count per distinct code and excluded family (however many of its
-    // rows have it), or excluded row, as the CLI counts.
-    let mut by_row: std::collections::BTreeMap<(&str, u64), Vec<&'static str>> = Default::default();
-    for (table, row, e, excluded, family) in &errs {
-        let key = match family {
-            Some(f) if *excluded => ("families", *f as u64),
-            _ => (*table, *row),
-        };
-        by_row.entry(key).or_default().push(e.code().as_str());
-    }
-    for codes in by_row.into_values() {
-        kampung_core::report::count_reasons(&mut ex.reasons, codes);
-    }
-    let out = tables(py, (region_rows, problems, ex), loc)?;
-    if let Some(e) = out.get_item("errors")? {
-        if let Ok(d) = e.cast::<PyDict>() {
-            d.set_item(
-                "table",
-                PyList::new(py, errs.iter().map(|(t, _, _, _, _)| *t))?,
-            )?;
-        }
-    }
-    if let Some(e) = out.get_item("exclusions")? {
-        if let Ok(d) = e.cast::<PyDict>() {
-            d.set_item("rows_excluded", read.2)?;
-        }
-    }
-    Ok(out)
+    tables(py, report, loc, true)
 }
-
-type Built = (
-    Vec<kampung_core::report::RegionRow>,
-    Vec<kampung_core::report::Problem>,
-    kampung_core::report::Exclusions,
-);
 
 fn tables<'py>(
     py: Python<'py>,
-    built: Built,
+    report: Report,
     loc: kampung_core::Locale,
+    with_table: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (rows, problems, exclusions) = built;
+    let (rows, problems, exclusions) = (report.rows, report.errors, report.exclusions);
     let out = PyDict::new(py);
     // Long format: one row per region and indicator.
     let (mut level, mut code, mut ind, mut group) =
@@ -286,13 +183,22 @@ fn tables<'py>(
             py,
             problems
                 .iter()
-                .map(|p| match p.excluded {
-                    kampung_core::report::Excluded::Family => "family",
-                    kampung_core::report::Excluded::Measurement => "measurement",
-                })
+                .map(|p| p.excluded.as_str())
                 .collect::<Vec<_>>(),
         )?,
     )?;
+    if with_table {
+        errs.set_item(
+            "table",
+            column(
+                py,
+                problems
+                    .iter()
+                    .map(|p| p.table.as_str())
+                    .collect::<Vec<_>>(),
+            )?,
+        )?;
+    }
     out.set_item("errors", errs)?;
     let ex = serde_json::to_value(&exclusions).unwrap_or(Value::Null);
     out.set_item("exclusions", convert::from_value(py, &ex)?)?;

@@ -64,4 +64,5 @@ export type ErrorCode =
   | "register_kb_missing"
   | "kampung_count_exceeds"
   | "register_unsorted"
+  | "register_line_too_long"
 ;

@@ -7,7 +7,7 @@
 //! standards with z-scores shifted to resemble Indonesia (HAZ ~ N(−1.1,
 //! 1.1): about 20 % stunting, SSGI 2022 21.6 %; WHZ ~ N(−0.3, 1.1)). With
 //! `--bad-rate`, that share of lines gets one known defect (malformed JSON,
-//! unknown water code, repeated Nomor KK, measurement before birth).
+//! unknown water code, a family entered twice, measurement before birth).
 //!
 //! Everything is a pure function of the seed: no clock, no OS randomness.
 
@@ -140,6 +140,8 @@ pub fn generate<W: Write>(args: &GenArgs, out: &mut W) -> std::io::Result<()> {
     let mut person_counter: u64 = 0;
     let mut line = String::with_capacity(2048);
     let mut last_kk = String::new();
+    // The previous family's record, whole (before a truncation defect).
+    let mut last_line = String::new();
     for i in 0..args.families {
         line.clear();
         let kec_ix = i / FAMILIES_PER_KECAMATAN;
@@ -150,7 +152,11 @@ pub fn generate<W: Write>(args: &GenArgs, out: &mut W) -> std::io::Result<()> {
         let mut kk = format!("64{kab:02}{:012}", i + 1);
         let bad = rng.f() < args.bad_rate;
         let mut defect = if bad { rng.range(0, 3) } else { -1 };
-        if defect == 2 && !last_kk.is_empty() {
+        // A family entered twice: this line repeats the previous record
+        // (the family below is still drawn, so that the rest of the
+        // register does not depend on the defect).
+        let repeat = defect == 2 && !last_kk.is_empty();
+        if repeat {
             kk.clone_from(&last_kk);
         }
         // ---- members ----
@@ -357,6 +363,10 @@ pub fn generate<W: Write>(args: &GenArgs, out: &mut W) -> std::io::Result<()> {
             }
         }
         line.push_str("]}");
+        if repeat {
+            std::mem::swap(&mut line, &mut last_line);
+        }
+        last_line.clone_from(&line);
         if defect == 0 {
             line.truncate(line.len() / 2);
         }

@@ -11,7 +11,6 @@ use kampung_core::{input::parse_date, Family, FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
-mod csv_input;
 mod generate;
 mod html;
 mod report;
@@ -355,7 +354,7 @@ fn run_report(args: &Args) -> Result<ExitCode, String> {
             .map(std::num::NonZeroUsize::get)
             .unwrap_or(1)
     });
-    let opts = report::ReportOptions {
+    let opts = report::ReportOptionsCli {
         as_of,
         lang: args.lang,
         threads,
@@ -371,14 +370,14 @@ fn run_report(args: &Args) -> Result<ExitCode, String> {
         }
         None => None,
     };
-    let mut on_error = |e: &report::LineError| {
+    let on_error = |e: &report::LineError| {
         if let Some(w) = errors_out.as_mut() {
             let _ = report::write_errors_csv(w, e);
         }
     };
-    let open = |p: &str| -> Result<report::Reader, String> {
+    let open = |p: &str| -> Result<Box<dyn std::io::Read>, String> {
         let f = std::fs::File::open(p).map_err(|e| format!("{p}: {e}"))?;
-        Ok(Box::new(BufReader::with_capacity(1 << 20, f)))
+        Ok(Box::new(f))
     };
     let (source, input) = match (&args.families, &args.members, &args.measurements) {
         (Some(f), Some(m), Some(x)) => (
@@ -413,12 +412,10 @@ fn run_report(args: &Args) -> Result<ExitCode, String> {
             return Err("a CSV register needs --families, --members and --measurements".to_owned())
         }
     };
-    let result = report::run(input, &opts, &mut on_error);
-    let (agg, exclusions, errors, errors_truncated) = result?;
+    let (mut core, files) = report::run(input, &opts, on_error)?;
     if let Some(mut w) = errors_out.take() {
         w.flush().map_err(|e| e.to_string())?;
     }
-    let rows = agg.rows();
     let profiles: Option<serde_json::Value> = match (&args.profile, path.is_none()) {
         (Some(p), _) => {
             let text = std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?;
@@ -429,24 +426,28 @@ fn run_report(args: &Args) -> Result<ExitCode, String> {
         ),
         (None, false) => None,
     };
-    let kampung_kb = match &profiles {
-        Some(v) => report::classify_desa(&rows, v)?,
-        None => Vec::new(),
-    };
-    let mut rep = report::Report {
+    if let Some(v) = &profiles {
+        core.classify(v)
+            .map_err(|e| format!("profiles: {}", e.summary("profile", Locale::En)))?;
+    }
+    let rep = report::Report {
         as_of,
         source,
         ci_method: "wilson_95",
-        rows,
-        kampung_kb,
-        exclusions,
-        errors,
-        errors_truncated,
+        errors: core
+            .errors
+            .iter()
+            .map(|p| report::line_error(p, &files, args.lang))
+            .collect(),
+        errors_truncated: core.errors_truncated,
+        rows: core.rows,
+        kampung_kb: core.kampung_kb,
+        exclusions: core.exclusions,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     if args.format == "json" {
-        report::write_json_pretty(&mut out, &mut rep).map_err(|e| e.to_string())?;
+        report::write_json_pretty(&mut out, &rep).map_err(|e| e.to_string())?;
         writeln!(out).map_err(|e| e.to_string())?;
     } else {
         out.write_all(report::render_text(&rep, args.lang).as_bytes())

@@ -2,8 +2,7 @@
 //! families, KRS, screening, KB indicators, child forms, register lines.
 #![no_main]
 use kampung_core::growth::{assess_child, ChildMeasurement};
-use kampung_core::kampung::ReportBuilder;
-use kampung_core::register::RegisterOptions;
+use kampung_core::report::{Report, ReportOptions};
 use kampung_core::{kb, risk, Family, FamilyOptions};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
@@ -21,8 +20,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(m) = ChildMeasurement::from_value(&v) {
         let _ = assess_child(&m);
     }
-    let mut b = ReportBuilder::new(RegisterOptions::new(as_of));
-    let mut problems = Vec::new();
-    b.add_value(&v, 1, &mut problems);
-    let _ = b.rows();
+    let r = Report::from_records(std::slice::from_ref(&v), &ReportOptions::new(as_of).with_threads(1), &mut ());
+    assert_eq!(r.exclusions.families_read, 1);
 });

@@ -215,15 +215,20 @@ error_codes! {
     /// A NIK is already used by a member of an earlier family of the register.
     RegisterDuplicateNik = "register_duplicate_nik" { id: "NIK ini sudah dipakai anggota keluarga lain dalam register.", en: "This NIK is already used by a member of another family in the register." }
     /// A row (member, measurement) refers to a Nomor KK with no family row.
-    RegisterFamilyMissing = "register_family_missing" { id: "Tidak ada keluarga dengan Nomor KK ini (atau file tidak diurutkan menurut no_kk).", en: "No family has this family card number (or the file is not sorted by no_kk)." }
+    RegisterFamilyMissing = "register_family_missing" { id: "Tidak ada keluarga dengan Nomor KK ini.", en: "No family has this family card number." }
     /// A measurement refers to a person who is not a member of the family.
     RegisterMemberUnknown = "register_member_unknown" { id: "Pengukuran merujuk ke anggota yang tidak ada dalam keluarga ini.", en: "The measurement refers to a person who is not a member of this family." }
     /// A PUS family has no KB status.
     RegisterKbMissing = "register_kb_missing" { id: "Keluarga PUS harus memiliki status KB (kb.method).", en: "A PUS family must have a KB status (kb.method)." }
     /// A Kampung KB profile count is larger than the count it is part of.
     KampungCountExceeds = "kampung_count_exceeds" { id: "Nilai ini ({value}) tidak boleh lebih dari {limit} ({other}).", en: "This value ({value}) must not exceed {limit} ({other})." }
-    /// A row of a table grouped by `no_kk` comes after its group ended (the file is not sorted by `no_kk`).
+    /// No longer produced: entity tables are read in any row order (kept
+    /// because codes are never removed).
     RegisterUnsorted = "register_unsorted" { id: "Baris ini tidak berurutan menurut no_kk (sesudah baris {line}); keluarganya sudah diproses tanpa baris ini.", en: "This row is out of no_kk order (after line {line}); its family was already processed without it." }
+
+    // ---- register engine (issue 14: one pipeline for every surface) ----
+    /// A line of a JSON Lines register is longer than the limit; it was skipped.
+    RegisterLineTooLong = "register_line_too_long" { id: "Baris terlalu panjang (lebih dari {max} byte) dan dilewati.", en: "The line is too long (more than {max} bytes) and was skipped." }
 }
 
 impl fmt::Display for ErrorCode {

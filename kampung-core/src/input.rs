@@ -21,9 +21,185 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
 
 /// `invalid_type` at field `name`.
 pub(crate) fn invalid_type(name: &'static str, expected: &'static str, got: &Value) -> FieldError {
+    invalid_type_of(name, expected, type_name(got))
+}
+
+/// One field of an input as read, whatever the format (a JSON value, a
+/// table cell, a field of the register's JSON Lines scanner).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Cell<'a> {
+    /// Absent or `null` (a missing table cell).
+    #[default]
+    Missing,
+    /// Text, as written (blank text is kept: validation decides).
+    Text(&'a str),
+    /// A yes/no.
+    Bool(bool),
+    /// A whole number that is not negative, exactly.
+    UInt(u64),
+    /// A negative whole number, exactly.
+    Int(i64),
+    /// Any other number.
+    Float(f64),
+    /// A value of another type (`"array"`, `"object"`): its type name.
+    Other(&'static str),
+}
+
+impl<'a> Cell<'a> {
+    /// A whole number: [`Cell::UInt`] when it is not negative.
+    pub fn integer(i: i64) -> Cell<'a> {
+        match u64::try_from(i) {
+            Ok(u) => Cell::UInt(u),
+            Err(_) => Cell::Int(i),
+        }
+    }
+
+    /// A JSON number as the `serde_json` value holds it.
+    pub fn number(n: &serde_json::Number) -> Cell<'a> {
+        if let Some(u) = n.as_u64() {
+            Cell::UInt(u)
+        } else if let Some(i) = n.as_i64() {
+            Cell::Int(i)
+        } else {
+            Cell::Float(n.as_f64().unwrap_or(f64::NAN))
+        }
+    }
+
+    /// A field of a JSON object (absent and `null` are [`Cell::Missing`];
+    /// arrays and objects are [`Cell::Other`]).
+    pub fn of(v: Option<&'a Value>) -> Cell<'a> {
+        match v {
+            None | Some(Value::Null) => Cell::Missing,
+            Some(Value::String(s)) => Cell::Text(s),
+            Some(Value::Bool(b)) => Cell::Bool(*b),
+            Some(Value::Number(n)) => Cell::number(n),
+            Some(Value::Array(_)) => Cell::Other("array"),
+            Some(Value::Object(_)) => Cell::Other("object"),
+        }
+    }
+
+    /// The type name used in `invalid_type` errors (`received`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Cell::Missing => "null",
+            Cell::Text(_) => "string",
+            Cell::Bool(_) => "boolean",
+            Cell::UInt(_) | Cell::Int(_) | Cell::Float(_) => "number",
+            Cell::Other(t) => t,
+        }
+    }
+
+    /// True when absent.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Cell::Missing)
+    }
+
+    /// Blank text is a missing cell (table cells, where an empty cell is
+    /// how a spreadsheet writes "nothing").
+    pub fn blank_missing(self) -> Cell<'a> {
+        match self {
+            Cell::Text(s) if s.trim().is_empty() => Cell::Missing,
+            c => c,
+        }
+    }
+}
+
+/// `invalid_type` at field `name`, from the received type's name.
+pub(crate) fn invalid_type_of(
+    name: &'static str,
+    expected: &'static str,
+    received: &'static str,
+) -> FieldError {
     FieldError::at(name, ErrorCode::InvalidType)
         .with_param("expected", expected)
-        .with_param("received", type_name(got))
+        .with_param("received", received)
+}
+
+/// A text field: blank text is absent (`required` when `required`);
+/// whole numbers are read as their decimal text when `numbers_ok` (codes
+/// such as `sex: 1`); anything else is `invalid_type`.
+pub(crate) fn cell_text<'c>(
+    cell: &Cell<'c>,
+    name: &'static str,
+    required: bool,
+    numbers_ok: bool,
+    errors: &mut ValidationErrors,
+) -> Option<Cow<'c, str>> {
+    match *cell {
+        Cell::Missing => {}
+        Cell::Text(s) if s.trim().is_empty() => {}
+        Cell::Text(s) => return Some(Cow::Borrowed(s)),
+        Cell::UInt(u) if numbers_ok => return Some(Cow::Owned(u.to_string())),
+        Cell::Int(i) if numbers_ok => return Some(Cow::Owned(i.to_string())),
+        other => {
+            errors.push(invalid_type_of(name, "string", other.type_name()));
+            return None;
+        }
+    }
+    if required {
+        errors.push(FieldError::at(name, ErrorCode::Required));
+    }
+    None
+}
+
+/// A yes/no field: booleans, `1`/`0`, `ya`/`tidak`, `y`/`t`, `true`/`false`, `yes`/`no`.
+pub(crate) fn cell_yes_no(
+    cell: &Cell<'_>,
+    name: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<bool> {
+    match *cell {
+        Cell::Missing => None,
+        Cell::Bool(b) => Some(b),
+        Cell::UInt(1) => Some(true),
+        Cell::UInt(0) => Some(false),
+        Cell::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "ya" | "y" | "true" | "yes" | "1" => Some(true),
+            "tidak" | "t" | "false" | "no" | "0" => Some(false),
+            "" => None,
+            _ => {
+                errors.push(invalid_type_of(name, "boolean", "string"));
+                None
+            }
+        },
+        other => {
+            errors.push(invalid_type_of(name, "boolean", other.type_name()));
+            None
+        }
+    }
+}
+
+/// A finite number; numeric text with `.` or `,` as the decimal mark.
+pub(crate) fn cell_finite(
+    cell: &Cell<'_>,
+    name: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)]
+    let x = match *cell {
+        Cell::Missing => return None,
+        Cell::UInt(u) => u as f64,
+        Cell::Int(i) => i as f64,
+        Cell::Float(x) => x,
+        Cell::Text(s) if s.trim().is_empty() => return None,
+        Cell::Text(s) => match s.trim().replace(',', ".").parse::<f64>() {
+            Ok(x) => x,
+            Err(_) => {
+                errors.push(invalid_type_of(name, "number", "string"));
+                return None;
+            }
+        },
+        other => {
+            errors.push(invalid_type_of(name, "number", other.type_name()));
+            return None;
+        }
+    };
+    if x.is_finite() {
+        Some(x)
+    } else {
+        errors.push(FieldError::at(name, ErrorCode::NotFinite));
+        None
+    }
 }
 
 /// `Some(value)`, or records the error at field `name` and gives `None`.
@@ -78,27 +254,22 @@ impl<'a> Fields<'a> {
         errors: &mut ValidationErrors,
     ) -> Option<Cow<'a, str>> {
         self.map?;
+        cell_text(
+            &Cell::of(self.get(name)),
+            name,
+            required,
+            numbers_ok,
+            errors,
+        )
+    }
+
+    /// True when the field is absent, `null`, or text of only white space
+    /// (a required field left empty).
+    pub(crate) fn is_blank(&self, name: &str) -> bool {
         match self.get(name) {
-            None => {
-                if required {
-                    errors.push(FieldError::at(name, ErrorCode::Required));
-                }
-                None
-            }
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                if required {
-                    errors.push(FieldError::at(name, ErrorCode::Required));
-                }
-                None
-            }
-            Some(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
-            Some(Value::Number(n)) if numbers_ok && (n.is_i64() || n.is_u64()) => {
-                Some(Cow::Owned(n.to_string()))
-            }
-            Some(other) => {
-                errors.push(invalid_type(name, "string", other));
-                None
-            }
+            None => true,
+            Some(Value::String(s)) => s.trim().is_empty(),
+            Some(_) => false,
         }
     }
 

@@ -67,6 +67,7 @@ ErrorCode = Literal[
     "register_kb_missing",
     "kampung_count_exceeds",
     "register_unsorted",
+    "register_line_too_long",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)

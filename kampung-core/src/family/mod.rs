@@ -124,18 +124,19 @@ impl Family {
             }
         });
 
-        let mut members: Vec<Option<Person>> = Vec::new();
+        let mut members: Vec<Person> = Vec::new();
+        let mut failed: Vec<usize> = Vec::new();
         match members_raw {
             Some(list) if !list.is_empty() => {
                 for (i, m) in list.iter().enumerate() {
                     let idx = PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX));
                     match Person::from_value(m, opts.as_of) {
-                        Ok(p) => members.push(Some(p)),
+                        Ok(p) => members.push(p),
                         Err(es) => {
                             let mut nested = ValidationErrors::new();
                             nested.extend_with_outer(es, &idx);
                             errors.extend_with_outer(nested, &PathSegment::Field("members"));
-                            members.push(None);
+                            failed.push(i);
                         }
                     }
                 }
@@ -147,43 +148,48 @@ impl Family {
             _ => {}
         }
 
-        check_members(&members, opts, &mut errors);
+        Family::from_read(no_kk, region_code, members, &failed, opts, &mut errors).ok_or(errors)
+    }
 
+    /// The family once its fields are read and each member validated on
+    /// its own: `members` are the members that validated, in input order,
+    /// `failed` the input positions of those that did not. Runs the
+    /// cross-member rules (one head, spouses, unique NIKs, parent-child
+    /// gaps) and gives the family when nothing at all was wrong; `errors`
+    /// holds what reading found and receives the rest. Shared by
+    /// [`Family::from_value`] and the register reader
+    /// (`register::validate`), so both accept exactly the same families.
+    pub(crate) fn from_read(
+        no_kk: Option<NomorKk>,
+        region_code: Option<KodeWilayah>,
+        members: Vec<Person>,
+        failed: &[usize],
+        opts: &FamilyOptions,
+        errors: &mut ValidationErrors,
+    ) -> Option<Family> {
+        // The valid members with their input positions.
+        let mut skip = failed.iter().copied().peekable();
+        let mut position = 0usize;
+        let valid: Vec<(usize, &Person)> = members
+            .iter()
+            .map(|p| {
+                while skip.peek() == Some(&position) {
+                    skip.next();
+                    position += 1;
+                }
+                position += 1;
+                (position - 1, p)
+            })
+            .collect();
+        check_valid_members(&valid, failed.is_empty(), opts, errors);
         match (no_kk, region_code) {
-            (Some(no_kk), Some(region_code)) if errors.is_empty() => Ok(Family {
+            (Some(no_kk), Some(region_code)) if errors.is_empty() => Some(Family {
                 no_kk,
                 region_code,
-                members: members.into_iter().flatten().collect(),
+                members,
             }),
-            _ => Err(errors),
+            _ => None,
         }
-    }
-}
-
-impl Family {
-    /// A family from members that each validated on their own: runs the
-    /// cross-member rules of [`Family::from_value`] (one head, spouses,
-    /// unique NIKs, parent-child gaps). Used by the register's typed reader
-    /// so that it accepts exactly the families `from_value` accepts.
-    pub(crate) fn from_parts(
-        no_kk: NomorKk,
-        region_code: KodeWilayah,
-        members: Vec<Person>,
-        opts: &FamilyOptions,
-    ) -> Result<Family, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        if members.is_empty() {
-            errors.push(FieldError::at("members", ErrorCode::FamilyNoMembers));
-            return Err(errors);
-        }
-        let valid: Vec<(usize, &Person)> = members.iter().enumerate().collect();
-        check_valid_members(&valid, true, opts, &mut errors);
-        errors.into_result(())?;
-        Ok(Family {
-            no_kk,
-            region_code,
-            members,
-        })
     }
 }
 
@@ -192,17 +198,6 @@ fn member_path(i: usize, field: &'static str) -> FieldPath {
     p.push(PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX)));
     p.push(PathSegment::Field(field));
     p
-}
-
-/// Cross-member rules over the members that validated on their own.
-fn check_members(members: &[Option<Person>], opts: &FamilyOptions, errors: &mut ValidationErrors) {
-    let valid: Vec<(usize, &Person)> = members
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.as_ref().map(|p| (i, p)))
-        .collect();
-    let all_valid = valid.len() == members.len();
-    check_valid_members(&valid, all_valid, opts, errors);
 }
 
 /// The cross-member rules over `valid`, the `(index, member)` pairs that

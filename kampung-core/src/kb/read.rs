@@ -2,9 +2,8 @@
 //! every problem becomes a [`FieldError`] at the field's name.
 
 use crate::error::{ErrorCode, FieldError, Locale, PathSegment, ValidationErrors};
-use crate::input::{invalid_type, parse_date, Fields};
+use crate::input::{parse_date, Fields};
 use chrono::NaiveDate;
-use serde_json::Value;
 
 /// A yes/no field: JSON booleans, `1`/`0`, `"ya"`/`"tidak"`, `"true"`/`"false"`.
 pub(crate) fn opt_bool(
@@ -12,58 +11,13 @@ pub(crate) fn opt_bool(
     name: &'static str,
     errors: &mut ValidationErrors,
 ) -> Option<bool> {
-    match f.get(name)? {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) if n.as_i64() == Some(1) => Some(true),
-        Value::Number(n) if n.as_i64() == Some(0) => Some(false),
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "ya" | "y" | "true" | "yes" | "1" => Some(true),
-            "tidak" | "t" | "false" | "no" | "0" => Some(false),
-            "" => None,
-            _ => {
-                errors.push(
-                    FieldError::at(name, ErrorCode::InvalidType)
-                        .with_param("expected", "boolean")
-                        .with_param("received", "string"),
-                );
-                None
-            }
-        },
-        other => {
-            errors.push(invalid_type(name, "boolean", other));
-            None
-        }
-    }
+    crate::input::cell_yes_no(&crate::input::Cell::of(f.get(name)), name, errors)
 }
 
 /// A finite number; numeric strings (with `.` or `,` as the decimal mark)
 /// are accepted, as forms send them.
 fn finite(f: &Fields<'_>, name: &'static str, errors: &mut ValidationErrors) -> Option<f64> {
-    let x = match f.get(name)? {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) if s.trim().is_empty() => return None,
-        Value::String(s) => match s.trim().replace(',', ".").parse::<f64>() {
-            Ok(x) => x,
-            Err(_) => {
-                errors.push(
-                    FieldError::at(name, ErrorCode::InvalidType)
-                        .with_param("expected", "number")
-                        .with_param("received", "string"),
-                );
-                return None;
-            }
-        },
-        other => {
-            errors.push(invalid_type(name, "number", other));
-            return None;
-        }
-    };
-    if x.is_finite() {
-        Some(x)
-    } else {
-        errors.push(FieldError::at(name, ErrorCode::NotFinite));
-        None
-    }
+    crate::input::cell_finite(&crate::input::Cell::of(f.get(name)), name, errors)
 }
 
 /// `x` (already read, finite) when it lies in `[min, max]`; otherwise

@@ -26,13 +26,108 @@
 //! ```
 
 pub mod aggregate;
-pub mod builder;
 pub mod classification;
+pub mod engine;
+pub mod exclusions;
 pub mod wilson;
 
 pub use aggregate::{
     contribution, Aggregator, Counters, Estimate, FamilyContribution, Indicator, RegionRow,
     RowLevel,
 };
-pub use builder::{count_reasons, Excluded, Exclusions, Problem, ReportBuilder};
 pub use classification::{classify_kampung, KampungClass, KampungClassification, KampungProfile};
+pub use engine::{Observer, Progress, ReportOptions};
+pub use exclusions::{Excluded, Exclusions, Problem};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The Kampung KB classification of one desa (DOMAIN.md §5.4).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DesaClass {
+    /// The desa's code as given in the profiles.
+    pub code: String,
+    /// Its profile, completed from the register where the profile is silent.
+    pub profile: KampungProfile,
+    /// The classification.
+    pub classification: KampungClassification,
+}
+
+/// The village report of one register: every region's figures, the
+/// Kampung KB classification of profiled desa, and what was left out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The reference date used.
+    pub as_of: NaiveDate,
+    /// The total, then every region at every level present, parents before
+    /// their children.
+    pub rows: Vec<RegionRow>,
+    /// Kampung KB classification of the desa with a profile ([`Report::classify`]).
+    pub kampung_kb: Vec<DesaClass>,
+    /// Families read, included and excluded, by reason.
+    pub exclusions: Exclusions,
+    /// The problems kept (see [`ReportOptions::errors_kept`]), in input order.
+    pub errors: Vec<Problem>,
+    /// Problems not kept.
+    pub errors_truncated: u64,
+}
+
+impl Report {
+    /// The row of the whole register.
+    pub fn total(&self) -> Option<&RegionRow> {
+        self.rows.first()
+    }
+
+    /// Classifies every desa of `profiles` (an object `{region_code:
+    /// profile}`, DOMAIN.md §5.4); the output block of a profile (PUS,
+    /// users, MKJP users, IAT, TIAL) is taken from the register's row of
+    /// that desa when the profile does not give it.
+    ///
+    /// # Errors
+    /// The problems of the first profile that does not validate (with the
+    /// desa code as the first path segment), or `invalid_type` when
+    /// `profiles` is not an object.
+    pub fn classify(
+        &mut self,
+        profiles: &serde_json::Value,
+    ) -> Result<(), crate::ValidationErrors> {
+        let Some(map) = profiles.as_object() else {
+            let mut e = crate::ValidationErrors::new();
+            e.push(
+                crate::FieldError::new(crate::ErrorCode::InvalidType)
+                    .with_param("expected", "object")
+                    .with_param("received", crate::input::type_name(profiles)),
+            );
+            return Err(e);
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (code, v) in map {
+            let mut p = KampungProfile::from_value(v).map_err(|es| {
+                let mut e = crate::ValidationErrors::new();
+                e.extend_with_outer(es, &crate::PathSegment::Field("profile"));
+                e
+            })?;
+            let plain: String = code.chars().filter(char::is_ascii_digit).collect();
+            let row = self.rows.iter().find(|r| {
+                r.code
+                    .as_deref()
+                    .is_some_and(|c| c.chars().filter(char::is_ascii_digit).eq(plain.chars()))
+            });
+            if let Some(r) = row {
+                let c = &r.counts;
+                p.pus = p.pus.or(Some(c.pus));
+                p.users = p.users.or(Some(c.users));
+                p.mkjp_users = p.mkjp_users.or(Some(c.mkjp_users));
+                p.iat = p.iat.or(Some(c.reason[2]));
+                p.tial = p.tial.or(Some(c.reason[3]));
+            }
+            out.push(DesaClass {
+                code: code.clone(),
+                classification: classify_kampung(&p),
+                profile: p,
+            });
+        }
+        self.kampung_kb = out;
+        Ok(())
+    }
+}

@@ -546,11 +546,11 @@ pub(crate) fn read_housing(
 ) -> Option<Housing> {
     let hf = Fields::of(h, he);
     let water = opt_code(&hf, "water_source", WaterSource::parse, he);
-    if hf.get("water_source").is_none() {
+    if hf.is_blank("water_source") {
         he.push(FieldError::at("water_source", ErrorCode::Required));
     }
     let latrine = opt_code(&hf, "latrine", Latrine::parse, he);
-    if hf.get("latrine").is_none() {
+    if hf.is_blank("latrine") {
         he.push(FieldError::at("latrine", ErrorCode::Required));
     }
     // Fields are read (and their errors recorded) in this order.

@@ -1,84 +1,32 @@
-//! The typed fast path of the register reader.
+//! Reading JSON Lines: a scanner specialised to the register's JSON.
 //!
-//! [`read_typed`] reads one JSON Lines record with a small scanner
-//! specialised to the register schema (text fields point into the line; no
-//! `serde_json::Value` tree, no `String` per key, no serde visitor per
-//! field) and validates it with the same functions as
-//! [`RegisterFamily::from_value`]. It only answers for records it describes
-//! **exactly** and that are **entirely valid**:
+//! [`scan_line`] reads one JSON Lines record into the typed record
+//! ([`RawRecord`]) with a small scanner (text fields point into the line;
+//! no `serde_json::Value` tree, no `String` per key, no serde visitor per
+//! field). It only answers for records it reads **exactly** as
+//! `serde_json` does:
 //!
 //! * the line is one JSON object (white space around tokens allowed, as
 //!   RFC 8259 §2 and serde_json allow it), and every object has only the
 //!   documented keys, each at most once, each of the one JSON type the
 //!   common form uses (text as strings, yes/no as `true`/`false`, numbers as
-//!   numbers; `null` is read as absent, as the `Value` path does);
-//! * no text has an escape (`\`) or a control character: such lines are
-//!   read by the `Value` path, which decodes them;
+//!   numbers; `null` is read as absent);
+//! * no text has an escape (`\`) or a control character;
 //! * numbers other than short plain integers are converted by serde_json
-//!   itself, so they are the very `f64`s the `Value` path sees;
-//! * the family and every measurement validate without a single error.
+//!   itself, so they are the very numbers the general reader sees.
 //!
 //! Anything else (a record with an unknown key, `"sex": 1`, `"oedema": "y"`,
-//! a bad NIK, one measurement before birth, malformed JSON…) gives `None`,
-//! and the caller reads the line again through the `Value` path, which
-//! produces every error code, path, message and count. So the errors of a
-//! report never come from this module, and a record it accepts is the
-//! [`RegisterFamily`] that `from_value` returns for it (the tests
-//! `typed_equals_value_path`, `text_level_oddities_fall_back_or_agree` and
-//! `examples/tests/report_fast_path.rs` check this on mutated records, the
-//! bundled sample and a generated register with many defects).
+//! an escape, malformed JSON…) gives `None`, and [`read_line`] reads the
+//! line with `serde_json` into a `Value` and takes the record from it
+//! ([`RawRecord::from_value`]). Both readers give the same typed record
+//! for every line the scanner answers (tests `scanner_equals_value_reader`,
+//! `byte_edits_agree`), and validation ([`super::validate`]) is the same
+//! for both, so the reader never changes a result.
 
-use super::{
-    check_positive, check_wife, finish_measurement, kb_from_parts, measure_code, measured_on,
-    resolve_member, KbStatus, Measurement, RegisterFamily, RegisterOptions, MAX_VALUE,
+use super::record::{
+    Cell, Field, Item, RawFamily, RawHousing, RawKb, RawMeasurement, RawMember, RawRecord,
 };
-use crate::error::ValidationErrors;
-use crate::family::person::{Person, PersonTexts};
-use crate::family::{Family, FamilyOptions};
-use crate::id::nomor_kk::NomorKk;
-use crate::id::wilayah::KodeWilayah;
-use crate::kb::method::{Method, NonUseReason};
-use crate::kb::read::{int_in, number_in};
-use crate::risk::krs::{check_housing, HousingParts, Latrine, WaterSource};
-
-/// A text field as read: `None` when absent or `null`.
-type Text<'a> = Option<&'a str>;
-
-#[derive(Default)]
-struct RawMember<'a> {
-    name: Text<'a>,
-    nik: Text<'a>,
-    sex: Text<'a>,
-    birth_date: Text<'a>,
-    relationship: Text<'a>,
-    marital_status: Text<'a>,
-}
-
-#[derive(Default)]
-struct RawHousing<'a> {
-    water_source: Text<'a>,
-    latrine: Text<'a>,
-    septic_tank: Option<bool>,
-    gooseneck: Option<bool>,
-    housing_layak: Option<bool>,
-}
-
-#[derive(Default)]
-struct RawKb<'a> {
-    method: Text<'a>,
-    reason_not_using: Text<'a>,
-}
-
-#[derive(Default)]
-struct RawMeasurement<'a> {
-    nik: Text<'a>,
-    member: Option<f64>,
-    measured_on: Text<'a>,
-    weight_kg: Option<f64>,
-    length_cm: Option<f64>,
-    measure: Text<'a>,
-    oedema: Option<bool>,
-}
+use super::{RegisterOptions, RegisterRead};
 
 /// A position in the line. Every method gives `None` on anything it does
 /// not read exactly (the caller then falls back to the `Value` path).
@@ -234,31 +182,31 @@ impl<'a> Cursor<'a> {
         false
     }
 
-    /// A string or `null`.
-    fn text(&mut self) -> Option<Text<'a>> {
+    /// A string or `null`, as a cell.
+    fn text(&mut self) -> Option<Cell<'a>> {
         match self.peek()? {
-            b'"' => self.string().map(Some),
-            b'n' => self.lit(b"null").map(|()| None),
+            b'"' => self.string().map(Cell::Text),
+            b'n' => self.lit(b"null").map(|()| Cell::Missing),
             _ => None,
         }
     }
 
-    /// `true`, `false` or `null`.
-    fn boolean(&mut self) -> Option<Option<bool>> {
+    /// `true`, `false` or `null`, as a cell.
+    fn boolean(&mut self) -> Option<Cell<'a>> {
         match self.peek()? {
-            b't' => self.lit(b"true").map(|()| Some(true)),
-            b'f' => self.lit(b"false").map(|()| Some(false)),
-            b'n' => self.lit(b"null").map(|()| None),
+            b't' => self.lit(b"true").map(|()| Cell::Bool(true)),
+            b'f' => self.lit(b"false").map(|()| Cell::Bool(false)),
+            b'n' => self.lit(b"null").map(|()| Cell::Missing),
             _ => None,
         }
     }
 
-    /// A number or `null`. Plain integers of up to 15 digits are exact in
-    /// an `f64` and read here; every other number is handed to serde_json,
-    /// so the value is bit for bit the one of the `Value` path.
-    fn number(&mut self) -> Option<Option<f64>> {
+    /// A number or `null`, as a cell. Plain integers of up to 15 digits
+    /// are read here; every other number is handed to serde_json, so the
+    /// cell is exactly the one of the general reader.
+    fn number(&mut self) -> Option<Cell<'a>> {
         match self.peek()? {
-            b'n' => return self.lit(b"null").map(|()| None),
+            b'n' => return self.lit(b"null").map(|()| Cell::Missing),
             b'-' | b'0'..=b'9' => {}
             _ => return None,
         }
@@ -273,13 +221,13 @@ impl<'a> Cursor<'a> {
             && t.iter().all(u8::is_ascii_digit)
             && (t.len() == 1 || t[0] != b'0');
         if plain {
-            let n = t.iter().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
-            #[allow(clippy::cast_precision_loss)]
-            return Some(Some(n as f64));
+            return Some(Cell::UInt(
+                t.iter().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')),
+            ));
         }
-        serde_json::from_str::<f64>(self.s.get(start..self.i)?)
+        serde_json::from_str::<serde_json::Number>(self.s.get(start..self.i)?)
             .ok()
-            .map(Some)
+            .map(|n| Cell::number(&n))
     }
 }
 
@@ -393,7 +341,7 @@ fn usual_member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
     if !c.at_lit(&LAYOUT[6]) {
         return None;
     }
-    let [name, nik, sex, birth_date, relationship, marital_status] = v.map(Some);
+    let [name, nik, sex, birth_date, relationship, marital_status] = v.map(Cell::Text);
     Some(RawMember {
         name,
         nik,
@@ -464,8 +412,7 @@ fn array<'a>(
     Some(())
 }
 
-/// The keys of a member, in the usual order (also the columns of a member
-/// row, `register::entities`).
+/// The keys of a member, in the usual order.
 const MEMBER_KEYS: [Key; 6] = [
     key!("name"),
     key!("nik"),
@@ -475,8 +422,7 @@ const MEMBER_KEYS: [Key; 6] = [
     key!("marital_status"),
 ];
 
-/// The keys of a measurement, in the usual order (also the columns of a
-/// measurement row).
+/// The keys of a measurement, in the usual order.
 const MEASUREMENT_KEYS: [Key; 7] = [
     key!("nik"),
     key!("member"),
@@ -486,17 +432,6 @@ const MEASUREMENT_KEYS: [Key; 7] = [
     key!("measure"),
     key!("oedema"),
 ];
-
-/// The names of `keys`.
-const fn names<const N: usize>(keys: &[Key; N]) -> [&'static str; N] {
-    let mut out = [""; N];
-    let mut i = 0;
-    while i < N {
-        out[i] = keys[i].name.text;
-        i += 1;
-    }
-    out
-}
 
 fn member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
     let start = c.i;
@@ -542,9 +477,9 @@ fn housing<'a>(c: &mut Cursor<'a>) -> Option<RawHousing<'a>> {
     Some(h)
 }
 
-fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
+fn kb<'a>(c: &mut Cursor<'a>) -> Option<Field<RawKb<'a>>> {
     if c.peek()? == b'n' {
-        return c.lit(b"null").map(|()| None);
+        return c.lit(b"null").map(|()| Field::Missing);
     }
     let mut kb = RawKb::default();
     const KEYS: [Key; 2] = [key!("method"), key!("reason_not_using")];
@@ -555,10 +490,10 @@ fn kb<'a>(c: &mut Cursor<'a>) -> Option<Option<RawKb<'a>>> {
         }
         Some(())
     })?;
-    Some(Some(kb))
+    Some(Field::Present(kb))
 }
 
-fn raw_measurement<'a>(c: &mut Cursor<'a>) -> Option<RawMeasurement<'a>> {
+fn measurement<'a>(c: &mut Cursor<'a>) -> Option<RawMeasurement<'a>> {
     let mut m = RawMeasurement::default();
     object(c, &MEASUREMENT_KEYS, |c, k| {
         match k {
@@ -575,64 +510,10 @@ fn raw_measurement<'a>(c: &mut Cursor<'a>) -> Option<RawMeasurement<'a>> {
     Some(m)
 }
 
-/// A text field as `Fields::text` reads it: blank text is absent.
-fn text<'s>(t: Text<'s>) -> Option<&'s str> {
-    t.filter(|s| !crate::input::trim(s).is_empty())
-}
-
-/// `Some(x)` when `r` is `Ok`; the typed path gives up on any error.
-fn ok<T, E>(r: Result<T, E>) -> Option<T> {
-    r.ok()
-}
-
-/// Runs `f` with a fresh error list; `None` when it records anything.
-fn clean<T>(f: impl FnOnce(&mut ValidationErrors) -> Option<T>) -> Option<T> {
-    let mut errors = ValidationErrors::new();
-    let x = f(&mut errors);
-    if errors.is_empty() {
-        x
-    } else {
-        None
-    }
-}
-
-/// One member, when it validates on its own.
-fn person(m: &RawMember<'_>, opts: &RegisterOptions) -> Option<Person> {
-    let t = PersonTexts {
-        name: text(m.name),
-        nik: text(m.nik),
-        sex: text(m.sex),
-        birth_date: text(m.birth_date),
-        relationship: text(m.relationship),
-        marital_status: text(m.marital_status),
-    };
-    ok(Person::from_texts(&t, opts.as_of, ValidationErrors::new()))
-}
-
-/// The fields of a record, as scanned.
-#[derive(Default)]
-struct RawFamily<'a> {
-    no_kk: Text<'a>,
-    region_code: Text<'a>,
-    /// The members, each validated as soon as it is read.
-    members: Option<Vec<Person>>,
-    housing: Option<RawHousing<'a>>,
-    wife_pregnant: Option<bool>,
-    kb: Option<RawKb<'a>>,
-    measurements: Vec<RawMeasurement<'a>>,
-}
-
-/// Scans the whole line: one object and nothing but white space after it.
-fn scan<'a>(line: &'a str, opts: &RegisterOptions) -> Option<RawFamily<'a>> {
-    scan_first_line(line, opts)
-        .filter(|(_, used)| *used == line.len())
-        .map(|(raw, _)| raw)
-}
-
-/// Scans the first line of `text`: one object, then only white space up to
-/// a line feed or the end of `text`. Also the length of that line (with its
-/// line feed).
-fn scan_first_line<'a>(text: &'a str, opts: &RegisterOptions) -> Option<(RawFamily<'a>, usize)> {
+/// Scans the first line of `text`: one object, then only white space up
+/// to a line feed or the end of `text`. Also the length of that line
+/// (with its line feed).
+fn scan_first<'a>(text: &'a str) -> Option<(RawFamily<'a>, usize)> {
     const KEYS: [Key; 7] = [
         key!("no_kk"),
         key!("region_code"),
@@ -651,22 +532,25 @@ fn scan_first_line<'a>(text: &'a str, opts: &RegisterOptions) -> Option<(RawFami
             2 => {
                 let mut members = Vec::with_capacity(8);
                 array(c, |c| {
-                    members.push(person(&member(c)?, opts)?);
+                    members.push(Item::Object(member(c)?));
                     Some(())
                 })?;
-                raw.members = Some(members);
+                raw.members = Field::Present(members);
             }
-            3 => raw.housing = Some(housing(c)?),
+            3 => raw.housing = Field::Present(housing(c)?),
             4 => raw.wife_pregnant = c.boolean()?,
             5 => raw.kb = kb(c)?,
             _ => {
                 if c.peek()? == b'n' {
                     c.lit(b"null")?;
+                    raw.measurements = Field::Missing;
                 } else {
+                    let mut list = Vec::new();
                     array(c, |c| {
-                        raw.measurements.push(raw_measurement(c)?);
+                        list.push(Item::Object(measurement(c)?));
                         Some(())
                     })?;
+                    raw.measurements = Field::Present(list);
                 }
             }
         }
@@ -680,419 +564,76 @@ fn scan_first_line<'a>(text: &'a str, opts: &RegisterOptions) -> Option<(RawFami
     }
 }
 
-/// Reads one JSON Lines record through the typed fast path: the validated
-/// family when the record is described exactly by the scanner and has no
-/// problem at all, `None` otherwise (then read it with
-/// [`RegisterFamily::from_value`]; see the module documentation).
-pub fn read_typed(line: &str, opts: &RegisterOptions) -> Option<RegisterFamily> {
-    validate(scan(line, opts)?, opts)
+/// The typed record of one JSON Lines line when the scanner reads it
+/// exactly (see the module documentation); `None` otherwise.
+pub fn scan_line(line: &str) -> Option<RawRecord<'_>> {
+    scan_first(line)
+        .filter(|(_, used)| *used == line.len())
+        .map(|(raw, _)| RawRecord::Family(raw))
 }
 
-/// [`read_typed`] on the first line of `text` (JSON Lines not yet cut
-/// into lines): the family and the length of its line, with the line feed.
-pub fn read_typed_first_line(
-    text: &str,
-    opts: &RegisterOptions,
-) -> Option<(RegisterFamily, usize)> {
-    let (raw, used) = scan_first_line(text, opts)?;
-    Some((validate(raw, opts)?, used))
+/// [`scan_line`] on the first line of `text` (JSON Lines not yet cut into
+/// lines): the record and the length of its line, with the line feed.
+pub fn scan_first_line(text: &str) -> Option<(RawRecord<'_>, usize)> {
+    scan_first(text).map(|(raw, used)| (RawRecord::Family(raw), used))
 }
 
-/// One cell of a table row, as [`TableRow::cell`] gives it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Cell<'a> {
-    /// No such column, or a null cell.
-    Missing,
-    /// Text (a CSV cell is always text).
-    Text(&'a str),
-    /// A boolean (DataFrame, JSON).
-    Bool(bool),
-    /// A number (DataFrame, JSON), as the `Value` path reads it.
-    Number(f64),
-    /// Anything else (a list, an object, a number not read as `f64`).
-    Other,
-}
-
-/// A row of one of the register's tables (`register::entities`): a JSON
-/// object of cells, or a CSV record with its header.
-pub trait TableRow {
-    /// The cell of `column` (the last one, when a header repeats).
-    fn cell(&self, column: &str) -> Cell<'_>;
-    /// True when every column of the row is `no_kk` or in `columns`.
-    fn only_columns(&self, columns: &[&str]) -> bool;
-    /// False for a JSON value that is not an object.
-    fn is_row(&self) -> bool {
-        true
+/// Why a line is not a record: serde_json's error class.
+pub fn malformed_reason(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Eof => "JSON: incomplete line",
+        serde_json::error::Category::Syntax => "JSON: syntax error",
+        serde_json::error::Category::Data => "JSON: wrong data",
+        serde_json::error::Category::Io => "JSON: read error",
     }
 }
 
-impl TableRow for serde_json::Value {
-    fn cell(&self, column: &str) -> Cell<'_> {
-        use serde_json::Value;
-        match self.get(column) {
-            None | Some(Value::Null) => Cell::Missing,
-            Some(Value::String(s)) => Cell::Text(s),
-            Some(Value::Bool(b)) => Cell::Bool(*b),
-            Some(Value::Number(n)) => n.as_f64().map_or(Cell::Other, Cell::Number),
-            Some(_) => Cell::Other,
-        }
-    }
-    fn only_columns(&self, columns: &[&str]) -> bool {
-        self.as_object().is_some_and(|m| {
-            m.keys()
-                .all(|k| k == "no_kk" || columns.contains(&k.as_str()))
-        })
-    }
-    fn is_row(&self) -> bool {
-        self.is_object()
-    }
-}
-
-/// [`read_typed`] for a family given as table rows (`register::entities`:
-/// a family row with its member and measurement rows): the record
-/// [`super::entities::assemble_record`] would build, read without building
-/// it, when every cell is in a plain form and the family has no problem at
-/// all; `None` otherwise (then assemble the record and read it with
-/// [`RegisterFamily::from_value`], which reports every problem).
+/// Reads and validates one JSON Lines line: through the scanner when it
+/// reads the line, else through `serde_json` ([`RawRecord::from_value`]).
 ///
-/// Plain forms, each read exactly as the `Value` path reads it: text cells
-/// as text (blank = missing, as `assemble_record` makes them), yes/no
-/// cells as booleans or the texts `true`/`false`, numbers as numbers or
-/// texts of digits with at most one decimal point; member and measurement
-/// rows with only their documented columns.
-pub fn read_rows_typed<R: TableRow + ?Sized>(
-    family: &R,
-    members: &[&R],
-    measurements: &[&R],
-    opts: &RegisterOptions,
-) -> Option<RegisterFamily> {
-    // `Some(cell)` for a cell in a plain form (`None` inside: missing).
-    fn text<'r, R: TableRow + ?Sized>(row: &'r R, k: &str) -> Option<Text<'r>> {
-        match row.cell(k) {
-            Cell::Missing => Some(None),
-            Cell::Text(s) if s.trim().is_empty() => Some(None),
-            Cell::Text(s) => Some(Some(s)),
-            _ => None,
-        }
+/// # Errors
+/// The JSON parser's error when the line is not JSON.
+pub fn read_line(line: &str, opts: &RegisterOptions) -> Result<RegisterRead, serde_json::Error> {
+    if let Some(raw) = scan_line(line) {
+        return Ok(super::validate::validate(&raw, opts));
     }
-    fn yes_no<R: TableRow + ?Sized>(row: &R, k: &str) -> Option<Option<bool>> {
-        match row.cell(k) {
-            Cell::Missing => Some(None),
-            Cell::Bool(b) => Some(Some(b)),
-            Cell::Text(s) if s.trim().is_empty() => Some(None),
-            Cell::Text("true") => Some(Some(true)),
-            Cell::Text("false") => Some(Some(false)),
-            _ => None,
-        }
-    }
-    fn number<R: TableRow + ?Sized>(row: &R, k: &str) -> Option<Option<f64>> {
-        match row.cell(k) {
-            Cell::Missing => Some(None),
-            Cell::Number(x) => Some(Some(x)),
-            Cell::Text(s) if s.trim().is_empty() => Some(None),
-            Cell::Text(s) => {
-                let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
-                let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-                (digits(int) && digits(frac)).then(|| s.parse::<f64>().ok().map(Some))?
-            }
-            _ => None,
-        }
-    }
-    const MEMBER: [&str; 6] = names(&MEMBER_KEYS);
-    const MEASUREMENT: [&str; 7] = names(&MEASUREMENT_KEYS);
-    if !family.is_row() {
-        return None;
-    }
-    let mut people = Vec::with_capacity(members.len());
-    for m in members {
-        if !m.is_row() || !m.only_columns(&MEMBER) {
-            return None;
-        }
-        let raw = RawMember {
-            name: text(*m, "name")?,
-            nik: text(*m, "nik")?,
-            sex: text(*m, "sex")?,
-            birth_date: text(*m, "birth_date")?,
-            relationship: text(*m, "relationship")?,
-            marital_status: text(*m, "marital_status")?,
-        };
-        people.push(person(&raw, opts)?);
-    }
-    let mut raw_measurements = Vec::with_capacity(measurements.len());
-    for x in measurements {
-        if !x.is_row() || !x.only_columns(&MEASUREMENT) {
-            return None;
-        }
-        raw_measurements.push(RawMeasurement {
-            nik: text(*x, "nik")?,
-            member: number(*x, "member")?,
-            measured_on: text(*x, "measured_on")?,
-            weight_kg: number(*x, "weight_kg")?,
-            length_cm: number(*x, "length_cm")?,
-            measure: text(*x, "measure")?,
-            oedema: yes_no(*x, "oedema")?,
-        });
-    }
-    let f = family;
-    let (method, reason) = (text(f, "kb_method")?, text(f, "kb_reason")?);
-    let raw = RawFamily {
-        no_kk: text(f, "no_kk")?,
-        region_code: text(f, "region_code")?,
-        members: Some(people),
-        housing: Some(RawHousing {
-            water_source: text(f, "water_source")?,
-            latrine: text(f, "latrine")?,
-            septic_tank: yes_no(f, "septic_tank")?,
-            gooseneck: yes_no(f, "gooseneck")?,
-            housing_layak: yes_no(f, "housing_layak")?,
-        }),
-        wife_pregnant: yes_no(f, "wife_pregnant")?,
-        kb: (method.is_some() || reason.is_some()).then_some(RawKb {
-            method,
-            reason_not_using: reason,
-        }),
-        measurements: raw_measurements,
-    };
-    validate(raw, opts)
-}
-
-/// The family of a scanned record, when it has no problem at all.
-fn validate(raw: RawFamily<'_>, opts: &RegisterOptions) -> Option<RegisterFamily> {
-    let fopts = FamilyOptions::new(opts.as_of);
-
-    let no_kk = ok(NomorKk::parse(text(raw.no_kk)?))?;
-    let region_code = ok(KodeWilayah::parse(text(raw.region_code)?))?;
-    let family = ok(Family::from_parts(no_kk, region_code, raw.members?, &fopts))?;
-
-    let h = raw.housing?;
-    let parts = HousingParts {
-        water: Some(ok(WaterSource::parse(text(h.water_source)?))?),
-        latrine: Some(ok(Latrine::parse(text(h.latrine)?))?),
-        septic: h.septic_tank,
-        septic_absent: h.septic_tank.is_none(),
-        gooseneck: h.gooseneck,
-        gooseneck_absent: h.gooseneck.is_none(),
-        housing_layak: h.housing_layak,
-        housing_layak_absent: h.housing_layak.is_none(),
-    };
-    let housing = clean(|e| check_housing(&parts, &opts.krs_rules, e))?;
-
-    let kb: Option<KbStatus> = match &raw.kb {
-        None => None,
-        Some(k) => {
-            let method = ok(Method::parse(text(k.method)?))?;
-            let reason = match text(k.reason_not_using) {
-                None => None,
-                Some(r) => Some(ok(NonUseReason::parse(r))?),
-            };
-            Some(clean(|e| kb_from_parts(Some(method), reason, e))?)
-        }
-    };
-    let wife_pregnant = raw.wife_pregnant.unwrap_or(false)
-        || kb.is_some_and(|k| k.reason == Some(NonUseReason::Hamil));
-    clean(|e| {
-        check_wife(&family, raw.wife_pregnant, raw.kb.is_none(), opts, e);
-        Some(())
-    })?;
-
-    let mut measurements = Vec::with_capacity(raw.measurements.len());
-    for m in &raw.measurements {
-        measurements.push(measurement(m, &family, opts)?);
-    }
-    Some(RegisterFamily {
-        family,
-        housing,
-        wife_pregnant,
-        kb,
-        measurements,
-    })
-}
-
-/// One measurement, when it has no problem.
-fn measurement(
-    m: &RawMeasurement<'_>,
-    family: &Family,
-    opts: &RegisterOptions,
-) -> Option<Measurement> {
-    clean(|e| {
-        let finite = |x: Option<f64>| x.filter(|x| x.is_finite());
-        // A JSON number is always finite; refuse anything else outright.
-        if finite(m.member) != m.member
-            || finite(m.weight_kg) != m.weight_kg
-            || finite(m.length_cm) != m.length_cm
-        {
-            return None;
-        }
-        let member_ix = match m.member {
-            Some(x) => Some(int_in(x, "member", 0, 1000, e)?),
-            None => None,
-        };
-        let member = resolve_member(text(m.nik), member_ix, m.member.is_none(), family, e);
-        let measured_on = measured_on(text(m.measured_on)?, opts.as_of, e);
-        let weight_kg = match m.weight_kg {
-            Some(x) => Some(number_in(x, "weight_kg", 0.0, MAX_VALUE, e)?),
-            None => None,
-        };
-        let length_cm = match m.length_cm {
-            Some(x) => Some(number_in(x, "length_cm", 0.0, MAX_VALUE, e)?),
-            None => None,
-        };
-        check_positive(weight_kg, length_cm, e);
-        let measure = match text(m.measure) {
-            Some(s) => ok(measure_code(s))?,
-            None => None,
-        };
-        let oedema = m.oedema.unwrap_or(false);
-        let values = (weight_kg, length_cm, measure, oedema);
-        ok(finish_measurement(
-            family,
-            member,
-            measured_on,
-            values,
-            ValidationErrors::new(),
-        ))
-    })
+    let v: serde_json::Value = serde_json::from_str(line)?;
+    Ok(super::validate::validate(&RawRecord::from_value(&v), opts))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::krs::{KrsRuleSet, LatrineRule};
-    use chrono::NaiveDate;
-    use serde_json::{json, Value};
+    use crate::register::testing::{base, mutations, opts, USUAL};
+    use serde_json::Value;
 
-    fn opts() -> Vec<RegisterOptions> {
-        let as_of = NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
-        let strict = KrsRuleSet {
-            latrine: LatrineRule::SigaCompiled,
-            include_housing: true,
-            ..KrsRuleSet::default()
-        };
-        vec![
-            RegisterOptions::new(as_of),
-            RegisterOptions {
-                as_of,
-                krs_rules: strict,
-            },
-        ]
-    }
-
-    /// A valid record that the typed path accepts.
-    fn base() -> Value {
-        json!({"no_kk": "6472052301150007", "region_code": "64.72.05.2001",
-            "members": [
-              {"name": "Budi", "nik": "6472050101850003", "sex": "L", "birth_date": "1985-01-01",
-               "relationship": "kepala_keluarga", "marital_status": "kawin"},
-              {"name": "Siti", "nik": "6472054507900002", "sex": "P", "birth_date": "1990-07-05",
-               "relationship": "istri", "marital_status": "kawin"},
-              {"name": "Bayu", "sex": "L", "birth_date": "2024-06-15",
-               "relationship": "anak", "marital_status": "belum_kawin"}],
-            "housing": {"water_source": "ledeng", "latrine": "sendiri", "septic_tank": true,
-                        "gooseneck": true, "housing_layak": false},
-            "wife_pregnant": false,
-            "kb": {"method": "none", "reason_not_using": "iat"},
-            "measurements": [
-              {"member": 2, "measured_on": "2025-06-01", "weight_kg": 9.1, "length_cm": 74,
-               "measure": "l", "oedema": false},
-              {"member": 2, "measured_on": "2025-01-01", "weight_kg": 7.5}]})
-    }
-
-    /// Values put in place of each field.
-    fn replacements(current: &Value) -> Vec<Value> {
-        let mut out = vec![
-            Value::Null,
-            json!(""),
-            json!(" "),
-            json!("x"),
-            json!("NA"),
-            json!("L"),
-            json!("h"),
-            json!("hamil"),
-            json!("tidak_ada"),
-            json!("2024-02-30"),
-            json!("2026-01-01"),
-            json!("6472051506240001"),
-            json!(0),
-            json!(1),
-            json!(2),
-            json!(-1),
-            json!(1.5),
-            json!(3000),
-            json!(true),
-            json!(false),
-            json!([]),
-            json!({}),
-        ];
-        if let Value::String(s) = current {
-            out.push(json!(format!(" {s} ")));
-            out.push(json!(s.to_uppercase()));
-            out.push(json!(s.replace('_', " ")));
-        }
-        if let Value::Number(n) = current {
-            out.push(json!(n.to_string()));
-            out.push(json!(-n.as_f64().unwrap_or(0.0)));
-        }
-        out
-    }
-
-    /// Every record one edit away from `v`: each field removed or replaced,
-    /// an unknown field added, an object replaced by an array.
-    fn mutations(v: &Value) -> Vec<Value> {
-        let mut out = Vec::new();
-        match v {
-            Value::Object(m) => {
-                let mut extra = m.clone();
-                extra.insert("extra".to_owned(), json!(1));
-                out.push(Value::Object(extra));
-                out.push(Value::Array(m.values().cloned().collect()));
-                for (k, x) in m {
-                    let mut gone = m.clone();
-                    gone.remove(k);
-                    out.push(Value::Object(gone));
-                    for r in replacements(x).into_iter().chain(mutations(x)) {
-                        let mut changed = m.clone();
-                        changed.insert(k.clone(), r);
-                        out.push(Value::Object(changed));
-                    }
-                }
-            }
-            Value::Array(a) => {
-                for (i, x) in a.iter().enumerate() {
-                    for r in mutations(x) {
-                        let mut changed = a.clone();
-                        changed[i] = r;
-                        out.push(Value::Array(changed));
-                    }
-                }
-                if let Some(first) = a.first() {
-                    let mut more = a.clone();
-                    more.push(first.clone());
-                    out.push(Value::Array(more));
-                }
-                out.push(json!([]));
-            }
-            _ => {}
-        }
-        out
-    }
-
+    /// The scanner's record equals the general reader's whenever the
+    /// scanner answers, and reading the line gives what validating the
+    /// general reader's record gives. True when the scanner answered.
     fn check(line: &str, opts: &RegisterOptions) -> bool {
-        let combined = RegisterFamily::from_json_line(line, opts);
-        let value =
-            serde_json::from_str::<Value>(line).map(|v| RegisterFamily::from_value(&v, opts));
-        match (combined, value) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "{line}"),
+        let scanned = scan_line(line);
+        let value = serde_json::from_str::<Value>(line);
+        if let Some(raw) = &scanned {
+            let v = value.as_ref().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(raw, &RawRecord::from_value(v), "{line}");
+        }
+        match (read_line(line, opts), &value) {
+            (Ok(a), Ok(v)) => assert_eq!(
+                a,
+                crate::register::validate::validate(&RawRecord::from_value(v), opts),
+                "{line}"
+            ),
             (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{line}"),
             (a, b) => panic!("{line}: {a:?} vs {b:?}"),
         }
-        read_typed(line, opts).is_some()
+        scanned.is_some()
     }
 
     #[test]
-    fn typed_equals_value_path() {
+    fn scanner_equals_value_reader() {
         for opts in opts() {
             let line = base().to_string();
-            assert!(check(&line, &opts), "the base record takes the typed path");
+            assert!(check(&line, &opts), "the scanner reads the base record");
             let mut typed = 0;
             let all = mutations(&base());
             for m in &all {
@@ -1101,7 +642,7 @@ mod tests {
             assert!(all.len() > 1000, "{}", all.len());
             assert!(
                 typed > 50,
-                "{typed} of {} mutations took the typed path",
+                "{typed} of {} mutations were read by the scanner",
                 all.len()
             );
         }
@@ -1150,7 +691,7 @@ mod tests {
             base.replace("\"Budi\"", "\"Bu\\\"di\""),
             base.clone(),
         ];
-        for opts in opts() {
+        {
             for (k, first) in lines.iter().enumerate() {
                 for next in ["", "{\"no_kk\":1}\n", "\n", &base] {
                     // A line without its line feed is the last one.
@@ -1158,8 +699,8 @@ mod tests {
                         continue;
                     }
                     let text = format!("{first}{next}");
-                    let got = read_typed_first_line(&text, &opts);
-                    let want = read_typed(first, &opts);
+                    let got = scan_first_line(&text);
+                    let want = scan_line(first);
                     assert_eq!(got.as_ref().map(|(f, _)| f), want.as_ref(), "{k} {text:?}");
                     if let Some((_, used)) = got {
                         assert_eq!(used, first.len(), "{k} {text:?}");
@@ -1262,21 +803,6 @@ mod tests {
             assert!(typed > 100, "{typed}");
         }
     }
-
-    /// A record as `kampung generate` writes it (keys in its order).
-    const USUAL: &str = concat!(
-        r#"{"no_kk":"6472052301150007","region_code":"64.72.05.2001","members":["#,
-        r#"{"name":"Budi","nik":"6472050101850003","sex":"L","birth_date":"1985-01-01","#,
-        r#""relationship":"kepala_keluarga","marital_status":"kawin"},"#,
-        r#"{"name":"Siti","nik":"6472054507900002","sex":"P","birth_date":"1990-07-05","#,
-        r#""relationship":"istri","marital_status":"kawin"},"#,
-        r#"{"name":"Bayu","sex":"L","birth_date":"2024-06-15","relationship":"anak","#,
-        r#""marital_status":"belum_kawin"}],"#,
-        r#""housing":{"water_source":"ledeng","latrine":"sendiri","septic_tank":true},"#,
-        r#""wife_pregnant":false,"kb":{"method":"none","reason_not_using":"iat"},"#,
-        r#""measurements":[{"member":2,"measured_on":"2025-06-01","weight_kg":9.1,"#,
-        r#""length_cm":74,"measure":"l","oedema":false}]}"#
-    );
 
     /// The eight-byte test finds the first byte that ends a string scan,
     /// whatever comes after it, and nothing where there is none.

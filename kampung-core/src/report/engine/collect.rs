@@ -1,0 +1,214 @@
+//! The collector: takes the workers' batches back in input order and
+//! applies what needs the order: duplicates, exclusions, aggregation and
+//! the list of problems.
+
+use super::{Observer, Progress};
+use crate::register::table::Located;
+use crate::register::{DuplicateGuard, FamilyIds};
+use crate::report::exclusions::{Excluded, Exclusions, Problem};
+use crate::report::{Aggregator, FamilyContribution, Report};
+use std::collections::BTreeMap;
+
+/// What one record came to.
+pub(super) enum Outcome {
+    /// A blank line.
+    Blank,
+    /// A family that validated, before the duplicate check.
+    Family {
+        contribution: FamilyContribution,
+        /// Its Nomor KK fingerprint.
+        kk: u64,
+        /// Its `(member index, NIK fingerprint)`s: this range of [`Done::niks`].
+        niks: std::ops::Range<usize>,
+        /// Problems of its excluded measurements, with each measurement's position.
+        measurement_errors: Vec<(Option<u32>, Located)>,
+        /// Number of measurements excluded.
+        excluded: u32,
+    },
+    /// The family was excluded.
+    Invalid(Vec<Located>),
+}
+
+/// What a worker gives back for one batch.
+#[derive(Default)]
+pub(super) struct Done {
+    /// Outcomes with their record numbers (JSON Lines: lines counted from 1
+    /// within the batch).
+    pub items: Vec<(u64, Outcome)>,
+    /// The NIK fingerprints of the batch's families (see [`Outcome::Family`]).
+    pub niks: Vec<(u32, u64)>,
+    /// JSON Lines: the number of lines of the batch.
+    pub lines: u64,
+    /// Bytes of input in the batch (JSON Lines).
+    pub bytes: u64,
+}
+
+/// The state built in input order.
+pub(super) struct Collector {
+    aggregator: Aggregator,
+    guard: DuplicateGuard,
+    exclusions: Exclusions,
+    errors: Vec<Problem>,
+    truncated: u64,
+    kept: usize,
+    /// Record numbers are lines within their batch (JSON Lines).
+    relative: bool,
+    /// Lines of the batches taken so far (JSON Lines).
+    before: u64,
+    bytes: u64,
+}
+
+impl Collector {
+    pub(super) fn new(kept: usize, relative: bool) -> Collector {
+        Collector {
+            aggregator: Aggregator::new(),
+            guard: DuplicateGuard::new(),
+            exclusions: Exclusions::default(),
+            errors: Vec::new(),
+            truncated: 0,
+            kept,
+            relative,
+            before: 0,
+            bytes: 0,
+        }
+    }
+
+    fn problem(
+        &mut self,
+        observer: &mut dyn Observer,
+        l: Located,
+        record: u64,
+        excluded: Excluded,
+    ) {
+        let p = Problem {
+            table: l.table,
+            record: if self.relative { record } else { l.row },
+            error: l.error,
+            excluded,
+        };
+        observer.problem(&p);
+        if self.errors.len() < self.kept {
+            self.errors.push(p);
+        } else {
+            self.truncated += 1;
+        }
+    }
+
+    /// Takes batches as they come (in any order) and applies them in
+    /// order; `released` is called once per batch applied.
+    pub(super) fn take_all(
+        &mut self,
+        batches: impl Iterator<Item = (u64, Done)>,
+        observer: &mut dyn Observer,
+        mut released: impl FnMut(),
+    ) {
+        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut next = 0u64;
+        for (no, done) in batches {
+            pending.insert(no, done);
+            while let Some(done) = pending.remove(&next) {
+                next += 1;
+                self.take(done, observer);
+                released();
+            }
+        }
+    }
+
+    fn take(&mut self, done: Done, observer: &mut dyn Observer) {
+        let base = if self.relative { self.before } else { 0 };
+        // The duplicate guard checks the batch's families at once.
+        let ids: Vec<FamilyIds<'_>> = done
+            .items
+            .iter()
+            .filter_map(|(record, o)| match o {
+                Outcome::Family { kk, niks, .. } => Some((
+                    *kk,
+                    done.niks.get(niks.clone()).unwrap_or_default(),
+                    base + record,
+                )),
+                _ => None,
+            })
+            .collect();
+        let mut admitted = self.guard.admit_batch(&ids).into_iter();
+        for (record, o) in done.items {
+            let record = base + record;
+            match o {
+                Outcome::Blank => {}
+                Outcome::Invalid(errors) => self.exclude(errors, record, observer),
+                Outcome::Family {
+                    contribution,
+                    measurement_errors,
+                    excluded,
+                    ..
+                } => match admitted.next().unwrap_or(Ok(())) {
+                    Ok(()) => {
+                        self.aggregator.add(&contribution);
+                        self.exclusions.families_read += 1;
+                        self.exclusions.families_included += 1;
+                        self.exclusions.measurements_excluded += u64::from(excluded);
+                        // Each excluded measurement counts once per code.
+                        let mut by_measurement: BTreeMap<Option<u32>, Vec<&crate::FieldError>> =
+                            BTreeMap::new();
+                        for (m, l) in &measurement_errors {
+                            by_measurement.entry(*m).or_default().push(&l.error);
+                        }
+                        for errors in by_measurement.into_values() {
+                            self.exclusions.count(errors);
+                        }
+                        for (_, l) in measurement_errors {
+                            self.problem(observer, l, record, Excluded::Measurement);
+                        }
+                    }
+                    Err(errs) => {
+                        let errors = errs
+                            .into_vec()
+                            .into_iter()
+                            .map(|error| Located {
+                                table: crate::register::table::EntityTable::Families,
+                                row: record,
+                                error,
+                            })
+                            .collect();
+                        self.exclude(errors, record, observer);
+                    }
+                },
+            }
+        }
+        self.before += done.lines;
+        self.bytes += done.bytes;
+        observer.progress(Progress {
+            records: self.exclusions.families_read,
+            bytes: self.bytes,
+        });
+    }
+
+    fn exclude(&mut self, errors: Vec<Located>, record: u64, observer: &mut dyn Observer) {
+        self.exclusions.families_read += 1;
+        self.exclusions.families_excluded += 1;
+        self.exclusions.count(errors.iter().map(|l| &l.error));
+        for l in errors {
+            self.problem(observer, l, record, Excluded::Family);
+        }
+    }
+
+    /// Rows without a family, after every batch.
+    pub(super) fn tail(&mut self, rows: Vec<Located>, observer: &mut dyn Observer) {
+        for l in rows {
+            self.exclusions.rows_excluded += 1;
+            self.exclusions.count([&l.error]);
+            let record = l.row;
+            self.problem(observer, l, record, Excluded::Row);
+        }
+    }
+
+    pub(super) fn finish(self, as_of: chrono::NaiveDate) -> Report {
+        Report {
+            as_of,
+            rows: self.aggregator.rows(),
+            kampung_kb: Vec::new(),
+            exclusions: self.exclusions,
+            errors: self.errors,
+            errors_truncated: self.truncated,
+        }
+    }
+}
