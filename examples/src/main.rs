@@ -7,11 +7,11 @@
 //! (`examples/data/sample_families.jsonl`).
 
 use chrono::NaiveDate;
+use kampung_core::register::synthetic;
 use kampung_core::{input::parse_date, Family, FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
-mod generate;
 mod html;
 mod report;
 mod zscores;
@@ -283,14 +283,14 @@ fn run(args: Args) -> Result<ExitCode, String> {
                     .parse()
                     .map_err(|_| format!("--families: not a number: {v:?}"))?,
             };
-            let gargs = generate::GenArgs {
+            let gargs = synthetic::SyntheticRegister::new(
                 families,
-                seed: args.seed,
-                as_of: args.as_of.unwrap_or_else(sample_as_of),
-                bad_rate: args.bad_rate,
-            };
+                args.seed,
+                args.as_of.unwrap_or_else(sample_as_of),
+            )
+            .with_bad_rate(args.bad_rate);
             if let Some(dir) = &args.csv_dir {
-                return generate::generate_csv(&gargs, std::path::Path::new(dir))
+                return synthetic::write_csv(&gargs, std::path::Path::new(dir))
                     .map(|()| ExitCode::SUCCESS)
                     .map_err(|e| format!("{dir}: {e}"));
             }
@@ -303,7 +303,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
                     std::io::stdout().lock(),
                 )),
             };
-            match generate::generate(&gargs, &mut out) {
+            match synthetic::write_jsonl(&gargs, &mut out) {
                 Ok(()) => Ok(ExitCode::SUCCESS),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
                 Err(e) => Err(e.to_string()),

@@ -46,6 +46,7 @@ pub mod csv;
 pub mod guard;
 pub mod json;
 pub mod record;
+pub mod synthetic;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod testing;

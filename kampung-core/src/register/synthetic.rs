@@ -1,5 +1,6 @@
-//! `kampung generate`: a seeded generator of synthetic family registers in
-//! the JSON Lines format of `examples/REGISTER.md`.
+//! A seeded generator of synthetic family registers (`kampung generate`),
+//! in the JSON Lines format of `examples/REGISTER.md` or as its three CSV
+//! entity files: test data and benchmarks at any size.
 //!
 //! Families live in kecamatan of 2 100 families with 7 desa of 300
 //! families each (kota 64.72-64.98, Kalimantan Timur): the bundled sample,
@@ -11,19 +12,19 @@
 //!
 //! Everything is a pure function of the seed: no clock, no OS randomness.
 
+use crate::growth::{LmsTable, Table};
 use chrono::{Datelike, NaiveDate, TimeDelta};
-use kampung_core::growth::{LmsTable, Table};
 use std::fmt::Write as _;
 use std::io::Write;
 
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, good enough here.
-pub struct Rng(u64);
+struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    fn new(seed: u64) -> Rng {
         Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
-    pub fn next_u64(&mut self) -> u64 {
+    fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -31,23 +32,23 @@ impl Rng {
         z ^ (z >> 31)
     }
     /// Uniform in [0, 1).
-    pub fn f(&mut self) -> f64 {
+    fn f(&mut self) -> f64 {
         #[allow(clippy::cast_precision_loss)]
         let x = (self.next_u64() >> 11) as f64;
         x / (1u64 << 53) as f64
     }
     /// Uniform integer in [lo, hi].
-    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
         let span = u64::try_from(hi - lo + 1).unwrap_or(1).max(1);
         lo + i64::try_from(self.next_u64() % span).unwrap_or(0)
     }
     /// Standard normal (Box-Muller).
-    pub fn normal(&mut self) -> f64 {
+    fn normal(&mut self) -> f64 {
         let u1 = self.f().max(1e-12);
         let u2 = self.f();
         (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
     }
-    pub fn pick<'a, T>(&mut self, weighted: &'a [(T, u32)]) -> &'a T {
+    fn pick<'a, T>(&mut self, weighted: &'a [(T, u32)]) -> &'a T {
         let total: u32 = weighted.iter().map(|(_, w)| *w).sum();
         let mut r = u32::try_from(self.next_u64() % u64::from(total.max(1))).unwrap_or(0);
         for (t, w) in weighted {
@@ -60,14 +61,54 @@ impl Rng {
     }
 }
 
-pub struct GenArgs {
+/// What to generate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SyntheticRegister {
+    /// Number of families (lines).
     pub families: u64,
+    /// The seed: the register is a pure function of it and the options.
     pub seed: u64,
+    /// The reference date (ages, measurement dates).
     pub as_of: NaiveDate,
+    /// Share of lines with one known defect (0 to 1).
     pub bad_rate: f64,
 }
 
+impl SyntheticRegister {
+    /// `families` families with `seed`, as of `as_of`, without defects.
+    pub fn new(families: u64, seed: u64, as_of: NaiveDate) -> SyntheticRegister {
+        SyntheticRegister {
+            families,
+            seed,
+            as_of,
+            bad_rate: 0.0,
+        }
+    }
+    /// With a share `rate` of defective lines.
+    pub fn with_bad_rate(mut self, rate: f64) -> SyntheticRegister {
+        self.bad_rate = if rate.is_finite() {
+            rate.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self
+    }
+    /// The bundled sample (`examples/data/report_sample.jsonl`): one
+    /// kecamatan of 2 100 families, seed 2025, 2 % defects, as of 1 July 2025.
+    pub fn bundled_sample() -> SyntheticRegister {
+        SyntheticRegister::new(
+            2100,
+            2025,
+            NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default(),
+        )
+        .with_bad_rate(0.02)
+    }
+}
+
+/// Families per kecamatan (7 desa of 300).
 pub const FAMILIES_PER_KECAMATAN: u64 = 2100;
+/// Desa per kecamatan.
 pub const DESA_PER_KECAMATAN: u64 = 7;
 
 struct Lms3 {
@@ -126,8 +167,11 @@ fn days(d: NaiveDate, n: i64) -> NaiveDate {
     d.checked_add_signed(TimeDelta::days(n)).unwrap_or(d)
 }
 
-/// Writes `args.families` lines to `out`.
-pub fn generate<W: Write>(args: &GenArgs, out: &mut W) -> std::io::Result<()> {
+/// Writes `args.families` lines of JSON Lines to `out`.
+///
+/// # Errors
+/// A write error of `out`.
+pub fn write_jsonl<W: Write>(args: &SyntheticRegister, out: &mut W) -> std::io::Result<()> {
     let (Some(lhfa), Some(wfl), Some(wfh)) = (
         LmsTable::bundled(Table::LengthHeightForAge),
         LmsTable::bundled(Table::WeightForLength),
@@ -248,7 +292,7 @@ pub fn generate<W: Write>(args: &GenArgs, out: &mut W) -> std::io::Result<()> {
             (("tidak_ada", false), 10),
         ]);
         // ---- KB ----
-        let wife_age_years = kampung_core::family::completed_years(wife_birth, args.as_of);
+        let wife_age_years = crate::family::completed_years(wife_birth, args.as_of);
         let pus = !widow && (15..=49).contains(&wife_age_years);
         let pregnant = pus && rng.f() < 0.06;
         let (method, reason): (&str, Option<&str>) = if !pus {
@@ -378,7 +422,8 @@ pub fn generate<W: Write>(args: &GenArgs, out: &mut W) -> std::io::Result<()> {
 }
 
 /// Columns of the three CSV files (examples/REGISTER.md).
-pub const FAMILY_COLUMNS: [&str; 8] = [
+#[cfg(feature = "csv")]
+const FAMILY_COLUMNS: [&str; 8] = [
     "no_kk",
     "region_code",
     "water_source",
@@ -388,7 +433,8 @@ pub const FAMILY_COLUMNS: [&str; 8] = [
     "kb_method",
     "kb_reason",
 ];
-pub const MEMBER_COLUMNS: [&str; 7] = [
+#[cfg(feature = "csv")]
+const MEMBER_COLUMNS: [&str; 7] = [
     "no_kk",
     "nik",
     "name",
@@ -397,7 +443,8 @@ pub const MEMBER_COLUMNS: [&str; 7] = [
     "relationship",
     "marital_status",
 ];
-pub const MEASUREMENT_COLUMNS: [&str; 9] = [
+#[cfg(feature = "csv")]
+const MEASUREMENT_COLUMNS: [&str; 9] = [
     "no_kk",
     "nik",
     "member",
@@ -412,16 +459,19 @@ pub const MEASUREMENT_COLUMNS: [&str; 9] = [
 /// Splits JSON Lines records into the three CSV files: a `Write` that
 /// converts each complete line. A line that is not a JSON object becomes a
 /// family row with one field (reported as `register_malformed_line`); a
-/// record repeating the previous Nomor KK keeps only its family row (so
-/// its members do not join the first family).
+/// record repeating the previous Nomor KK (the same family entered twice)
+/// keeps only its family row: its member and measurement rows are those
+/// of the first record, which the family row already takes.
+#[cfg(feature = "csv")]
 pub struct CsvSplit<W: Write> {
     buf: Vec<u8>,
     last_kk: String,
-    pub families: csv::Writer<W>,
-    pub members: csv::Writer<W>,
-    pub measurements: csv::Writer<W>,
+    families: csv::Writer<W>,
+    members: csv::Writer<W>,
+    measurements: csv::Writer<W>,
 }
 
+#[cfg(feature = "csv")]
 fn cell(v: Option<&serde_json::Value>) -> String {
     match v {
         None | Some(serde_json::Value::Null) => String::new(),
@@ -430,7 +480,12 @@ fn cell(v: Option<&serde_json::Value>) -> String {
     }
 }
 
+#[cfg(feature = "csv")]
 impl<W: Write> CsvSplit<W> {
+    /// A splitter writing the three files (their headers first).
+    ///
+    /// # Errors
+    /// A write error.
     pub fn new(families: W, members: W, measurements: W) -> std::io::Result<CsvSplit<W>> {
         let mut s = CsvSplit {
             buf: Vec::new(),
@@ -498,15 +553,22 @@ impl<W: Write> CsvSplit<W> {
     }
 
     /// Flushes the three files.
-    pub fn finish(mut self) -> std::io::Result<()> {
+    ///
+    /// # Errors
+    /// A write error.
+    pub fn finish(mut self) -> std::io::Result<(W, W, W)> {
         let rest = std::mem::take(&mut self.buf);
         self.record(&rest)?;
-        self.families.flush()?;
-        self.members.flush()?;
-        self.measurements.flush()
+        let inner = |w: csv::Writer<W>| w.into_inner().map_err(|e| e.into_error());
+        Ok((
+            inner(self.families)?,
+            inner(self.members)?,
+            inner(self.measurements)?,
+        ))
     }
 }
 
+#[cfg(feature = "csv")]
 impl<W: Write> Write for CsvSplit<W> {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         let mut rest = data;
@@ -530,7 +592,11 @@ impl<W: Write> Write for CsvSplit<W> {
 
 /// Writes the register of `args` as `families.csv`, `members.csv` and
 /// `measurements.csv` in `dir` (created if needed), sorted by `no_kk`.
-pub fn generate_csv(args: &GenArgs, dir: &std::path::Path) -> std::io::Result<()> {
+///
+/// # Errors
+/// A file that cannot be created or written.
+#[cfg(feature = "csv")]
+pub fn write_csv(args: &SyntheticRegister, dir: &std::path::Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let file = |name: &str| -> std::io::Result<std::io::BufWriter<std::fs::File>> {
         Ok(std::io::BufWriter::with_capacity(
@@ -543,6 +609,26 @@ pub fn generate_csv(args: &GenArgs, dir: &std::path::Path) -> std::io::Result<()
         file("members.csv")?,
         file("measurements.csv")?,
     )?;
-    generate(args, &mut split)?;
-    split.finish()
+    write_jsonl(args, &mut split)?;
+    for mut w in <[_; 3]>::from(split.finish()?) {
+        w.flush()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled sample is this generator's output, byte for byte.
+    #[test]
+    fn bundled_sample_is_reproduced() {
+        let mut out = Vec::new();
+        write_jsonl(&SyntheticRegister::bundled_sample(), &mut out).expect("writes");
+        let sample = include_str!("../../../examples/data/report_sample.jsonl");
+        assert!(
+            out == sample.as_bytes(),
+            "the bundled sample differs from the generator's output"
+        );
+    }
 }
