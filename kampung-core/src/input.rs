@@ -98,7 +98,7 @@ impl<'a> Cell<'a> {
     /// how a spreadsheet writes "nothing").
     pub fn blank_missing(self) -> Cell<'a> {
         match self {
-            Cell::Text(s) if s.trim().is_empty() => Cell::Missing,
+            Cell::Text(s) if trim(s).is_empty() => Cell::Missing,
             c => c,
         }
     }
@@ -127,7 +127,7 @@ pub(crate) fn cell_text<'c>(
 ) -> Option<Cow<'c, str>> {
     match *cell {
         Cell::Missing => {}
-        Cell::Text(s) if s.trim().is_empty() => {}
+        Cell::Text(s) if trim(s).is_empty() => {}
         Cell::Text(s) => return Some(Cow::Borrowed(s)),
         Cell::UInt(u) if numbers_ok => return Some(Cow::Owned(u.to_string())),
         Cell::Int(i) if numbers_ok => return Some(Cow::Owned(i.to_string())),
@@ -153,11 +153,9 @@ pub(crate) fn cell_yes_no(
         Cell::Bool(b) => Some(b),
         Cell::UInt(1) => Some(true),
         Cell::UInt(0) => Some(false),
-        Cell::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "ya" | "y" | "true" | "yes" | "1" => Some(true),
-            "tidak" | "t" | "false" | "no" | "0" => Some(false),
-            "" => None,
-            _ => {
+        Cell::Text(s) => match yes_no_text(s) {
+            Ok(b) => b,
+            Err(()) => {
                 errors.push(invalid_type_of(name, "boolean", "string"));
                 None
             }
@@ -181,8 +179,8 @@ pub(crate) fn cell_finite(
         Cell::UInt(u) => u as f64,
         Cell::Int(i) => i as f64,
         Cell::Float(x) => x,
-        Cell::Text(s) if s.trim().is_empty() => return None,
-        Cell::Text(s) => match s.trim().replace(',', ".").parse::<f64>() {
+        Cell::Text(s) if trim(s).is_empty() => return None,
+        Cell::Text(s) => match decimal_text(s) {
             Ok(x) => x,
             Err(_) => {
                 errors.push(invalid_type_of(name, "number", "string"));
@@ -199,6 +197,31 @@ pub(crate) fn cell_finite(
     } else {
         errors.push(FieldError::at(name, ErrorCode::NotFinite));
         None
+    }
+}
+
+/// A yes/no text: `ya`/`y`/`true`/`yes`/`1` or `tidak`/`t`/`false`/`no`/`0`
+/// (any case, white space around), blank for none; `Err` otherwise.
+pub(crate) fn yes_no_text(s: &str) -> Result<Option<bool>, ()> {
+    let yes_no = |t: &str| match t {
+        "ya" | "y" | "true" | "yes" | "1" => Ok(Some(true)),
+        "tidak" | "t" | "false" | "no" | "0" => Ok(Some(false)),
+        "" => Ok(None),
+        _ => Err(()),
+    };
+    // The usual lowercase forms without allocating.
+    let t = trim(s);
+    yes_no(t).or_else(|()| yes_no(&t.to_ascii_lowercase()))
+}
+
+/// A decimal number written with `.` or `,` as the decimal mark, white
+/// space around allowed.
+fn decimal_text(s: &str) -> Result<f64, std::num::ParseFloatError> {
+    let t = trim(s);
+    if t.contains(',') {
+        t.replace(',', ".").parse()
+    } else {
+        t.parse()
     }
 }
 

@@ -26,6 +26,7 @@
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
+pub mod calendar;
 pub mod error;
 pub mod family;
 pub mod growth;

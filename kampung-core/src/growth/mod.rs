@@ -34,6 +34,8 @@
 
 mod certified;
 pub mod child;
+#[cfg(feature = "csv")]
+pub mod children_csv;
 pub mod classify;
 pub mod codes;
 pub mod form;

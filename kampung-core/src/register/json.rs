@@ -601,6 +601,90 @@ pub fn read_line(line: &str, opts: &RegisterOptions) -> Result<RegisterRead, ser
     Ok(super::validate::validate(&RawRecord::from_value(&v), opts))
 }
 
+/// JSON Lines read one line at a time: each line that is not blank, with
+/// its number (from 1), as a JSON value or the reason it is not one. A
+/// UTF-8 byte-order mark at the start is ignored; a line that is not
+/// UTF-8, not JSON or longer than the limit is one `Err` and reading goes
+/// on. For one-record-at-a-time commands (`kampung validate`); the report
+/// engine reads in parallel chunks.
+pub struct JsonLines<R> {
+    input: R,
+    max_line: usize,
+    line: u64,
+    buf: Vec<u8>,
+}
+
+impl<R: std::io::BufRead> JsonLines<R> {
+    /// Lines of `input`, each at most `max_line` bytes.
+    pub fn new(input: R, max_line: usize) -> JsonLines<R> {
+        JsonLines {
+            input,
+            max_line,
+            line: 0,
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for JsonLines<R> {
+    /// `(line, value)`, or `(line, why not)` (`register_malformed_line`,
+    /// `register_line_too_long`); a read error ends the iteration with it.
+    type Item = std::io::Result<(u64, Result<serde_json::Value, crate::FieldError>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::{BufRead, Read};
+        loop {
+            self.buf.clear();
+            let limit = (self.max_line as u64).saturating_add(1);
+            let n = match (&mut self.input)
+                .take(limit)
+                .read_until(b'\n', &mut self.buf)
+            {
+                Ok(n) => n,
+                Err(e) => return Some(Err(e)),
+            };
+            if n == 0 {
+                return None;
+            }
+            self.line += 1;
+            let malformed = |reason: &str| {
+                crate::FieldError::new(crate::ErrorCode::RegisterMalformedLine)
+                    .with_param("reason", reason)
+            };
+            if !self.buf.ends_with(b"\n") && self.buf.len() > self.max_line {
+                // Skip the rest of the line.
+                loop {
+                    self.buf.clear();
+                    match (&mut self.input)
+                        .take(1 << 16)
+                        .read_until(b'\n', &mut self.buf)
+                    {
+                        Ok(0) => break,
+                        Ok(_) if self.buf.ends_with(b"\n") => break,
+                        Ok(_) => {}
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                let e = crate::FieldError::new(crate::ErrorCode::RegisterLineTooLong)
+                    .with_param("max", self.max_line);
+                return Some(Ok((self.line, Err(e))));
+            }
+            let mut bytes = self.buf.as_slice();
+            if self.line == 1 {
+                bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            }
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return Some(Ok((self.line, Err(malformed("not UTF-8")))));
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let v = serde_json::from_str(text).map_err(|e| malformed(malformed_reason(&e)));
+            return Some(Ok((self.line, v)));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -863,5 +947,28 @@ mod tests {
                 .fold(0u32, |m, (k, b)| m | u32::from(special(*b)) << k);
             assert_eq!(sse2::special_bytes(token, bytes), want, "{bytes:?}");
         }
+    }
+
+    /// Lines with their numbers; blank lines skipped; a bad line is one
+    /// error and reading goes on.
+    #[test]
+    fn json_lines_number_and_skip() {
+        let text = b"\xef\xbb\xbf{\"a\":1}\n\n \r\n{x\n\xff\n[1,2,3,4,5,6,7,8,9]\n2";
+        let got: Vec<(u64, Result<String, &str>)> = JsonLines::new(&text[..], 12)
+            .map(|r| {
+                let (n, v) = r.expect("in memory");
+                (n, v.map(|v| v.to_string()).map_err(|e| e.code().as_str()))
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, Ok("{\"a\":1}".to_owned())),
+                (4, Err("register_malformed_line")),
+                (5, Err("register_malformed_line")),
+                (6, Err("register_line_too_long")),
+                (7, Ok("2".to_owned())),
+            ]
+        );
     }
 }

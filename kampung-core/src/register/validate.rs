@@ -75,10 +75,13 @@ fn oedema(cell: &Cell<'_>, errors: &mut ValidationErrors) -> bool {
         Cell::Bool(b) => Some(b),
         Cell::UInt(1) => Some(true),
         Cell::UInt(0 | 2) => Some(false),
-        Cell::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "y" | "ya" | "yes" | "true" | "1" => Some(true),
-            "" | "n" | "t" | "tidak" | "no" | "false" | "0" | "2" => Some(false),
-            _ => None,
+        // The yes/no texts, plus WHO anthro's `n` and `2` for no.
+        Cell::Text(s) => match crate::input::yes_no_text(s) {
+            Ok(b) => Some(b.unwrap_or(false)),
+            Err(()) => match crate::input::trim(s).to_ascii_lowercase().as_str() {
+                "n" | "2" => Some(false),
+                _ => None,
+            },
         },
         _ => None,
     };

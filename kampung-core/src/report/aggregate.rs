@@ -52,7 +52,8 @@ pub const NON_USE_REASONS: [NonUseReason; 4] = [
 /// One anthropometric indicator among measured children: (numerator,
 /// denominator, flagged). Flagged z-scores (WHO flags, WHO_GROWTH.md §1.11)
 /// are counted but excluded from the denominator.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Prevalence {
     /// Children below (or above) the cut-off.
     pub numerator: u64,
@@ -237,8 +238,11 @@ pub fn contribution(
     c
 }
 
-/// Fixed-size counters of one region (or of the whole file).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+/// Fixed-size counters of one region (or of the whole file). Serializes
+/// with the KRS factors, methods and reasons as named counts
+/// (`{"krs_factor": {"air_minum_tidak_layak": 12, …}, "method": {"iud": 3, …}}`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(try_from = "CountersRepr", into = "CountersRepr")]
 pub struct Counters {
     /// Families (validated, not duplicated).
     pub families: u64,
@@ -280,6 +284,141 @@ pub struct Counters {
     pub underweight: Prevalence,
     /// Overweight.
     pub overweight: Prevalence,
+}
+
+/// The serialized form of [`Counters`]: named counts instead of arrays.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountersRepr {
+    families: u64,
+    sasaran: u64,
+    with_baduta: u64,
+    with_balita: u64,
+    krs: u64,
+    krs_factor: Named,
+    pus: u64,
+    pus_hamil: u64,
+    users: u64,
+    modern_users: u64,
+    mkjp_users: u64,
+    method: Named,
+    reason: Named,
+    reason_not_stated: u64,
+    children_under5: u64,
+    children_measured: u64,
+    stunting: Prevalence,
+    wasting: Prevalence,
+    underweight: Prevalence,
+    overweight: Prevalence,
+}
+
+/// Counts by code, in catalogue order.
+#[derive(Clone, Debug, Default)]
+struct Named(Vec<(String, u64)>);
+
+impl Serialize for Named {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Named {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Named, D::Error> {
+        let m: BTreeMap<String, u64> = BTreeMap::deserialize(d)?;
+        Ok(Named(m.into_iter().collect()))
+    }
+}
+
+/// `values` named by `names`.
+fn named<const N: usize>(names: [&str; N], values: [u64; N]) -> Named {
+    Named(
+        names
+            .iter()
+            .zip(values)
+            .map(|(k, v)| ((*k).to_owned(), v))
+            .collect(),
+    )
+}
+
+/// The counts of `names` in `n` (every name present, nothing else).
+fn counts<const N: usize>(names: [&str; N], n: &Named, what: &str) -> Result<[u64; N], String> {
+    let mut out = [0u64; N];
+    let mut seen = [false; N];
+    for (k, v) in &n.0 {
+        let i = names
+            .iter()
+            .position(|x| x == k)
+            .ok_or_else(|| format!("unknown {what} {k:?}"))?;
+        out[i] = *v;
+        seen[i] = true;
+    }
+    match names.iter().zip(seen).find(|(_, s)| !s) {
+        Some((k, _)) => Err(format!("{what} {k:?} missing")),
+        None => Ok(out),
+    }
+}
+
+/// The codes of the non-use reasons, in [`NON_USE_REASONS`] order.
+const REASON_CODES: [&str; 4] = ["hamil", "ingin_anak_segera", "iat", "tial"];
+
+impl From<Counters> for CountersRepr {
+    fn from(c: Counters) -> CountersRepr {
+        CountersRepr {
+            families: c.families,
+            sasaran: c.sasaran,
+            with_baduta: c.with_baduta,
+            with_balita: c.with_balita,
+            krs: c.krs,
+            krs_factor: named(KRS_FACTORS, c.krs_factor),
+            pus: c.pus,
+            pus_hamil: c.pus_hamil,
+            users: c.users,
+            modern_users: c.modern_users,
+            mkjp_users: c.mkjp_users,
+            method: named(MIX_METHODS.map(Method::as_str), c.method),
+            reason: named(REASON_CODES, c.reason),
+            reason_not_stated: c.reason_not_stated,
+            children_under5: c.children_under5,
+            children_measured: c.children_measured,
+            stunting: c.stunting,
+            wasting: c.wasting,
+            underweight: c.underweight,
+            overweight: c.overweight,
+        }
+    }
+}
+
+impl TryFrom<CountersRepr> for Counters {
+    type Error = String;
+    fn try_from(r: CountersRepr) -> Result<Counters, String> {
+        Ok(Counters {
+            families: r.families,
+            sasaran: r.sasaran,
+            with_baduta: r.with_baduta,
+            with_balita: r.with_balita,
+            krs: r.krs,
+            krs_factor: counts(KRS_FACTORS, &r.krs_factor, "KRS factor")?,
+            pus: r.pus,
+            pus_hamil: r.pus_hamil,
+            users: r.users,
+            modern_users: r.modern_users,
+            mkjp_users: r.mkjp_users,
+            method: counts(MIX_METHODS.map(Method::as_str), &r.method, "method")?,
+            reason: counts(REASON_CODES, &r.reason, "reason")?,
+            reason_not_stated: r.reason_not_stated,
+            children_under5: r.children_under5,
+            children_measured: r.children_measured,
+            stunting: r.stunting,
+            wasting: r.wasting,
+            underweight: r.underweight,
+            overweight: r.overweight,
+        })
+    }
 }
 
 impl Counters {
@@ -380,13 +519,11 @@ impl Counters {
             push(m.as_str(), "method_mix", self.method[i], self.users);
         }
         let non_users = self.pus - self.users.min(self.pus);
-        for (code, n) in [
-            ("hamil", self.reason[0]),
-            ("ingin_anak_segera", self.reason[1]),
-            ("iat", self.reason[2]),
-            ("tial", self.reason[3]),
-            ("not_stated", self.reason_not_stated),
-        ] {
+        for (code, n) in REASON_CODES
+            .into_iter()
+            .zip(self.reason)
+            .chain([("not_stated", self.reason_not_stated)])
+        {
             push(code, "not_using_reason", n, non_users);
         }
         for (name, p) in [
@@ -511,6 +648,8 @@ pub struct RegionRow {
     pub level: RowLevel,
     /// Region code, dotted (`64.72.05.2001`); `None` for the total.
     pub code: Option<String>,
+    /// The region's name when a gazetteer gives it (`None` otherwise).
+    pub name: Option<String>,
     /// The raw counters.
     pub counts: Counters,
     /// Every indicator with numerator, denominator, value and CI.
@@ -607,6 +746,7 @@ impl Aggregator {
         let mut rows = vec![RegionRow {
             level: RowLevel::Total,
             code: None,
+            name: None,
             indicators: total.indicators(),
             counts: total,
         }];
@@ -621,6 +761,7 @@ impl Aggregator {
             rows.push(RegionRow {
                 level: k.level().into(),
                 code: Some(k.to_string()),
+                name: None,
                 indicators: c.indicators(),
                 counts: c,
             });
@@ -663,6 +804,31 @@ mod tests {
                 serde_json::to_string_pretty(&flat).ok()
             );
         }
+    }
+
+    /// Counts serialize as named objects and read back exactly; an
+    /// unknown or missing code is refused.
+    #[test]
+    fn counters_are_named_and_round_trip() {
+        let mut c = Counters::default();
+        c.krs_factor[0] = 3;
+        c.method[5] = 7;
+        c.reason[2] = 2;
+        c.stunting.numerator = 1;
+        let v = serde_json::to_value(c).expect("json");
+        assert_eq!(v["krs_factor"]["air_minum_tidak_layak"], 3);
+        assert_eq!(v["method"]["injectable_3_month"], 7);
+        assert_eq!(v["reason"]["iat"], 2);
+        assert_eq!(serde_json::from_value::<Counters>(v.clone()).ok(), Some(c));
+        let mut bad = v.clone();
+        bad["method"]["pil"] = serde_json::json!(1);
+        assert!(serde_json::from_value::<Counters>(bad).is_err());
+        let mut short = v;
+        short["reason"]
+            .as_object_mut()
+            .expect("object")
+            .remove("tial");
+        assert!(serde_json::from_value::<Counters>(short).is_err());
     }
 
     #[test]

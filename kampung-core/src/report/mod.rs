@@ -29,6 +29,8 @@ pub mod aggregate;
 pub mod classification;
 pub mod engine;
 pub mod exclusions;
+#[cfg(feature = "render")]
+pub mod render;
 pub mod wilson;
 
 pub use aggregate::{
@@ -59,6 +61,13 @@ pub struct DesaClass {
 pub struct Report {
     /// The reference date used.
     pub as_of: NaiveDate,
+    /// When `as_of` was not given but taken as today's date: the zone of
+    /// that calendar date (the renderers say so).
+    pub as_of_today: Option<crate::calendar::IndonesianTimeZone>,
+    /// The names of the inputs (file names), in table order (families,
+    /// members, measurements; one name for JSON Lines); problems name
+    /// their file from it. Empty unless the caller sets it.
+    pub sources: Vec<String>,
     /// The total, then every region at every level present, parents before
     /// their children.
     pub rows: Vec<RegionRow>,

@@ -204,6 +204,8 @@ impl Collector {
     pub(super) fn finish(self, as_of: chrono::NaiveDate) -> Report {
         Report {
             as_of,
+            as_of_today: None,
+            sources: Vec::new(),
             rows: self.aggregator.rows(),
             kampung_kb: Vec::new(),
             exclusions: self.exclusions,

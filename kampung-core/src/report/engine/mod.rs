@@ -78,18 +78,10 @@ impl ReportOptions {
     }
 
     /// The number of worker threads to start.
+    #[cfg(feature = "parallel")]
     fn workers(&self) -> usize {
         match self.threads {
-            0 => {
-                #[cfg(feature = "parallel")]
-                {
-                    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-                }
-                #[cfg(not(feature = "parallel"))]
-                {
-                    1
-                }
-            }
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             n => n,
         }
     }

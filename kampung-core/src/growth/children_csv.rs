@@ -1,36 +1,66 @@
-//! `kampung zscores INPUT.csv [-o OUTPUT.csv]`: WHO 2006 z-scores for a CSV
-//! file of any size, streamed in chunks (memory stays flat).
+//! A children table in CSV (one row per measurement, WHO anthro's column
+//! names), read in chunks of rows of any file size (memory stays flat),
+//! with the inputs of the z-scores and every row problem: the reader of
+//! `kampung zscores`, for every command that reads children.
 //!
-//! Input columns (WHO anthro's argument names): `sex` (1/2, m/f), `age`
-//! (days; months with `--age-in-month` or a column `age_unit` = `months`),
-//! or `age_days` / `age_months`; optional `weight`, `lenhei`, `measure`,
-//! `headc`, `armc`, `triskin`, `subskin`, `oedema`. The output repeats every
-//! input column and appends anthro's outputs (`clenhei, cbmi, c9mo_flag,
-//! zlen, flen, …, zss, fss`); missing values are empty cells. Row problems go
-//! to stderr (or `--errors FILE`) as `row,field,code,message`.
+//! Columns (WHO anthro's argument names): `sex` (1/2, m/f, L/P), `age`
+//! (days; months with [`ChildrenCsvOptions::age_in_month`] or a column
+//! `age_unit` = `months`), or `age_days` / `age_months`; optional
+//! `weight`, `lenhei`, `measure`, `headc`, `armc`, `triskin`, `subskin`,
+//! `oedema`. [`write_zscores_csv`] repeats every input column and appends
+//! anthro's outputs (`clenhei, cbmi, c9mo_flag, zlen, flen, …, zss, fss`);
+//! missing values are empty cells; row problems go to an errors file as
+//! `row,field,code,message`.
 
-use kampung_core::growth::{
+use crate::growth::{
     parse_measure, parse_oedema, parse_sex, zscores_2006, Columns2006, Input2006, RowError,
     Tables2006, ZscoreOptions, OUTPUT_NAMES_2006,
 };
-use kampung_core::{FieldPath, Locale};
+use crate::{FieldPath, Locale};
 use std::io::{Read, Write};
 
 /// Default rows per chunk.
 pub const CHUNK: usize = 65_536;
 
-/// Options of the `zscores` command.
-pub struct ZscoreArgs {
-    /// Age column in months.
+/// Options of reading a children table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChildrenCsvOptions {
+    /// The `age` column is in months (WHO anthro's `is_age_in_month`).
     pub age_in_month: bool,
-    /// Message language of the errors file.
-    pub lang: Locale,
     /// Rows per chunk (memory use is proportional to it).
     pub chunk: usize,
 }
 
-#[derive(Default)]
-struct Buffers {
+impl Default for ChildrenCsvOptions {
+    fn default() -> Self {
+        ChildrenCsvOptions {
+            age_in_month: false,
+            chunk: CHUNK,
+        }
+    }
+}
+
+impl ChildrenCsvOptions {
+    /// With ages in months.
+    pub fn with_age_in_month(mut self, yes: bool) -> Self {
+        self.age_in_month = yes;
+        self
+    }
+    /// With `rows` per chunk (at least 1).
+    pub fn with_chunk(mut self, rows: usize) -> Self {
+        self.chunk = rows.max(1);
+        self
+    }
+}
+
+/// One chunk of rows: the records as read and the z-score inputs of each.
+#[derive(Debug, Default)]
+pub struct ChildrenChunk {
+    /// The 0-based row number of the first record of the chunk.
+    pub first_row: usize,
+    /// The records as read.
+    pub records: Vec<csv::StringRecord>,
     sex: Vec<u8>,
     age: Vec<f64>,
     months: Vec<bool>,
@@ -42,26 +72,8 @@ struct Buffers {
     triskin: Vec<f64>,
     subskin: Vec<f64>,
     oedema: Vec<bool>,
-    records: Vec<csv::StringRecord>,
-    errors: Vec<RowError>,
-}
-
-impl Buffers {
-    fn clear(&mut self) {
-        self.sex.clear();
-        self.age.clear();
-        self.months.clear();
-        self.weight.clear();
-        self.lenhei.clear();
-        self.measure.clear();
-        self.headc.clear();
-        self.armc.clear();
-        self.triskin.clear();
-        self.subskin.clear();
-        self.oedema.clear();
-        self.records.clear();
-        self.errors.clear();
-    }
+    /// Problems found while reading the cells (row numbers from 0 for the file).
+    pub errors: Vec<RowError>,
 }
 
 struct Layout {
@@ -123,7 +135,7 @@ fn number(
         Err(_) => {
             errors.push(RowError::new(
                 row,
-                kampung_core::FieldError::new(kampung_core::ErrorCode::InvalidType)
+                crate::FieldError::new(crate::ErrorCode::InvalidType)
                     .with_path(FieldPath::field(name))
                     .with_param("expected", "number")
                     .with_param("received", "string"),
@@ -136,7 +148,7 @@ fn number(
 fn code<T: Copy>(
     rec: &csv::StringRecord,
     col: Option<usize>,
-    parse: fn(&str) -> Result<T, kampung_core::FieldError>,
+    parse: fn(&str) -> Result<T, crate::FieldError>,
     missing: T,
     row: usize,
     errors: &mut Vec<RowError>,
@@ -159,37 +171,67 @@ fn fmt(x: f64, out: &mut String) {
     }
 }
 
-/// Runs the command: reads `input`, writes `output`, row problems to `errors`.
-/// Returns (rows, rows with problems).
-pub fn run<R: Read, W: Write, E: Write>(
-    input: R,
-    output: W,
-    mut errors_out: E,
-    args: &ZscoreArgs,
-) -> Result<(usize, usize), String> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
-    let lay = layout(&headers)?;
-    let mut wtr = csv::Writer::from_writer(output);
-    // Input columns named like an output (e.g. expected values in a golden
-    // file) are replaced by the computed ones, which come last.
-    let keep: Vec<usize> = (0..headers.len())
-        .filter(|&i| !OUTPUT_NAMES_2006.contains(&headers.get(i).unwrap_or("").trim()))
-        .collect();
-    let mut head: Vec<&str> = keep.iter().filter_map(|&i| headers.get(i)).collect();
-    head.extend(OUTPUT_NAMES_2006);
-    wtr.write_record(&head).map_err(|e| e.to_string())?;
-    writeln!(errors_out, "row,field,code,message").map_err(|e| e.to_string())?;
-    let tables = Tables2006::bundled();
-    let mut buf = Buffers::default();
-    let (mut total, mut bad_rows) = (0usize, 0usize);
-    let mut cell = String::new();
-    let mut records = rdr.into_records();
-    loop {
-        buf.clear();
-        for rec in records.by_ref().take(args.chunk.max(1)) {
-            let rec = rec.map_err(|e| e.to_string())?;
-            let row = total + buf.records.len();
+/// A children table read chunk by chunk.
+pub struct ChildrenCsv<R: Read> {
+    headers: csv::StringRecord,
+    layout: Layout,
+    records: csv::StringRecordsIntoIter<R>,
+    opts: ChildrenCsvOptions,
+    rows: usize,
+    done: bool,
+}
+
+impl<R: Read> ChildrenCsv<R> {
+    /// Reads the header and finds the columns.
+    ///
+    /// # Errors
+    /// The header cannot be read, or it has no `sex` or age column.
+    pub fn new(input: R, opts: ChildrenCsvOptions) -> Result<ChildrenCsv<R>, String> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
+        let layout = layout(&headers)?;
+        Ok(ChildrenCsv {
+            headers,
+            layout,
+            records: rdr.into_records(),
+            opts,
+            rows: 0,
+            done: false,
+        })
+    }
+
+    /// The header row as read.
+    pub fn headers(&self) -> &csv::StringRecord {
+        &self.headers
+    }
+
+    /// Rows read so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The next chunk of rows; `None` at the end.
+    ///
+    /// # Errors
+    /// A record that cannot be read (the csv crate's error).
+    pub fn next_chunk(&mut self) -> Option<Result<ChildrenChunk, String>> {
+        if self.done {
+            return None;
+        }
+        let lay = &self.layout;
+        let mut buf = ChildrenChunk {
+            first_row: self.rows,
+            ..ChildrenChunk::default()
+        };
+        for rec in self.records.by_ref().take(self.opts.chunk.max(1)) {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e.to_string()));
+                }
+            };
+            let row = self.rows + buf.records.len();
             buf.sex.push(code(
                 &rec,
                 Some(lay.sex),
@@ -203,7 +245,7 @@ pub fn run<R: Read, W: Write, E: Write>(
             let unit_months = lay
                 .age_unit
                 .and_then(|i| rec.get(i))
-                .map_or(args.age_in_month || lay.age_months_column, |u| {
+                .map_or(self.opts.age_in_month || lay.age_months_column, |u| {
                     u.trim() == "months"
                 });
             buf.months.push(unit_months);
@@ -238,66 +280,121 @@ pub fn run<R: Read, W: Write, E: Write>(
             buf.records.push(rec);
         }
         let n = buf.records.len();
-        if n == 0 {
-            break;
+        self.rows += n;
+        if n < self.opts.chunk.max(1) {
+            self.done = true;
         }
-        // Ages in months are converted to days here (anthro: round half up
-        // of months × 30.4375 happens inside the core for `age_in_month`).
+        (n > 0).then_some(Ok(buf))
+    }
+
+    /// The WHO 2006 z-scores of a chunk (ages in days and in months may be
+    /// mixed row by row), and the problems of its rows (read and computed),
+    /// sorted by row.
+    ///
+    /// # Errors
+    /// A shape error of the core (columns of unequal length: not expected).
+    pub fn zscores_2006(
+        &self,
+        chunk: &ChildrenChunk,
+        tables: &Tables2006,
+    ) -> Result<(Columns2006, Vec<RowError>), String> {
+        let lay = &self.layout;
+        let n = chunk.records.len();
+        // Ages in months are converted to days inside the core (anthro:
+        // round half up of months × 30.4375).
         let mut cols = Columns2006::new(n);
         let mut core_errors = Vec::new();
         for months in [false, true] {
-            if !buf.months.contains(&months) {
+            if !chunk.months.contains(&months) {
                 continue;
             }
             // Rows of the other unit get a NaN age, so the core leaves them missing.
-            let age: Vec<f64> = buf
+            let age: Vec<f64> = chunk
                 .age
                 .iter()
-                .zip(&buf.months)
+                .zip(&chunk.months)
                 .map(|(&a, &m)| if m == months { a } else { f64::NAN })
                 .collect();
             let mut part = Columns2006::new(n);
             let input = Input2006 {
-                sex: &buf.sex,
+                sex: &chunk.sex,
                 age: &age,
                 age_in_month: months,
-                weight: lay.weight.map(|_| buf.weight.as_slice()),
-                lenhei: lay.lenhei.map(|_| buf.lenhei.as_slice()),
-                measure: lay.measure.map(|_| buf.measure.as_slice()),
-                headc: lay.headc.map(|_| buf.headc.as_slice()),
-                armc: lay.armc.map(|_| buf.armc.as_slice()),
+                weight: lay.weight.map(|_| chunk.weight.as_slice()),
+                lenhei: lay.lenhei.map(|_| chunk.lenhei.as_slice()),
+                measure: lay.measure.map(|_| chunk.measure.as_slice()),
+                headc: lay.headc.map(|_| chunk.headc.as_slice()),
+                armc: lay.armc.map(|_| chunk.armc.as_slice()),
                 triskin: None,
                 subskin: None,
-                oedema: lay.oedema.map(|_| buf.oedema.as_slice()),
+                oedema: lay.oedema.map(|_| chunk.oedema.as_slice()),
             };
             let mut errs = Vec::new();
             zscores_2006(
                 &input,
-                &tables,
+                tables,
                 ZscoreOptions::default(),
                 &mut part.output(),
                 &mut errs,
             )
             .map_err(|e| e.to_string())?;
             for i in 0..n {
-                if buf.months[i] == months {
+                if chunk.months[i] == months {
                     cols.copy_row_from(&part, i);
                 }
             }
             core_errors.extend(
                 errs.into_iter()
-                    .filter(|e| buf.months.get(e.row).copied() == Some(months)),
+                    .filter(|e| chunk.months.get(e.row).copied() == Some(months)),
             );
         }
-        buf.errors.extend(
+        let mut errors = chunk.errors.clone();
+        errors.extend(
             core_errors
                 .into_iter()
-                .map(|e| RowError::new(e.row + total, e.error)),
+                .map(|e| RowError::new(e.row + chunk.first_row, e.error)),
         );
-        buf.errors.sort_by_key(|e| e.row);
+        errors.sort_by_key(|e| e.row);
+        Ok((cols, errors))
+    }
+}
+
+/// WHO 2006 z-scores for every row of a children table: reads `input`,
+/// writes every input column and the outputs to `output`, and each row
+/// problem to `errors_out` (`row,field,code,message`, row numbered from 1,
+/// message in `lang`). Returns (rows, rows with problems).
+///
+/// # Errors
+/// A file that cannot be read or written, or a header without the
+/// needed columns.
+pub fn write_zscores_csv<R: Read, W: Write, E: Write>(
+    input: R,
+    output: W,
+    mut errors_out: E,
+    opts: ChildrenCsvOptions,
+    lang: Locale,
+) -> Result<(usize, usize), String> {
+    let mut reader = ChildrenCsv::new(input, opts)?;
+    let headers = reader.headers().clone();
+    let mut wtr = csv::Writer::from_writer(output);
+    // Input columns named like an output (e.g. expected values in a golden
+    // file) are replaced by the computed ones, which come last.
+    let keep: Vec<usize> = (0..headers.len())
+        .filter(|&i| !OUTPUT_NAMES_2006.contains(&headers.get(i).unwrap_or("").trim()))
+        .collect();
+    let mut head: Vec<&str> = keep.iter().filter_map(|&i| headers.get(i)).collect();
+    head.extend(OUTPUT_NAMES_2006);
+    wtr.write_record(&head).map_err(|e| e.to_string())?;
+    writeln!(errors_out, "row,field,code,message").map_err(|e| e.to_string())?;
+    let tables = Tables2006::bundled();
+    let mut bad_rows = 0usize;
+    let mut cell = String::new();
+    let mut fields: Vec<String> = Vec::new();
+    while let Some(chunk) = reader.next_chunk() {
+        let chunk = chunk?;
+        let (cols, errors) = reader.zscores_2006(&chunk, &tables)?;
         let named = cols.named();
-        let mut fields: Vec<String> = Vec::with_capacity(keep.len() + named.len());
-        for (i, rec) in buf.records.iter().enumerate() {
+        for (i, rec) in chunk.records.iter().enumerate() {
             fields.clear();
             fields.extend(keep.iter().map(|&k| rec.get(k).unwrap_or("").to_owned()));
             for (_, col) in &named {
@@ -307,12 +404,12 @@ pub fn run<R: Read, W: Write, E: Write>(
             wtr.write_record(&fields).map_err(|e| e.to_string())?;
         }
         let mut last = usize::MAX;
-        for e in &buf.errors {
+        for e in &errors {
             if e.row != last {
                 bad_rows += 1;
                 last = e.row;
             }
-            let msg = e.error.message(args.lang).replace('"', "'");
+            let msg = e.error.message(lang).replace('"', "'");
             writeln!(
                 errors_out,
                 "{},{},{},\"{}\"",
@@ -323,13 +420,10 @@ pub fn run<R: Read, W: Write, E: Write>(
             )
             .map_err(|e| e.to_string())?;
         }
-        total += n;
-        if n < args.chunk.max(1) {
-            break;
-        }
     }
     wtr.flush().map_err(|e| e.to_string())?;
-    Ok((total, bad_rows))
+    errors_out.flush().map_err(|e| e.to_string())?;
+    Ok((reader.rows(), bad_rows))
 }
 
 #[cfg(test)]
@@ -366,12 +460,9 @@ mod tests {
         let input = std::fs::read(dir.join("anthro_r_golden_edge_cases.csv")).expect("read");
         let mut out = Vec::new();
         let mut errs = Vec::new();
-        let args = ZscoreArgs {
-            age_in_month: false,
-            lang: Locale::En,
-            chunk: 1000,
-        };
-        let (rows, _) = run(input.as_slice(), &mut out, &mut errs, &args).expect("runs");
+        let opts = ChildrenCsvOptions::default().with_chunk(1000);
+        let (rows, _) = write_zscores_csv(input.as_slice(), &mut out, &mut errs, opts, Locale::En)
+            .expect("runs");
         assert_eq!(rows, 19_434);
         let mut expected = csv::Reader::from_reader(input.as_slice());
         let mut got = csv::Reader::from_reader(out.as_slice());
@@ -425,12 +516,10 @@ mod tests {
         let input = "sex,age,weight,lenhei,measure\n1,100,5,60,l\nx,abc,-1,,q\n2,NA,,,\n";
         let mut out = Vec::new();
         let mut errs = Vec::new();
-        let args = ZscoreArgs {
-            age_in_month: false,
-            lang: Locale::Id,
-            chunk: 2,
-        };
-        let (rows, bad) = run(input.as_bytes(), &mut out, &mut errs, &args).expect("runs");
+        let opts = ChildrenCsvOptions::default().with_chunk(2);
+        let (rows, bad) =
+            write_zscores_csv(input.as_bytes(), &mut out, &mut errs, opts, Locale::Id)
+                .expect("runs");
         assert_eq!((rows, bad), (3, 1));
         let errors = String::from_utf8(errs).expect("utf8");
         assert!(errors.contains("2,sex,sex_invalid,"), "{errors}");
@@ -446,16 +535,13 @@ mod tests {
 
     #[test]
     fn missing_columns_are_a_clear_error() {
-        let args = ZscoreArgs {
-            age_in_month: false,
-            lang: Locale::En,
-            chunk: 10,
-        };
-        let e = run(
+        let opts = ChildrenCsvOptions::default().with_chunk(10);
+        let e = write_zscores_csv(
             "age,weight\n1,2\n".as_bytes(),
             Vec::new(),
             Vec::new(),
-            &args,
+            opts,
+            Locale::En,
         )
         .err();
         assert_eq!(e.as_deref(), Some("the input has no `sex` column"));

@@ -54,7 +54,7 @@ fn as_of() -> NaiveDate {
 
 #[test]
 fn bundled_sample_same_outcome_on_both_paths() {
-    let text = include_str!("../data/report_sample.jsonl");
+    let text = include_str!("../../data/report_sample.jsonl");
     let (lines, typed) = both_paths(text, as_of());
     assert_eq!(lines, 2100);
     // 2 % of the lines have a defect; a few more have a measurement problem.

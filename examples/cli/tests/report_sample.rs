@@ -39,7 +39,7 @@ fn bundled_sample_matches_hand_computed_values() {
     let expected: Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../tests/fixtures/report/expected.json"
+            "/../../tests/fixtures/report/expected.json"
         ))
         .expect("fixture"),
     )

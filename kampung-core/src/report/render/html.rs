@@ -1,11 +1,11 @@
-//! `kampung report --html FILE`: one self-contained page (no scripts, no
-//! external assets) with inline SVG charts: prevalence by desa with 95 %
-//! confidence intervals, the method mix and the KRS factors.
+//! One self-contained page (no scripts, no external assets) with inline
+//! SVG charts: prevalence by desa with 95 % confidence intervals, the
+//! method mix and the KRS factors.
 
-use crate::report::{factor_label, level_name, pct, t, Report};
-use kampung_core::report::aggregate::{KRS_FACTORS, MIX_METHODS};
-use kampung_core::report::RowLevel;
-use kampung_core::Locale;
+use super::{decimal, factor_label, level_name, method_label, pct, region_label, t};
+use crate::report::aggregate::{KRS_FACTORS, MIX_METHODS};
+use crate::report::{Report, RowLevel};
+use crate::Locale;
 use std::fmt::Write as _;
 
 fn esc(s: &str) -> String {
@@ -99,7 +99,7 @@ fn nice_max(m: f64) -> f64 {
 
 /// The page.
 #[allow(clippy::too_many_lines)]
-pub fn render_html(r: &Report, lang: Locale) -> String {
+pub(super) fn render(r: &Report, lang: Locale) -> String {
     let mut s = String::new();
     let title = t(lang, "Laporan Kampung KB", "Kampung KB report");
     let _ = write!(
@@ -112,12 +112,16 @@ table{{border-collapse:collapse;font-size:12px}}td,th{{border:1px solid #ccc;pad
 td:first-child,td:nth-child(2),th{{text-align:left}}tr.l0{{font-weight:bold;background:#f3f3f3}}\
 svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12px}}svg .axis{{font-size:11px;fill:#666}}\
 .note{{color:#555;font-size:12px}}</style></head><body>\
-<h1>{title}</h1><p>{ref_}: <b>{as_of}</b> · {src}: {source} · {fam}: {inc} · {exc}: {excn}</p>",
+<h1>{title}</h1><p>{ref_}: <b>{as_of}</b>{today} · {src}: {source} · {fam}: {inc} · {exc}: {excn}</p>",
         l = lang.as_str(),
         ref_ = t(lang, "Tanggal acuan", "Reference date"),
         as_of = r.as_of,
+        today = r
+            .as_of_today
+            .map(|z| format!(" ({} {})", t(lang, "hari ini,", "today,"), z.name()))
+            .unwrap_or_default(),
         src = t(lang, "Sumber", "Source"),
-        source = esc(&r.source),
+        source = esc(&r.sources.join(", ")),
         fam = t(lang, "Keluarga dihitung", "Families included"),
         inc = r.exclusions.families_included,
         exc = t(lang, "dikeluarkan", "excluded"),
@@ -156,10 +160,7 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
             .chain(r.rows.first())
             .filter_map(|row| {
                 let e = row.indicator(ind)?;
-                let label = match &row.code {
-                    Some(c) => c.clone(),
-                    None => level_name(RowLevel::Total, lang).to_owned(),
-                };
+                let label = region_label(row, lang);
                 Some((
                     label,
                     e.value,
@@ -188,7 +189,7 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
                 let e = total.indicator(m.as_str())?;
                 (e.numerator > 0).then(|| {
                     (
-                        m.as_str().to_owned(),
+                        method_label(*m, lang).to_owned(),
                         e.value,
                         None,
                         format!("{}% ({})", pct(e.value, lang), e.numerator),
@@ -245,7 +246,7 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
             "<tr class=\"l{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             row.level as u8,
             level_name(row.level, lang),
-            esc(row.code.as_deref().unwrap_or("")),
+            esc(&row.code.as_ref().map(|_| region_label(row, lang)).unwrap_or_default()),
             row.counts.families,
             row.counts.sasaran,
             row.counts.krs,
@@ -265,10 +266,11 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
     if !r.kampung_kb.is_empty() {
         let _ = write!(
             s,
-            "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>Input</th><th>Proses</th><th>Output</th><th>{}</th></tr>",
+            "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>Input</th><th>{}</th><th>Output</th><th>{}</th></tr>",
             t(lang, "Klasifikasi Kampung KB", "Kampung KB classification"),
             t(lang, "Kode", "Code"),
             t(lang, "Kelas", "Class"),
+            t(lang, "Proses", "Process"),
             t(lang, "Skor indikator", "Indicator scores"),
         );
         for d in &r.kampung_kb {
@@ -288,12 +290,12 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
                 .collect();
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td>{}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td><td style=\"text-align:left\">{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>",
                 esc(&d.code),
                 c.class.name(),
-                c.index_input,
-                c.index_proses,
-                c.index_output,
+                decimal(Some(c.index_input), 2, lang),
+                decimal(Some(c.index_proses), 2, lang),
+                decimal(Some(c.index_output), 2, lang),
                 scores.join("; ")
             );
         }
@@ -311,7 +313,7 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
         t(lang, "Kode", "Code"),
     );
     for (code, n) in &ex.reasons {
-        let _ = write!(s, "<tr><td>{code}</td><td>{n}</td></tr>");
+        let _ = write!(s, "<tr><td>{}</td><td>{n}</td></tr>", esc(code));
     }
     let _ = writeln!(
         s,

@@ -1,0 +1,645 @@
+//! `kampung`: the command-line program. A thin shell over `kampung-core`:
+//! it parses arguments, opens files, calls one core function and prints.
+//!
+//! Exit status: 0 ok; 1 the input had invalid records (`validate`, and
+//! `report --strict`); 2 a usage or I/O error; 141 when the reader of the
+//! output went away (`| head`).
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kampung_core::calendar::IndonesianTimeZone;
+use kampung_core::growth::children_csv::{write_zscores_csv, ChildrenCsvOptions};
+use kampung_core::register::csv::CsvTable;
+use kampung_core::register::json::JsonLines;
+use kampung_core::register::synthetic::{self, SyntheticRegister};
+use kampung_core::register::table::EntityTables;
+use kampung_core::report::{Observer, Problem, Progress, Report, ReportOptions};
+use kampung_core::{Family, FamilyOptions, Locale};
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const SAMPLE_FAMILIES: &str = include_str!("../../data/sample_families.jsonl");
+/// The bundled register (`kampung generate`'s defaults: one kecamatan, 2 % defects).
+const SAMPLE_REGISTER: &str = include_str!("../../data/report_sample.jsonl");
+/// Kampung KB profiles of the sample's desa.
+const SAMPLE_PROFILES: &str = include_str!("../../data/report_sample_profiles.json");
+
+/// Kampung KB indicators: family registers, village reports, WHO z-scores.
+#[derive(Parser)]
+#[command(name = "kampung", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate families (one JSON object per line) and print every problem.
+    Validate(ValidateArgs),
+    /// The village report of a family register (JSON Lines or three CSV files).
+    Report(ReportArgs),
+    /// WHO 2006 z-scores (as WHO anthro) for every row of a CSV file, streamed.
+    Zscores(ZscoresArgs),
+    /// Write a synthetic register (a pure function of the seed).
+    Generate(GenerateArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Lang {
+    Id,
+    En,
+}
+
+impl From<Lang> for Locale {
+    fn from(l: Lang) -> Locale {
+        match l {
+            Lang::Id => Locale::Id,
+            Lang::En => Locale::En,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Zone {
+    Wib,
+    Wita,
+    Wit,
+}
+
+/// The reference date and the language, shared by the commands that validate.
+#[derive(Args)]
+struct Dated {
+    /// Language of messages and labels.
+    #[arg(long, value_enum, default_value = "id")]
+    lang: Lang,
+    /// Reference date YYYY-MM-DD [default: today in --tz].
+    #[arg(long, value_parser = date)]
+    as_of: Option<NaiveDate>,
+    /// Time zone of "today" when --as-of is not given.
+    #[arg(long, value_enum, default_value = "wib")]
+    tz: Zone,
+}
+
+impl Dated {
+    /// `--as-of`, or today's date in `--tz` (with the zone, to say so).
+    fn as_of(&self) -> (NaiveDate, Option<IndonesianTimeZone>) {
+        match self.as_of {
+            Some(d) => (d, None),
+            None => {
+                let z = match self.tz {
+                    Zone::Wib => IndonesianTimeZone::Wib,
+                    Zone::Wita => IndonesianTimeZone::Wita,
+                    Zone::Wit => IndonesianTimeZone::Wit,
+                };
+                (z.today(), Some(z))
+            }
+        }
+    }
+}
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    kampung_core::input::parse_date(s).map_err(|_| format!("not a date YYYY-MM-DD: {s:?}"))
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Families, one JSON object per line [default: the bundled sample].
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    dated: Dated,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Register, one family per line (`-`: stdin) [default: the bundled sample].
+    #[arg(conflicts_with = "families")]
+    register: Option<PathBuf>,
+    /// CSV register: the families file (with --members and --measurements).
+    #[arg(long, requires_all = ["members", "measurements"])]
+    families: Option<PathBuf>,
+    /// CSV register: the members file.
+    #[arg(long, requires = "families")]
+    members: Option<PathBuf>,
+    /// CSV register: the measurements file.
+    #[arg(long, requires = "families")]
+    measurements: Option<PathBuf>,
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Also write one offline HTML page with charts.
+    #[arg(long)]
+    html: Option<PathBuf>,
+    /// Kampung KB profiles (JSON object {region_code: profile}): classify each desa.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Write every problem (file, line, field, code, message, excluded) to this CSV file.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Exit with status 1 when any family, measurement or row was excluded.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    dated: Dated,
+}
+
+#[derive(Args)]
+struct ZscoresArgs {
+    /// Children table (CSV with WHO anthro's columns; `-`: stdin).
+    input: PathBuf,
+    /// Output CSV [default: stdout].
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Row problems to this CSV file [default: stderr].
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// The age column is in months.
+    #[arg(long)]
+    age_in_month: bool,
+    /// Language of the messages.
+    #[arg(long, value_enum, default_value = "id")]
+    lang: Lang,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Number of families.
+    #[arg(long, default_value_t = 2100)]
+    families: u64,
+    /// The seed.
+    #[arg(long, default_value_t = 2025)]
+    seed: u64,
+    /// Reference date of ages and measurements.
+    #[arg(long, value_parser = date, default_value = "2025-07-01")]
+    as_of: NaiveDate,
+    /// Share of lines with one known defect (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    bad_rate: f64,
+    /// Output file [default: stdout].
+    #[arg(short, long, conflicts_with = "csv")]
+    output: Option<PathBuf>,
+    /// Write families.csv, members.csv and measurements.csv in this folder.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+}
+
+/// Why a command failed: a message (exit 2), or the output's reader left.
+enum Failure {
+    Message(String),
+    BrokenPipe,
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::BrokenPipe,
+            _ => Failure::Message(e.to_string()),
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Failure {
+        Failure::Message(s)
+    }
+}
+
+/// `path: error` for a file that cannot be used.
+fn at(path: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
+    move |e| Failure::Message(format!("{}: {e}", path.display()))
+}
+
+/// A file written whole or not at all: written beside its final path and
+/// renamed there once complete, so an interrupted run never leaves a
+/// truncated file that looks complete.
+struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl AtomicFile {
+    fn create(path: &Path) -> Result<AtomicFile, Failure> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let f = std::fs::File::create(&tmp).map_err(at(path))?;
+        Ok(AtomicFile {
+            path: path.to_owned(),
+            tmp,
+            out: Some(std::io::BufWriter::with_capacity(1 << 20, f)),
+        })
+    }
+    /// Flushes, syncs and renames into place.
+    fn commit(mut self) -> Result<(), Failure> {
+        if let Some(out) = self.out.take() {
+            let f = out
+                .into_inner()
+                .map_err(|e| at(&self.path)(e.into_error()))?;
+            f.sync_all().map_err(at(&self.path))?;
+        }
+        std::fs::rename(&self.tmp, &self.path).map_err(at(&self.path))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.as_mut().map_or(Ok(0), |o| o.write(buf))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.out.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate(a) => validate(&a),
+        Command::Report(a) => report(&a),
+        Command::Zscores(a) => zscores(&a),
+        Command::Generate(a) => generate(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::BrokenPipe) => ExitCode::from(141),
+        Err(Failure::Message(e)) => {
+            let _ = writeln!(std::io::stderr(), "kampung: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn lang_text(lang: Locale, id: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Locale::Id => id,
+        Locale::En => en,
+    }
+}
+
+/// The date line: `2026-01-15` or `2026-01-15 (hari ini, WIB)`.
+fn date_note(as_of: NaiveDate, zone: Option<IndonesianTimeZone>, lang: Locale) -> String {
+    match zone {
+        Some(z) => format!(
+            "{as_of} ({} {})",
+            lang_text(lang, "hari ini,", "today,"),
+            z.name()
+        ),
+        None => as_of.to_string(),
+    }
+}
+
+fn validate(a: &ValidateArgs) -> Result<ExitCode, Failure> {
+    let lang = a.dated.lang.into();
+    let (as_of, zone) = a.dated.as_of();
+    let opts = FamilyOptions::new(as_of);
+    let input: Box<dyn BufRead> = match &a.file {
+        None => Box::new(SAMPLE_FAMILIES.as_bytes()),
+        Some(p) => Box::new(BufReader::new(std::fs::File::open(p).map_err(at(p))?)),
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (label, title) = (
+        lang_text(lang, "baris", "line"),
+        lang_text(lang, "Keluarga", "Family"),
+    );
+    let (mut n, mut bad) = (0u64, 0u64);
+    for item in JsonLines::new(input, kampung_core::report::engine::DEFAULT_MAX_LINE_BYTES) {
+        let (line, value) = item?;
+        n += 1;
+        match value.map(|v| Family::from_value(&v, &opts)) {
+            Ok(Ok(f)) => writeln!(
+                out,
+                "{label} {line}: OK — {} {} ({} {})",
+                lang_text(lang, "keluarga", "family"),
+                f.no_kk(),
+                f.members().len(),
+                lang_text(lang, "anggota", "members")
+            )?,
+            Ok(Err(errs)) => {
+                bad += 1;
+                writeln!(out, "{label} {line}: {}", errs.summary(title, lang))?;
+            }
+            Err(e) => {
+                bad += 1;
+                writeln!(
+                    out,
+                    "{label} {line}: {} [code={}]",
+                    e.message(lang),
+                    e.code()
+                )?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "{n} {}, {bad} {} ({} {})",
+        lang_text(lang, "keluarga dibaca", "families read"),
+        lang_text(lang, "tidak valid", "invalid"),
+        lang_text(lang, "tanggal acuan", "reference date"),
+        date_note(as_of, zone, lang)
+    )?;
+    out.flush()?;
+    Ok(if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What the report run shows while it goes: the errors file and a progress bar.
+struct Watch<'a> {
+    errors: Option<&'a mut AtomicFile>,
+    files: &'a [String],
+    lang: Locale,
+    bar: Option<indicatif::ProgressBar>,
+    by_bytes: bool,
+    failed: Option<std::io::Error>,
+}
+
+impl Observer for Watch<'_> {
+    fn problem(&mut self, p: &Problem) {
+        if let (Some(w), None) = (self.errors.as_mut(), &self.failed) {
+            let file = self
+                .files
+                .get(p.table.index())
+                .or(self.files.first())
+                .map_or("", String::as_str);
+            if let Err(e) = kampung_core::report::render::write_error_csv(w, p, file, self.lang) {
+                self.failed = Some(e);
+            }
+        }
+    }
+    fn progress(&mut self, p: Progress) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(if self.by_bytes { p.bytes } else { p.records });
+        }
+    }
+}
+
+/// A progress bar on stderr when it is a terminal (and not `--quiet`).
+fn progress_bar(show: bool, total: u64, bytes: bool) -> Option<indicatif::ProgressBar> {
+    if !show || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let template = if bytes {
+        "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})"
+    } else {
+        "{bar:40} {pos}/{len} ({per_sec}, {eta})"
+    };
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
+    let lang: Locale = a.dated.lang.into();
+    let sample = a.register.is_none() && a.families.is_none();
+    let (as_of, zone) = match (sample, a.dated.as_of) {
+        (true, None) => (SyntheticRegister::bundled_sample().as_of, None),
+        _ => a.dated.as_of(),
+    };
+    // Arguments first, before any data is read.
+    let profiles: Option<serde_json::Value> = match (&a.profile, sample) {
+        (Some(p), _) => {
+            let text = std::fs::read_to_string(p).map_err(at(p))?;
+            Some(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?)
+        }
+        (None, true) => Some(
+            serde_json::from_str(SAMPLE_PROFILES).map_err(|e| format!("bundled profiles: {e}"))?,
+        ),
+        (None, false) => None,
+    };
+    let mut html = a.html.as_deref().map(AtomicFile::create).transpose()?;
+    let mut errors = a.errors.as_deref().map(AtomicFile::create).transpose()?;
+    if let Some(w) = errors.as_mut() {
+        w.write_all(Report::ERRORS_CSV_HEADER.as_bytes())?;
+    }
+    let opts = ReportOptions::new(as_of)
+        .with_threads(a.threads)
+        .with_errors_kept(10_000);
+    let name = |p: &Path| p.display().to_string();
+    let mut report = match (&a.register, &a.families, &a.members, &a.measurements) {
+        (_, Some(f), Some(m), Some(x)) => {
+            let load = |p: &PathBuf| -> Result<CsvTable, Failure> {
+                let file = std::fs::File::open(p).map_err(at(p))?;
+                CsvTable::from_reader(file)
+                    .map_err(|e| Failure::Message(format!("{}: {e}", p.display())))
+            };
+            let (ft, mt, xt) = (load(f)?, load(m)?, load(x)?);
+            let files = [name(f), name(m), name(x)];
+            let tables = EntityTables::new(&ft, &mt, &xt);
+            let bar = progress_bar(!a.quiet, tables.len() as u64, false);
+            let mut watch = Watch {
+                errors: errors.as_mut(),
+                files: &files,
+                lang,
+                bar,
+                by_bytes: false,
+                failed: None,
+            };
+            let mut r = Report::from_tables(&tables, &opts, &mut watch);
+            finish_watch(watch)?;
+            r.sources = files.to_vec();
+            r
+        }
+        (register, ..) => {
+            let (file, input, total): (String, Box<dyn std::io::Read + Send>, u64) = match register
+                .as_deref()
+            {
+                None => (
+                    "report_sample.jsonl".into(),
+                    Box::new(SAMPLE_REGISTER.as_bytes()),
+                    0,
+                ),
+                Some(p) if p == Path::new("-") => ("stdin".into(), Box::new(std::io::stdin()), 0),
+                Some(p) => {
+                    let f = std::fs::File::open(p).map_err(at(p))?;
+                    let len = f.metadata().map_or(0, |m| m.len());
+                    (name(p), Box::new(f), len)
+                }
+            };
+            let files = [file];
+            let bar = progress_bar(!a.quiet && !sample, total, true);
+            let mut watch = Watch {
+                errors: errors.as_mut(),
+                files: &files,
+                lang,
+                bar,
+                by_bytes: total > 0,
+                failed: None,
+            };
+            let mut r = Report::from_json_lines(input, &opts, &mut watch)
+                .map_err(|e| format!("{}: {e}", files[0]))?;
+            finish_watch(watch)?;
+            r.sources = files.to_vec();
+            r
+        }
+    };
+    report.as_of_today = zone;
+    if let Some(v) = &profiles {
+        report
+            .classify(v)
+            .map_err(|e| format!("profiles: {}", e.summary("profile", lang)))?;
+    }
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    match a.format {
+        Format::Json => report.write_json(&mut out, lang)?,
+        Format::Text => {
+            out.write_all(report.to_text(lang).as_bytes())?;
+            if errors.is_none() {
+                print_some_problems(&mut out, &report, lang)?;
+            }
+        }
+    }
+    out.flush()?;
+    if let Some(mut w) = html.take() {
+        w.write_all(report.to_html(lang).as_bytes())?;
+        w.commit()?;
+    }
+    if let Some(w) = errors.take() {
+        w.commit()?;
+    }
+    let ex = &report.exclusions;
+    let excluded = ex.families_excluded + ex.measurements_excluded + ex.rows_excluded;
+    Ok(if a.strict && excluded > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Ends the progress bar; a failure to write the errors file is an error.
+fn finish_watch(watch: Watch<'_>) -> Result<(), Failure> {
+    if let Some(bar) = watch.bar {
+        bar.finish_and_clear();
+    }
+    watch.failed.map_or(Ok(()), |e| Err(e.into()))
+}
+
+/// The first ten problems under the text report, and how many more.
+fn print_some_problems<W: Write>(out: &mut W, r: &Report, lang: Locale) -> std::io::Result<()> {
+    let shown = r.errors.len().min(10);
+    for p in &r.errors[..shown] {
+        let file = r
+            .sources
+            .get(p.table.index())
+            .or(r.sources.first())
+            .map_or("", String::as_str);
+        writeln!(
+            out,
+            "  {file}:{} {} [{}] {}",
+            p.record,
+            p.error.path(),
+            p.error.code(),
+            p.error.message(lang)
+        )?;
+    }
+    let more = r.errors.len() as u64 + r.errors_truncated - shown as u64;
+    if more > 0 {
+        let text = lang_text(
+            lang,
+            "kesalahan lain; gunakan --errors FILE.csv",
+            "more problems; use --errors FILE.csv",
+        );
+        writeln!(out, "  … {more} {text}")?;
+    }
+    Ok(())
+}
+
+fn zscores(a: &ZscoresArgs) -> Result<ExitCode, Failure> {
+    let lang: Locale = a.lang.into();
+    let input: Box<dyn std::io::Read> = if a.input == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(&a.input).map_err(at(&a.input))?)
+    };
+    let opts = ChildrenCsvOptions::default().with_age_in_month(a.age_in_month);
+    let mut output = a.output.as_deref().map(AtomicFile::create).transpose()?;
+    let mut errors = a.errors.as_deref().map(AtomicFile::create).transpose()?;
+    let stdout: &mut dyn Write = &mut std::io::BufWriter::new(std::io::stdout().lock());
+    let stderr: &mut dyn Write = &mut std::io::stderr().lock();
+    let out: &mut dyn Write = match output.as_mut() {
+        Some(f) => f,
+        None => stdout,
+    };
+    let err: &mut dyn Write = match errors.as_mut() {
+        Some(f) => f,
+        None => stderr,
+    };
+    let (rows, bad) = write_zscores_csv(input, out, err, opts, lang)?;
+    for f in [output, errors].into_iter().flatten() {
+        f.commit()?;
+    }
+    let summary = match lang {
+        Locale::Id => format!("kampung: {rows} baris dihitung, {bad} baris bermasalah"),
+        Locale::En => format!("kampung: {rows} rows scored, {bad} rows with problems"),
+    };
+    let _ = writeln!(std::io::stderr(), "{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(a: &GenerateArgs) -> Result<ExitCode, Failure> {
+    let args = SyntheticRegister::new(a.families, a.seed, a.as_of).with_bad_rate(a.bad_rate);
+    if let Some(dir) = &a.csv {
+        synthetic::write_csv(&args, dir).map_err(at(dir))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    match &a.output {
+        Some(p) => {
+            let mut f = AtomicFile::create(p)?;
+            synthetic::write_jsonl(&args, &mut f).map_err(at(p))?;
+            f.commit()?;
+        }
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            synthetic::write_jsonl(&args, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn arguments_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn options_belong_to_their_subcommand() {
+        assert!(
+            Cli::try_parse_from(["kampung", "report", "--as-of=2025-07-01", "--format=json"])
+                .is_ok()
+        );
+        assert!(Cli::try_parse_from(["kampung", "generate", "--format=json"]).is_err());
+        assert!(Cli::try_parse_from(["kampung", "report", "--members", "m.csv"]).is_err());
+        assert!(Cli::try_parse_from(["kampung", "validate", "--as-of", "2025-02-30"]).is_err());
+    }
+}

@@ -1,0 +1,230 @@
+//! Rendering a [`Report`]: a text summary for the terminal (Indonesian or
+//! English), one JSON document for machines, one offline HTML page with
+//! inline SVG charts, and the errors file (CSV). Feature `render`.
+//!
+//! Numbers are written one way per language: a decimal comma in
+//! Indonesian (`68,8`), a decimal point in English (`68.8`), whole counts
+//! without grouping. Labels (levels, KRS factors, KB methods, reasons for
+//! not using KB) are in the report's language; codes stay codes in JSON.
+
+mod html;
+mod json;
+mod text;
+
+use super::{Problem, Report, RowLevel};
+use crate::kb::method::Method;
+use crate::Locale;
+
+pub use json::JSON_ROWS_PARALLEL_FROM;
+
+/// `id` or `en` text.
+pub(crate) fn t(lang: Locale, id: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Locale::Id => id,
+        Locale::En => en,
+    }
+}
+
+/// `x` with `decimals` decimals in `lang`'s notation (decimal comma in
+/// Indonesian); `–` for a missing value.
+pub fn decimal(x: Option<f64>, decimals: usize, lang: Locale) -> String {
+    match x {
+        None => "–".to_owned(),
+        Some(x) if !x.is_finite() => "–".to_owned(),
+        Some(x) => {
+            let s = format!("{x:.decimals$}");
+            match lang {
+                Locale::Id => s.replace('.', ","),
+                Locale::En => s,
+            }
+        }
+    }
+}
+
+/// A percentage with one decimal, as the report writes it.
+pub fn pct(x: Option<f64>, lang: Locale) -> String {
+    decimal(x, 1, lang)
+}
+
+/// The name of a report level.
+pub fn level_name(l: RowLevel, lang: Locale) -> &'static str {
+    match l {
+        RowLevel::Total => t(lang, "Total", "Total"),
+        RowLevel::Provinsi => t(lang, "Provinsi", "Province"),
+        RowLevel::KabupatenKota => t(lang, "Kab/Kota", "Regency/City"),
+        RowLevel::Kecamatan => t(lang, "Kecamatan", "District"),
+        RowLevel::DesaKelurahan => t(lang, "Desa/Kel", "Village"),
+    }
+}
+
+/// The label of a KRS factor code (`risk::krs`, DOMAIN.md §1.3).
+pub fn factor_label(code: &str, lang: Locale) -> &'static str {
+    match code {
+        "air_minum_tidak_layak" => t(lang, "Air minum tidak layak", "Unsafe drinking water"),
+        "jamban_tidak_layak" => t(lang, "Jamban tidak layak", "Inadequate latrine"),
+        "terlalu_muda" => t(lang, "Terlalu muda (<20 th)", "Too young (<20 y)"),
+        "terlalu_tua" => t(lang, "Terlalu tua (35-40 th)", "Too old (35-40 y)"),
+        "terlalu_dekat" => t(lang, "Terlalu dekat (<24 bln)", "Too close (<24 mo)"),
+        "terlalu_banyak" => t(lang, "Terlalu banyak (>3 anak)", "Too many (>3 children)"),
+        _ => t(lang, "Rumah tidak layak huni", "House not fit to live in"),
+    }
+}
+
+/// The name of a contraceptive method: the Indonesian programme's terms
+/// (the names in `kb::method`'s catalogue) or English.
+pub fn method_label(m: Method, lang: Locale) -> &'static str {
+    match m {
+        Method::Iud => t(lang, "IUD/AKDR", "IUD"),
+        Method::Mow => t(lang, "MOW (tubektomi)", "Female sterilisation"),
+        Method::Mop => t(lang, "MOP (vasektomi)", "Male sterilisation"),
+        Method::Implant => t(lang, "Implan", "Implant"),
+        Method::Injectable1Month => t(lang, "Suntik 1 bulanan", "Monthly injectable"),
+        Method::Injectable3Month => t(lang, "Suntik 3 bulanan", "3-monthly injectable"),
+        Method::Injectable => t(lang, "Suntik", "Injectable"),
+        Method::Pill => t(lang, "Pil", "Pill"),
+        Method::Condom => t(lang, "Kondom", "Condom"),
+        Method::Mal => t(lang, "MAL (amenore laktasi)", "Lactational amenorrhoea"),
+        Method::OtherModern => t(lang, "Modern lainnya", "Other modern"),
+        Method::Traditional => t(lang, "Tradisional", "Traditional"),
+        Method::Other => t(lang, "Lainnya", "Other"),
+        Method::None => t(lang, "Tidak memakai", "None"),
+    }
+}
+
+/// The label of a reason for not using KB (`not_using_reason` indicators).
+pub fn reason_label(code: &str, lang: Locale) -> &'static str {
+    match code {
+        "hamil" => t(lang, "Hamil", "Pregnant"),
+        "ingin_anak_segera" => t(lang, "Ingin anak segera", "Wants a child soon"),
+        "iat" => t(
+            lang,
+            "Ingin anak ditunda (IAT)",
+            "Wants a child later (IAT)",
+        ),
+        "tial" => t(
+            lang,
+            "Tidak ingin anak lagi (TIAL)",
+            "Wants no more children (TIAL)",
+        ),
+        _ => t(lang, "Tidak disebutkan", "Not stated"),
+    }
+}
+
+/// The file a problem points at: the report's source of its table.
+fn problem_file<'r>(r: &'r Report, p: &Problem) -> &'r str {
+    r.sources
+        .get(p.table.index())
+        .or_else(|| r.sources.first())
+        .map_or("", String::as_str)
+}
+
+/// The region of a row as shown: its code, and its name when known.
+fn region_label(row: &super::RegionRow, lang: Locale) -> String {
+    match (&row.code, &row.name) {
+        (Some(c), Some(n)) => format!("{c} {n}"),
+        (Some(c), None) => c.clone(),
+        (None, _) => level_name(RowLevel::Total, lang).to_owned(),
+    }
+}
+
+impl Report {
+    /// The terminal summary (a table by region, the KRS factors, the method
+    /// mix, exclusions by code, the Kampung KB classification).
+    pub fn to_text(&self, lang: Locale) -> String {
+        text::render(self, lang)
+    }
+
+    /// One offline HTML page (no scripts, no external assets) with inline
+    /// SVG charts: prevalence by desa with 95 % confidence intervals, the
+    /// method mix and the KRS factors; the summary table; exclusions.
+    pub fn to_html(&self, lang: Locale) -> String {
+        html::render(self, lang)
+    }
+
+    /// The report as one pretty-printed JSON document (messages of the
+    /// problems in `lang`).
+    pub fn to_json(&self, lang: Locale) -> String {
+        let mut out = Vec::new();
+        // Writing to a Vec cannot fail; serialization of these types neither.
+        let _ = self.write_json(&mut out, lang);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`Report::to_json`] into `out`, byte for byte (rows serialized on two
+    /// threads when there are many and the feature `parallel` is on).
+    ///
+    /// # Errors
+    /// A write error of `out`.
+    pub fn write_json<W: std::io::Write>(&self, out: &mut W, lang: Locale) -> std::io::Result<()> {
+        json::write(self, out, lang)
+    }
+
+    /// The header of the errors file ([`Report::write_error_csv`]).
+    pub const ERRORS_CSV_HEADER: &'static str = "file,line,field,code,message,excluded\n";
+
+    /// One problem as a line of the errors file: file, line (or row),
+    /// field, code, message in `lang`, what was excluded.
+    ///
+    /// # Errors
+    /// A write error of `out`.
+    pub fn write_error_csv<W: std::io::Write>(
+        &self,
+        out: &mut W,
+        p: &Problem,
+        lang: Locale,
+    ) -> std::io::Result<()> {
+        write_error_csv(out, p, problem_file(self, p), lang)
+    }
+}
+
+/// [`Report::write_error_csv`] for a problem seen while a report runs,
+/// from the file name of its table.
+///
+/// # Errors
+/// A write error of `out`.
+pub fn write_error_csv<W: std::io::Write>(
+    out: &mut W,
+    p: &Problem,
+    file: &str,
+    lang: Locale,
+) -> std::io::Result<()> {
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    writeln!(
+        out,
+        "{},{},{},{},{},{}",
+        q(file),
+        p.record,
+        q(&p.error.path().to_string()),
+        p.error.code(),
+        q(&p.error.message(lang)),
+        p.excluded.as_str()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_follow_the_language() {
+        assert_eq!(decimal(Some(68.75), 1, Locale::Id), "68,8");
+        assert_eq!(decimal(Some(3.4), 2, Locale::Id), "3,40");
+        assert_eq!(decimal(Some(3.4), 2, Locale::En), "3.40");
+        assert_eq!(decimal(None, 1, Locale::En), "–");
+        assert_eq!(decimal(Some(f64::NAN), 1, Locale::En), "–");
+    }
+
+    #[test]
+    fn every_method_has_a_label_in_each_language() {
+        for m in crate::kb::method::ALL_METHODS {
+            for lang in [Locale::Id, Locale::En] {
+                let l = method_label(m, lang);
+                assert!(!l.is_empty() && !l.contains('_'), "{m:?} {l}");
+            }
+        }
+        assert_eq!(
+            method_label(Method::Injectable3Month, Locale::Id),
+            "Suntik 3 bulanan"
+        );
+    }
+}
