@@ -311,10 +311,12 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(growth::_zscores_2006, m)?)?;
     m.add_function(wrap_pyfunction!(growth::_zscores_2007, m)?)?;
     m.add_function(wrap_pyfunction!(growth::_classify, m)?)?;
+    m.add_class::<report::PyReport>()?;
     m.add_function(wrap_pyfunction!(report::_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;
     m.add_function(wrap_pyfunction!(report::_classify_kampung, m)?)?;
+    m.add_function(wrap_pyfunction!(report::_write_synthetic_register, m)?)?;
     m.add_function(wrap_pyfunction!(risk::_evaluate_batch, m)?)?;
     Ok(())
 }

@@ -1,25 +1,23 @@
-//! The village report over in-memory register records.
+//! The village report: the core's report engine over a JSON Lines file,
+//! records (dicts) or entity tables (lists of dicts, or anything that
+//! exports an Arrow stream: pyarrow, polars, pandas), run with the GIL
+//! released; the report object renders itself (text, JSON, HTML) and
+//! gives its tables as columns.
 
 use crate::{convert, errors};
+use kampung_core::calendar::IndonesianTimeZone;
 use kampung_core::input::parse_date;
-use kampung_core::register::table::EntityTables;
+use kampung_core::register::arrow::{ArrowRow, ArrowTable};
+use kampung_core::register::table::{Column, EntityTables, Table, TableRow};
+use kampung_core::register::Cell;
 use kampung_core::report::{classify_kampung, KampungProfile, Report, ReportOptions};
+use kampung_core::Locale;
+use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
-fn column<'py, T: IntoPyObject<'py> + Clone>(
-    py: Python<'py>,
-    v: Vec<T>,
-) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(py, v)
-}
-
-fn as_of_arg(
-    py: Python<'_>,
-    as_of: &Bound<'_, PyAny>,
-    loc: kampung_core::Locale,
-) -> PyResult<chrono::NaiveDate> {
+fn as_of_arg(py: Python<'_>, as_of: &Bound<'_, PyAny>, loc: Locale) -> PyResult<chrono::NaiveDate> {
     match convert::to_value(as_of) {
         Value::String(s) => {
             parse_date(&s).map_err(|e| errors::validation_error(py, &e.into(), "options", loc))
@@ -30,93 +28,142 @@ fn as_of_arg(
     }
 }
 
-/// Aggregates register records (dicts in the JSON Lines register format) by
-/// region. Returns a dict of column lists: `indicators` (long format),
-/// `regions`, `errors` (`record` = position in `records`), plus `exclusions`.
-#[pyfunction]
-#[pyo3(signature = (records, as_of, locale="id"))]
-pub fn _report<'py>(
-    py: Python<'py>,
-    records: &Bound<'py, PyList>,
-    as_of: &Bound<'py, PyAny>,
-    locale: &str,
-) -> PyResult<Bound<'py, PyDict>> {
-    let loc = errors::locale(locale)?;
-    let as_of = as_of_arg(py, as_of, loc)?;
-    let inputs: Vec<Value> = records.iter().map(|r| convert::to_value(&r)).collect();
-    let report = py.detach(|| Report::from_records(&inputs, &ReportOptions::new(as_of), &mut ()));
-    tables(py, report, loc, false)
-}
-
-/// As `_report`, reading a JSON Lines register file (`record` = line number,
-/// from 1; a line that is not JSON is reported, not fatal).
-#[pyfunction]
-#[pyo3(signature = (path, as_of, locale="id"))]
-pub fn _report_jsonl<'py>(
-    py: Python<'py>,
-    path: std::path::PathBuf,
-    as_of: &Bound<'py, PyAny>,
-    locale: &str,
-) -> PyResult<Bound<'py, PyDict>> {
-    let loc = errors::locale(locale)?;
-    let as_of = as_of_arg(py, as_of, loc)?;
-    let file = std::fs::File::open(&path)?;
-    let report =
-        py.detach(|| Report::from_json_lines(file, &ReportOptions::new(as_of), &mut ()))?;
-    tables(py, report, loc, false)
-}
-
-/// As `_report`, from three entity tables linked by `no_kk` (rows as
-/// dicts, in any order): families, members, measurements. Errors carry the
-/// table and the 0-based row.
-#[pyfunction]
-#[pyo3(signature = (families, members, measurements, as_of, locale="id"))]
-pub fn _report_entities<'py>(
-    py: Python<'py>,
-    families: &Bound<'py, PyList>,
-    members: &Bound<'py, PyList>,
-    measurements: &Bound<'py, PyList>,
-    as_of: &Bound<'py, PyAny>,
-    locale: &str,
-) -> PyResult<Bound<'py, PyDict>> {
-    let loc = errors::locale(locale)?;
-    let as_of = as_of_arg(py, as_of, loc)?;
-    let rows = |l: &Bound<'py, PyList>| -> Vec<Value> {
-        l.iter().map(|r| convert::to_value(&r)).collect()
+/// The options of a run: `as_of` (default: today in `tz`) and threads.
+fn options(
+    py: Python<'_>,
+    as_of: Option<&Bound<'_, PyAny>>,
+    tz: &str,
+    threads: usize,
+    loc: Locale,
+) -> PyResult<(ReportOptions, Option<IndonesianTimeZone>)> {
+    let (date, zone) = match as_of {
+        Some(v) if !v.is_none() => (as_of_arg(py, v, loc)?, None),
+        _ => {
+            let z = IndonesianTimeZone::parse(tz)
+                .map_err(|e| errors::validation_error(py, &e.into(), "tz", loc))?;
+            (z.today(), Some(z))
+        }
     };
-    let (f, m, x) = (rows(families), rows(members), rows(measurements));
-    let report = py.detach(|| {
-        let t = EntityTables::new(&f[..], &m[..], &x[..]);
-        Report::from_tables(&t, &ReportOptions::new(as_of), &mut ())
-    });
-    tables(py, report, loc, true)
+    Ok((ReportOptions::new(date).with_threads(threads), zone))
 }
 
-fn tables<'py>(
+/// A village report computed by the core (`kampung.report.VillageReport`
+/// wraps it).
+///
+/// >>> from kampung import _kampung
+/// >>> r = _kampung._report([], "2025-07-01")
+/// >>> r.as_of.isoformat(), r.as_of_today, r.tables()["exclusions"]["families_read"]
+/// ('2025-07-01', None, 0)
+#[pyclass(module = "kampung._kampung", name = "Report")]
+pub struct PyReport {
+    inner: Report,
+}
+
+fn column<'py, T: IntoPyObject<'py> + Clone>(
     py: Python<'py>,
-    report: Report,
-    loc: kampung_core::Locale,
-    with_table: bool,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (rows, problems, exclusions) = (report.rows, report.errors, report.exclusions);
+    v: Vec<T>,
+) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, v)
+}
+
+#[pymethods]
+impl PyReport {
+    /// The reference date used.
+    #[getter]
+    fn as_of(&self) -> chrono::NaiveDate {
+        self.inner.as_of
+    }
+
+    /// `"WIB"`, `"WITA"` or `"WIT"` when `as_of` was today's date there; else None.
+    #[getter]
+    fn as_of_today(&self) -> Option<&'static str> {
+        self.inner.as_of_today.map(IndonesianTimeZone::name)
+    }
+
+    /// The terminal summary in `lang` (`"id"` or `"en"`).
+    #[pyo3(signature = (lang="id"))]
+    fn to_text(&self, lang: &str) -> PyResult<String> {
+        Ok(self.inner.to_text(errors::locale(lang)?))
+    }
+
+    /// The JSON document (messages in `lang`).
+    #[pyo3(signature = (lang="id"))]
+    fn to_json(&self, lang: &str) -> PyResult<String> {
+        Ok(self.inner.to_json(errors::locale(lang)?))
+    }
+
+    /// The offline HTML page with SVG charts.
+    #[pyo3(signature = (lang="id"))]
+    fn to_html(&self, lang: &str) -> PyResult<String> {
+        Ok(self.inner.to_html(errors::locale(lang)?))
+    }
+
+    /// Classifies every desa of `profiles` (`{region_code: profile}`); the
+    /// classifications become part of the report. Returns them.
+    #[pyo3(signature = (profiles, locale="id"))]
+    fn classify<'py>(
+        &mut self,
+        py: Python<'py>,
+        profiles: &Bound<'py, PyAny>,
+        locale: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let loc = errors::locale(locale)?;
+        self.inner
+            .classify(&convert::to_value(profiles))
+            .map_err(|e| errors::validation_error(py, &e, "profiles", loc))?;
+        let v = serde_json::to_value(&self.inner.kampung_kb).unwrap_or(Value::Null);
+        convert::from_value(py, &v)
+    }
+
+    /// The report as columns: `indicators` (long format), `regions`,
+    /// `errors`, and `exclusions` (a dict of counts).
+    #[pyo3(signature = (locale="id"))]
+    fn tables<'py>(&self, py: Python<'py>, locale: &str) -> PyResult<Bound<'py, PyDict>> {
+        tables(py, &self.inner, errors::locale(locale)?)
+    }
+
+    fn __repr__(&self) -> String {
+        let ex = &self.inner.exclusions;
+        format!(
+            "Report({} regions, {} families included, {} excluded, as of {})",
+            self.inner.rows.len(),
+            ex.families_included,
+            ex.families_excluded,
+            self.inner.as_of
+        )
+    }
+}
+
+fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
-    // Long format: one row per region and indicator.
-    let (mut level, mut code, mut ind, mut group) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut num, mut den, mut val, mut lo, mut hi) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut r_level, mut r_code, mut r_fam) = (Vec::new(), Vec::new(), Vec::new());
-    for r in &rows {
-        let lv = serde_json::to_value(r.level)
+    let level_name = |l| {
+        serde_json::to_value(l)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        r_level.push(lv.clone());
-        r_code.push(r.code.clone());
-        r_fam.push(r.counts.families);
-        for i in &r.indicators {
+            .unwrap_or_default()
+    };
+    // Long format: one row per region and indicator.
+    let n: usize = r.rows.iter().map(|x| x.indicators.len()).sum();
+    let (mut level, mut code, mut ind, mut group) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut num, mut den) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut val, mut lo, mut hi) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut r_level, mut r_code, mut r_name, mut r_fam) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for row in &r.rows {
+        let lv = level_name(row.level);
+        let c = row.code.clone().unwrap_or_default();
+        for i in &row.indicators {
             level.push(lv.clone());
-            code.push(r.code.clone());
+            code.push(c.clone());
             ind.push(i.indicator);
             group.push(i.group);
             num.push(i.estimate.numerator);
@@ -125,35 +172,47 @@ fn tables<'py>(
             lo.push(i.estimate.ci_low.unwrap_or(f64::NAN));
             hi.push(i.estimate.ci_high.unwrap_or(f64::NAN));
         }
+        r_level.push(lv);
+        r_code.push(c);
+        r_name.push(row.name.clone());
+        r_fam.push(row.counts.families);
     }
     let indicators = PyDict::new(py);
     indicators.set_item("level", column(py, level)?)?;
     indicators.set_item("code", column(py, code)?)?;
     indicators.set_item("indicator", column(py, ind)?)?;
     indicators.set_item("group", column(py, group)?)?;
-    indicators.set_item("numerator", column(py, num)?)?;
-    indicators.set_item("denominator", column(py, den)?)?;
-    indicators.set_item("value", column(py, val)?)?;
-    indicators.set_item("ci_low", column(py, lo)?)?;
-    indicators.set_item("ci_high", column(py, hi)?)?;
+    indicators.set_item("numerator", num.into_pyarray(py))?;
+    indicators.set_item("denominator", den.into_pyarray(py))?;
+    indicators.set_item("value", val.into_pyarray(py))?;
+    indicators.set_item("ci_low", lo.into_pyarray(py))?;
+    indicators.set_item("ci_high", hi.into_pyarray(py))?;
     out.set_item("indicators", indicators)?;
     let regions = PyDict::new(py);
     regions.set_item("level", column(py, r_level)?)?;
     regions.set_item("code", column(py, r_code)?)?;
-    regions.set_item("families", column(py, r_fam)?)?;
+    regions.set_item("name", column(py, r_name)?)?;
+    regions.set_item("families", r_fam.into_pyarray(py))?;
     out.set_item("regions", regions)?;
+    let p = &r.errors;
     let errs = PyDict::new(py);
     errs.set_item(
+        "table",
+        column(py, p.iter().map(|x| x.table.as_str()).collect::<Vec<_>>())?,
+    )?;
+    errs.set_item(
         "record",
-        column(py, problems.iter().map(|p| p.record).collect::<Vec<_>>())?,
+        p.iter()
+            .map(|x| x.record)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
     )?;
     errs.set_item(
         "field",
         column(
             py,
-            problems
-                .iter()
-                .map(|p| p.error.path().to_string())
+            p.iter()
+                .map(|x| x.error.path().to_string())
                 .collect::<Vec<_>>(),
         )?,
     )?;
@@ -161,9 +220,8 @@ fn tables<'py>(
         "code",
         column(
             py,
-            problems
-                .iter()
-                .map(|p| p.error.code().as_str())
+            p.iter()
+                .map(|x| x.error.code().as_str())
                 .collect::<Vec<_>>(),
         )?,
     )?;
@@ -171,38 +229,157 @@ fn tables<'py>(
         "message",
         column(
             py,
-            problems
-                .iter()
-                .map(|p| p.error.message(loc))
-                .collect::<Vec<_>>(),
+            p.iter().map(|x| x.error.message(loc)).collect::<Vec<_>>(),
         )?,
     )?;
     errs.set_item(
         "excluded",
         column(
             py,
-            problems
-                .iter()
-                .map(|p| p.excluded.as_str())
-                .collect::<Vec<_>>(),
+            p.iter().map(|x| x.excluded.as_str()).collect::<Vec<_>>(),
         )?,
     )?;
-    if with_table {
-        errs.set_item(
-            "table",
-            column(
-                py,
-                problems
-                    .iter()
-                    .map(|p| p.table.as_str())
-                    .collect::<Vec<_>>(),
-            )?,
-        )?;
-    }
     out.set_item("errors", errs)?;
-    let ex = serde_json::to_value(&exclusions).unwrap_or(Value::Null);
+    let mut ex = serde_json::to_value(&r.exclusions).unwrap_or(Value::Null);
+    if let Some(m) = ex.as_object_mut() {
+        m.insert(
+            "errors_truncated".to_owned(),
+            Value::from(r.errors_truncated),
+        );
+    }
     out.set_item("exclusions", convert::from_value(py, &ex)?)?;
     Ok(out)
+}
+
+/// The report of a JSON Lines register file (`record` = line number from 1).
+#[pyfunction]
+#[pyo3(signature = (path, as_of=None, tz="WIB", threads=0, locale="id"))]
+pub fn _report_jsonl(
+    py: Python<'_>,
+    path: std::path::PathBuf,
+    as_of: Option<&Bound<'_, PyAny>>,
+    tz: &str,
+    threads: usize,
+    locale: &str,
+) -> PyResult<PyReport> {
+    let loc = errors::locale(locale)?;
+    let (opts, zone) = options(py, as_of, tz, threads, loc)?;
+    let file = std::fs::File::open(&path)?;
+    let mut inner = py.detach(|| Report::from_json_lines(file, &opts, &mut ()))?;
+    inner.as_of_today = zone;
+    inner.sources = vec![path.display().to_string()];
+    Ok(PyReport { inner })
+}
+
+/// The report of register records (dicts in the JSON Lines format;
+/// `record` = position in `records`).
+#[pyfunction]
+#[pyo3(signature = (records, as_of=None, tz="WIB", threads=0, locale="id"))]
+pub fn _report(
+    py: Python<'_>,
+    records: &Bound<'_, PyList>,
+    as_of: Option<&Bound<'_, PyAny>>,
+    tz: &str,
+    threads: usize,
+    locale: &str,
+) -> PyResult<PyReport> {
+    let loc = errors::locale(locale)?;
+    let (opts, zone) = options(py, as_of, tz, threads, loc)?;
+    let inputs: Vec<Value> = records.iter().map(|r| convert::to_value(&r)).collect();
+    let mut inner = py.detach(|| Report::from_records(&inputs, &opts, &mut ()));
+    inner.as_of_today = zone;
+    Ok(PyReport { inner })
+}
+
+/// One entity table: rows as dicts, or Arrow record batches.
+enum AnyTable {
+    Values(Vec<Value>),
+    Arrow(ArrowTable),
+}
+
+/// A row of an [`AnyTable`].
+enum AnyRow<'r> {
+    Value(&'r Value),
+    Arrow(ArrowRow<'r>),
+}
+
+impl Table for AnyTable {
+    type Row<'r> = AnyRow<'r>;
+    fn len(&self) -> usize {
+        match self {
+            AnyTable::Values(v) => v.len(),
+            AnyTable::Arrow(a) => a.len(),
+        }
+    }
+    fn row(&self, row: usize) -> AnyRow<'_> {
+        match self {
+            AnyTable::Values(v) => AnyRow::Value(v[..].row(row)),
+            AnyTable::Arrow(a) => AnyRow::Arrow(a.row(row)),
+        }
+    }
+}
+
+impl<'r> TableRow<'r> for AnyRow<'r> {
+    fn cell(&self, column: Column) -> Cell<'r> {
+        match self {
+            AnyRow::Value(v) => v.cell(column),
+            AnyRow::Arrow(a) => a.cell(column),
+        }
+    }
+}
+
+/// A table argument: a list of dicts, or any object with
+/// `__arrow_c_stream__` (read as Arrow record batches, zero-copy).
+fn table_of(obj: &Bound<'_, PyAny>) -> PyResult<AnyTable> {
+    if let Ok(list) = obj.cast::<PyList>() {
+        return Ok(AnyTable::Values(
+            list.iter().map(|r| convert::to_value(&r)).collect(),
+        ));
+    }
+    if obj.hasattr("__arrow_c_stream__")? {
+        let reader: pyo3_arrow::PyRecordBatchReader = obj.extract()?;
+        let batches = reader
+            .into_reader()?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        return ArrowTable::new(batches)
+            .map(AnyTable::Arrow)
+            .map_err(|e| crate::errors::schema_error(obj.py(), e.to_string()));
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(
+        "expected a list of dicts or an Arrow table (pyarrow, polars, pandas)",
+    ))
+}
+
+/// The report of three entity tables linked by `no_kk`, in any order
+/// (`record` = 0-based row of the table named in `table`).
+#[pyfunction]
+#[pyo3(signature = (families, members, measurements, as_of=None, tz="WIB", threads=0, locale="id"))]
+#[allow(clippy::too_many_arguments)]
+pub fn _report_entities(
+    py: Python<'_>,
+    families: &Bound<'_, PyAny>,
+    members: &Bound<'_, PyAny>,
+    measurements: &Bound<'_, PyAny>,
+    as_of: Option<&Bound<'_, PyAny>>,
+    tz: &str,
+    threads: usize,
+    locale: &str,
+) -> PyResult<PyReport> {
+    let loc = errors::locale(locale)?;
+    let (opts, zone) = options(py, as_of, tz, threads, loc)?;
+    let (f, m, x) = (
+        table_of(families)?,
+        table_of(members)?,
+        table_of(measurements)?,
+    );
+    let mut inner = py.detach(|| {
+        let t = EntityTables::new(&f, &m, &x);
+        Report::from_tables(&t, &opts, &mut ())
+    });
+    inner.as_of_today = zone;
+    inner.sources = vec!["families".into(), "members".into(), "measurements".into()];
+    Ok(PyReport { inner })
 }
 
 /// Kampung KB classification (Dasar … Berkelanjutan) of one profile dict.
@@ -218,4 +395,31 @@ pub fn _classify_kampung<'py>(
         .map_err(|e| errors::validation_error(py, &e, "KampungProfile", loc))?;
     let v = serde_json::to_value(classify_kampung(&p)).unwrap_or(Value::Null);
     convert::from_value(py, &v)
+}
+
+/// Writes a synthetic register (`kampung generate`): JSON Lines to `path`,
+/// or the three CSV entity files in the folder `path` when `csv`.
+#[pyfunction]
+#[pyo3(signature = (path, families, seed, as_of, bad_rate, csv=false))]
+pub fn _write_synthetic_register(
+    py: Python<'_>,
+    path: std::path::PathBuf,
+    families: u64,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+    bad_rate: f64,
+    csv: bool,
+) -> PyResult<()> {
+    use kampung_core::register::synthetic::{write_csv, write_jsonl, SyntheticRegister};
+    let args = SyntheticRegister::new(families, seed, as_of).with_bad_rate(bad_rate);
+    py.detach(|| {
+        if csv {
+            write_csv(&args, &path)
+        } else {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+            write_jsonl(&args, &mut out)?;
+            std::io::Write::flush(&mut out)
+        }
+    })?;
+    Ok(())
 }

@@ -118,6 +118,7 @@ pub(crate) fn invalid_type_of(
 /// A text field: blank text is absent (`required` when `required`);
 /// whole numbers are read as their decimal text when `numbers_ok` (codes
 /// such as `sex: 1`); anything else is `invalid_type`.
+#[inline]
 pub(crate) fn cell_text<'c>(
     cell: &Cell<'c>,
     name: &'static str,
@@ -143,6 +144,7 @@ pub(crate) fn cell_text<'c>(
 }
 
 /// A yes/no field: booleans, `1`/`0`, `ya`/`tidak`, `y`/`t`, `true`/`false`, `yes`/`no`.
+#[inline]
 pub(crate) fn cell_yes_no(
     cell: &Cell<'_>,
     name: &'static str,
@@ -168,6 +170,7 @@ pub(crate) fn cell_yes_no(
 }
 
 /// A finite number; numeric text with `.` or `,` as the decimal mark.
+#[inline]
 pub(crate) fn cell_finite(
     cell: &Cell<'_>,
     name: &'static str,

@@ -1,5 +1,6 @@
-"""The village report: a family register aggregated by region, as
-``kampung report`` prints it (DOMAIN.md §5 and §8).
+"""The village report: a family register aggregated by region, computed by
+the same engine as ``kampung report`` (DOMAIN.md §5 and §8), in parallel
+with the GIL released.
 
 Every indicator comes with its numerator and denominator (never an average
 of percentages: parent regions sum their children's counts) and, for the
@@ -18,6 +19,8 @@ reason; ``exclusions`` counts them by code.
 >>> r = aggregate([fam, {"no_kk": "1"}], as_of=datetime.date(2025, 7, 1))
 >>> float(r.regions.loc[("total", ""), ("cpr", "value")]), r.exclusions["families_excluded"]
 (100.0, 1)
+>>> print(r.to_text(lang="en").splitlines()[0])
+KAMPUNG KB REPORT — reference date 2025-07-01
 """
 
 from __future__ import annotations
@@ -29,51 +32,102 @@ from typing import Any, Dict, List, Optional, Union
 from . import _kampung
 from ._batch import records_of
 
-__all__ = ["VillageReport", "aggregate", "read_jsonl", "classify_kampung", "LEVELS"]
+__all__ = ["VillageReport", "aggregate", "read_jsonl", "classify_kampung", "write_synthetic_register", "LEVELS"]
 
 LEVELS = ("total", "provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan")
 
+Date = Union[datetime.date, str]
+
 
 class VillageReport:
-    """The report's tables (pandas DataFrames):
+    """A village report. Tables are pandas DataFrames, built when first used:
 
     * ``indicators``: long format, one row per region and indicator:
       ``level, code, indicator, group, numerator, denominator, value, ci_low, ci_high``;
     * ``regions``: one row per region (index ``(level, code)``; the whole
-      file is ``("total", "")``), columns
-      ``(indicator, stat)`` with stat in ``numerator, denominator, value,
-      ci_low, ci_high``, plus ``("families", "")``;
-    * ``errors``: ``record, field, code, message, excluded`` (``family`` or ``measurement``);
+      file is ``("total", "")``), columns ``(indicator, stat)`` with stat in
+      ``numerator, denominator, value, ci_low, ci_high``, plus
+      ``("families", "")``;
+    * ``errors``: ``table, record, field, code, message, excluded``
+      (``family``, ``measurement`` or ``row``); ``record`` is the line of a
+      JSON Lines file (from 1) or the position of a record or row (from 0);
     * ``exclusions``: a dict of counts (read, included, excluded, by reason).
+
+    ``as_of`` is the reference date used; ``as_of_today`` names the time
+    zone (``"WIB"``…) when it was today's date there because none was given.
+    ``to_text``, ``to_json`` and ``to_html`` render the report as the
+    command line does.
 
     >>> r = read_jsonl(__import__("os").devnull, as_of="2025-07-01")
     >>> r.exclusions["families_read"], list(r.errors.columns)
-    (0, ['record', 'field', 'code', 'message', 'excluded'])
+    (0, ['table', 'record', 'field', 'code', 'message', 'excluded'])
     """
 
-    def __init__(self, raw: Dict[str, Any]) -> None:
-        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    def __init__(self, report: Any, locale: str = "id") -> None:
+        self._report = report
+        self._locale = locale
+        self._tables: Optional[Dict[str, Any]] = None
+        self._frames: Dict[str, Any] = {}
 
-        # The whole-file row has no region code: "" keeps it indexable.
-        raw["indicators"]["code"] = ["" if c is None else c for c in raw["indicators"]["code"]]
-        raw["regions"]["code"] = ["" if c is None else c for c in raw["regions"]["code"]]
-        self.indicators = pd.DataFrame(raw["indicators"])
-        cols = ["record", "field", "code", "message", "excluded"] + (["table"] if "table" in raw["errors"] else [])
-        self.errors = pd.DataFrame(raw["errors"], columns=cols)
-        self.exclusions: Dict[str, Any] = raw["exclusions"]
-        stats = ["numerator", "denominator", "value", "ci_low", "ci_high"]
-        if len(self.indicators):
-            wide = self.indicators.set_index(["level", "code", "indicator"])[stats].unstack("indicator")
-            wide = wide.swaplevel(0, 1, axis=1)
-            order = list(dict.fromkeys(self.indicators["indicator"]))
-            wide = wide.reindex(columns=pd.MultiIndex.from_product([order, stats]))
-        else:
-            wide = pd.DataFrame()
-        regions = pd.DataFrame(raw["regions"]).set_index(["level", "code"])
-        regions.columns = pd.MultiIndex.from_tuples([("families", "")])
-        self.regions = regions.join(wide) if len(wide) else regions
-        # Keep the report's order: total, then each level.
-        self.regions = self.regions.reindex(pd.MultiIndex.from_frame(pd.DataFrame(raw["regions"])[["level", "code"]]))
+    def _raw(self) -> Dict[str, Any]:
+        if self._tables is None:
+            self._tables = self._report.tables(self._locale)
+        return self._tables
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The reference date used."""
+        return self._report.as_of  # type: ignore[no-any-return]
+
+    @property
+    def as_of_today(self) -> Optional[str]:
+        """``"WIB"``, ``"WITA"`` or ``"WIT"`` when ``as_of`` was today's date there."""
+        return self._report.as_of_today  # type: ignore[no-any-return]
+
+    @property
+    def exclusions(self) -> Dict[str, Any]:
+        """Families read, included and excluded; measurements and rows excluded; by reason."""
+        return self._raw()["exclusions"]  # type: ignore[no-any-return]
+
+    @property
+    def indicators(self) -> Any:
+        """Long format: one row per region and indicator."""
+        if "indicators" not in self._frames:
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+            self._frames["indicators"] = pd.DataFrame(self._raw()["indicators"])
+        return self._frames["indicators"]
+
+    @property
+    def errors(self) -> Any:
+        """One row per problem: ``table, record, field, code, message, excluded``."""
+        if "errors" not in self._frames:
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+            cols = ["table", "record", "field", "code", "message", "excluded"]
+            self._frames["errors"] = pd.DataFrame(self._raw()["errors"], columns=cols)
+        return self._frames["errors"]
+
+    @property
+    def regions(self) -> Any:
+        """One row per region, columns ``(indicator, stat)`` and ``("families", "")``."""
+        if "regions" not in self._frames:
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+            stats = ["numerator", "denominator", "value", "ci_low", "ci_high"]
+            ind = self.indicators
+            raw = self._raw()["regions"]
+            order = pd.MultiIndex.from_arrays([raw["level"], raw["code"]], names=["level", "code"])
+            regions = pd.DataFrame({("families", ""): raw["families"]}, index=order)
+            if len(ind):
+                wide = ind.set_index(["level", "code", "indicator"])[stats].unstack("indicator")
+                wide = wide.swaplevel(0, 1, axis=1)
+                names = list(dict.fromkeys(ind["indicator"]))
+                wide = wide.reindex(columns=pd.MultiIndex.from_product([names, stats]))
+                regions = regions.join(wide)
+            # Keep the report's order: total, then each level.
+            self._frames["regions"] = regions.reindex(order)
+        return self._frames["regions"]
 
     def prevalence(self, indicator: str = "stunting", level: str = "desa_kelurahan") -> Any:
         """``numerator, denominator, value, ci_low, ci_high`` of one indicator at one level."""
@@ -81,9 +135,40 @@ class VillageReport:
         out = df[(df["indicator"] == indicator) & (df["level"] == level)]
         return out.set_index("code")[["numerator", "denominator", "value", "ci_low", "ci_high"]]
 
+    def classify(self, profiles: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """Kampung KB classification of every desa of ``profiles``
+        (``{region_code: profile}``, DOMAIN.md §5.4), completed from the
+        register's counts; it also appears in ``to_text``/``to_html``."""
+        return self._report.classify(profiles, self._locale)  # type: ignore[no-any-return]
+
+    def to_text(self, lang: Optional[str] = None) -> str:
+        """The terminal summary, in ``lang`` (default: the report's locale)."""
+        return self._report.to_text(lang or self._locale)  # type: ignore[no-any-return]
+
+    def to_json(self, lang: Optional[str] = None) -> str:
+        """The JSON document of ``kampung report --format json``."""
+        return self._report.to_json(lang or self._locale)  # type: ignore[no-any-return]
+
+    def to_html(self, path: Union[None, str, "os.PathLike[str]"] = None, lang: Optional[str] = None) -> str:
+        """One offline HTML page with SVG charts; written to ``path`` when
+        given (whole or not at all). Returns the page.
+
+        >>> page = read_jsonl(__import__("os").devnull, as_of="2025-07-01").to_html(lang="en")
+        >>> page.startswith("<!DOCTYPE html>") and "<script" not in page
+        True
+        """
+        page: str = self._report.to_html(lang or self._locale)
+        if path is not None:
+            target = os.fspath(path)
+            tmp = f"{target}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(page)
+            os.replace(tmp, target)
+        return page
+
     def _repr_html_(self) -> str:
         ex = self.exclusions
-        head = (f"<p><b>Kampung KB report</b>: {ex['families_included']} families counted, "
+        head = (f"<p><b>Kampung KB report</b> (as of {self.as_of}): {ex['families_included']} families counted, "
                 f"{ex['families_excluded']} excluded, {ex['measurements_excluded']} measurements excluded</p>")
         cols = [c for c in ["krs", "cpr", "mcpr", "mkjp_share", "unmet_need", "stunting", "wasting", "underweight"]
                 if (c, "value") in self.regions.columns]
@@ -92,15 +177,27 @@ class VillageReport:
 
     def __repr__(self) -> str:
         ex = self.exclusions
-        return (f"VillageReport({len(self.regions)} regions, {ex['families_included']} families, "
-                f"{ex['families_excluded']} excluded)")
+        return (f"VillageReport({len(self._raw()['regions']['code'])} regions, {ex['families_included']} families, "
+                f"{ex['families_excluded']} excluded, as of {self.as_of})")
 
 
-Date = Union[datetime.date, str]
+def _table(data: Any) -> Any:
+    """An entity table as the engine takes it: an Arrow stream when the
+    object exports one (pyarrow, polars, pandas with pyarrow), else rows."""
+    if hasattr(data, "__arrow_c_stream__"):
+        return data
+    return records_of(data)
 
 
 def aggregate(
-    families: Any, members: Any = None, measurements: Any = None, *, as_of: Date, locale: str = "id"
+    families: Any,
+    members: Any = None,
+    measurements: Any = None,
+    *,
+    as_of: Optional[Date] = None,
+    locale: str = "id",
+    tz: str = "WIB",
+    threads: int = 0,
 ) -> VillageReport:
     """The report of a register given either as one table of whole families
     (``no_kk, region_code, members, housing, wife_pregnant, kb,
@@ -109,11 +206,12 @@ def aggregate(
     region_code, water_source, latrine, septic_tank, wife_pregnant, kb_method,
     kb_reason``; ``members``: ``no_kk, nik, name, sex, birth_date,
     relationship, marital_status``; ``measurements``: ``no_kk, nik | member,
-    measured_on, weight_kg, length_cm, measure, oedema``), in any order. Each
-    table is a list of dicts, a pandas or polars DataFrame, or an Arrow table.
-    Validation, duplicate detection and aggregation run in Rust with the GIL
-    released. With entity tables, ``errors`` has a ``table`` column and
-    ``record`` is the 0-based row of that table.
+    measured_on, weight_kg, length_cm, measure, oedema``), rows in any order.
+    Entity tables are read zero-copy from pyarrow tables, polars or pandas
+    DataFrames (through the Arrow PyCapsule interface), or from lists of
+    dicts. Validation, duplicates and aggregation run in Rust, in parallel
+    (``threads``: 0 = one per core), with the GIL released. ``as_of``
+    defaults to today's date in ``tz`` (``WIB``, ``WITA``, ``WIT``).
 
     >>> r = aggregate([{"no_kk": "123"}], as_of="2025-07-01", locale="en")
     >>> r.exclusions["families_excluded"], r.errors["code"].iloc[0]
@@ -121,14 +219,23 @@ def aggregate(
     """
     if members is not None or measurements is not None:
         return VillageReport(_kampung._report_entities(
-            records_of(families), records_of(members if members is not None else []),
-            records_of(measurements if measurements is not None else []), as_of, locale))
-    return VillageReport(_kampung._report(records_of(families), as_of, locale))
+            _table(families), _table(members if members is not None else []),
+            _table(measurements if measurements is not None else []), as_of, tz, threads, locale), locale)
+    return VillageReport(_kampung._report(records_of(families), as_of, tz, threads, locale), locale)
 
 
-def read_jsonl(path: Union[str, "os.PathLike[str]"], *, as_of: Date, locale: str = "id") -> VillageReport:
-    """The report of a JSON Lines register file (``kampung report FILE``);
-    ``errors.record`` is the line number.
+def read_jsonl(
+    path: Union[str, "os.PathLike[str]"],
+    *,
+    as_of: Optional[Date] = None,
+    locale: str = "id",
+    tz: str = "WIB",
+    threads: int = 0,
+) -> VillageReport:
+    """The report of a JSON Lines register file (``kampung report FILE``),
+    read by the same parallel engine with the GIL released;
+    ``errors.record`` is the line number. ``as_of`` defaults to today's date
+    in ``tz``.
 
     >>> import os, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "r.jsonl")
@@ -136,7 +243,7 @@ def read_jsonl(path: Union[str, "os.PathLike[str]"], *, as_of: Date, locale: str
     >>> read_jsonl(p, as_of="2025-07-01").errors[["record", "code"]].values.tolist()
     [[1, 'required'], [1, 'kk_length'], [1, 'family_no_members'], [1, 'required'], [2, 'register_malformed_line']]
     """
-    return VillageReport(_kampung._report_jsonl(os.fspath(path), as_of, locale))
+    return VillageReport(_kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale), locale)
 
 
 def classify_kampung(profile: Dict[str, Any], *, locale: str = "id") -> Dict[str, Any]:
@@ -148,3 +255,30 @@ def classify_kampung(profile: Dict[str, Any], *, locale: str = "id") -> Dict[str
     'dasar'
     """
     return _kampung._classify_kampung(profile, locale)
+
+
+def write_synthetic_register(
+    path: Union[str, "os.PathLike[str]"],
+    *,
+    families: int = 2100,
+    seed: int = 2025,
+    as_of: Date = "2025-07-01",
+    bad_rate: float = 0.0,
+    format: str = "jsonl",
+) -> None:
+    """Writes a synthetic register (``kampung generate``), a pure function of
+    ``seed``: JSON Lines to ``path`` (``format="jsonl"``), or
+    ``families.csv``, ``members.csv`` and ``measurements.csv`` in the folder
+    ``path`` (``format="csv"``). ``bad_rate`` is the share of lines with one
+    known defect. The defaults write the bundled sample without its defects.
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "r.jsonl")
+    >>> write_synthetic_register(p, families=300, seed=1)
+    >>> read_jsonl(p, as_of="2025-07-01").exclusions["families_included"]
+    300
+    """
+    if format not in ("jsonl", "csv"):
+        raise ValueError("format must be 'jsonl' or 'csv'")
+    day = as_of if isinstance(as_of, datetime.date) else datetime.date.fromisoformat(as_of)
+    _kampung._write_synthetic_register(os.fspath(path), families, seed, day, bad_rate, format == "csv")

@@ -168,19 +168,23 @@ impl Family {
         errors: &mut ValidationErrors,
     ) -> Option<Family> {
         // The valid members with their input positions.
-        let mut skip = failed.iter().copied().peekable();
-        let mut position = 0usize;
-        let valid: Vec<(usize, &Person)> = members
-            .iter()
-            .map(|p| {
-                while skip.peek() == Some(&position) {
-                    skip.next();
+        let valid: Vec<(usize, &Person)> = if failed.is_empty() {
+            members.iter().enumerate().collect()
+        } else {
+            let mut skip = failed.iter().copied().peekable();
+            let mut position = 0usize;
+            members
+                .iter()
+                .map(|p| {
+                    while skip.peek() == Some(&position) {
+                        skip.next();
+                        position += 1;
+                    }
                     position += 1;
-                }
-                position += 1;
-                (position - 1, p)
-            })
-            .collect();
+                    (position - 1, p)
+                })
+                .collect()
+        };
         check_valid_members(&valid, failed.is_empty(), opts, errors);
         match (no_kk, region_code) {
             (Some(no_kk), Some(region_code)) if errors.is_empty() => Some(Family {

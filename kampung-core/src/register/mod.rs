@@ -41,10 +41,14 @@ use crate::risk::krs::{Housing, KrsRuleSet};
 use chrono::NaiveDate;
 use serde_json::Value;
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 #[cfg(feature = "csv")]
 pub mod csv;
 pub mod guard;
 pub mod json;
+#[cfg(feature = "json-alternatives")]
+pub mod json_alt;
 pub mod record;
 pub mod synthetic;
 pub mod table;

@@ -50,6 +50,7 @@ fn invalid_type(
 
 /// A code parsed by `parse`, required or not (a number is read as its
 /// decimal text; blank is absent).
+#[inline]
 fn code<T>(
     cell: &Cell<'_>,
     name: &'static str,
@@ -69,6 +70,7 @@ fn code<T>(
 
 /// Bilateral pitting oedema: a yes/no (also `1`/`0`) or WHO anthro's
 /// codes (`y`/`1` yes, `n`/`2` no); missing means no.
+#[inline]
 fn oedema(cell: &Cell<'_>, errors: &mut ValidationErrors) -> bool {
     let yes = match *cell {
         Cell::Missing => Some(false),
@@ -111,6 +113,43 @@ fn person(item: &Item<RawMember<'_>>, as_of: NaiveDate) -> Result<Person, Valida
             return Person::from_texts(&PersonTexts::default(), as_of, errors);
         }
     };
+    // The usual member: every field text, the required ones not blank. The
+    // texts are then those `text` gives, without an error.
+    fn filled<'c>(c: &Cell<'c>) -> Option<&'c str> {
+        match *c {
+            Cell::Text(s) if !crate::input::trim(s).is_empty() => Some(s),
+            _ => None,
+        }
+    }
+    let nik = match m.nik {
+        Cell::Missing => Some(None),
+        c => filled(&c).map(Some),
+    };
+    if let (
+        Some(name),
+        Some(nik),
+        Some(sex),
+        Some(birth_date),
+        Some(relationship),
+        Some(marital_status),
+    ) = (
+        filled(&m.name),
+        nik,
+        filled(&m.sex),
+        filled(&m.birth_date),
+        filled(&m.relationship),
+        filled(&m.marital_status),
+    ) {
+        let texts = PersonTexts {
+            name: Some(name),
+            nik,
+            sex: Some(sex),
+            birth_date: Some(birth_date),
+            relationship: Some(relationship),
+            marital_status: Some(marital_status),
+        };
+        return Person::from_texts(&texts, as_of, errors);
+    }
     let name = text(&m.name, "name", true, false, &mut errors);
     let nik = text(&m.nik, "nik", false, false, &mut errors);
     let sex = text(&m.sex, "sex", true, true, &mut errors);
@@ -263,6 +302,7 @@ fn check_wife(
 }
 
 /// `measured_on`: a date not after `as_of`.
+#[inline]
 fn measured_on(s: &str, as_of: NaiveDate, errors: &mut ValidationErrors) -> Option<NaiveDate> {
     match parse_date(s) {
         Ok(d) if d > as_of => {
@@ -281,6 +321,7 @@ fn measured_on(s: &str, as_of: NaiveDate, errors: &mut ValidationErrors) -> Opti
 }
 
 /// `measure`: `l` lying, `h` standing, `NA`/empty missing.
+#[inline]
 fn measure_code(s: &str) -> Result<Option<Measure>, FieldError> {
     match crate::growth::codes::parse_measure(s)? {
         b'l' => Ok(Some(Measure::Length)),
@@ -292,6 +333,7 @@ fn measure_code(s: &str) -> Result<Option<Measure>, FieldError> {
 /// The member a measurement belongs to: by `nik` when given, else by the
 /// 0-based index `member_ix`. `member_absent`: the measurement has no
 /// `member` field (then a missing `nik` is `required`).
+#[inline]
 fn resolve_member(
     nik: Option<&str>,
     member_ix: Option<i64>,

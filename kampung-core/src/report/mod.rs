@@ -31,6 +31,7 @@ pub mod engine;
 pub mod exclusions;
 #[cfg(feature = "render")]
 pub mod render;
+pub mod state;
 pub mod wilson;
 
 pub use aggregate::{
@@ -40,6 +41,7 @@ pub use aggregate::{
 pub use classification::{classify_kampung, KampungClass, KampungClassification, KampungProfile};
 pub use engine::{Observer, Progress, ReportOptions};
 pub use exclusions::{Excluded, Exclusions, Problem};
+pub use state::{MergeError, ReportState};
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -43,8 +43,21 @@ pub(super) struct Done {
     pub bytes: u64,
 }
 
+/// A family that validated, its duplicate check left for later (a
+/// mergeable [`crate::report::ReportState`]).
+pub(crate) struct Candidate {
+    pub record: u64,
+    pub kk: u64,
+    pub niks: Vec<(u32, u64)>,
+    pub contribution: FamilyContribution,
+    /// Problems of its excluded measurements, with each measurement's position.
+    pub problems: Vec<(Option<u32>, Problem)>,
+    /// Number of measurements excluded.
+    pub excluded: u32,
+}
+
 /// The state built in input order.
-pub(super) struct Collector {
+pub(crate) struct Collector {
     aggregator: Aggregator,
     guard: DuplicateGuard,
     exclusions: Exclusions,
@@ -56,10 +69,16 @@ pub(super) struct Collector {
     /// Lines of the batches taken so far (JSON Lines).
     before: u64,
     bytes: u64,
+    /// Added to every record number (lines, positions) but table rows'.
+    first_record: u64,
+    /// Deferred mode: the valid families, their duplicates not decided.
+    deferred: Option<Vec<Candidate>>,
+    /// Deferred mode: rows without a family.
+    tail: Vec<Problem>,
 }
 
 impl Collector {
-    pub(super) fn new(kept: usize, relative: bool) -> Collector {
+    pub(super) fn new(kept: usize, relative: bool, first_record: u64, deferred: bool) -> Collector {
         Collector {
             aggregator: Aggregator::new(),
             guard: DuplicateGuard::new(),
@@ -68,8 +87,28 @@ impl Collector {
             truncated: 0,
             kept,
             relative,
-            before: 0,
+            before: first_record,
             bytes: 0,
+            first_record,
+            deferred: deferred.then(Vec::new),
+            tail: Vec::new(),
+        }
+    }
+
+    /// The problem of `l` for the report: its record number, what it excluded.
+    fn located(&self, l: Located, record: u64, excluded: Excluded) -> Problem {
+        let record = match (self.relative, l.table) {
+            (true, _) => record,
+            (false, crate::register::table::EntityTable::Families) if self.first_record > 0 => {
+                l.row + self.first_record
+            }
+            (false, _) => l.row,
+        };
+        Problem {
+            table: l.table,
+            record,
+            error: l.error,
+            excluded,
         }
     }
 
@@ -116,6 +155,9 @@ impl Collector {
 
     fn take(&mut self, done: Done, observer: &mut dyn Observer) {
         let base = if self.relative { self.before } else { 0 };
+        if self.deferred.is_some() {
+            return self.take_deferred(done, base, observer);
+        }
         // The duplicate guard checks the batch's families at once.
         let ids: Vec<FamilyIds<'_>> = done
             .items
@@ -182,6 +224,51 @@ impl Collector {
         });
     }
 
+    /// [`Collector::take`] in deferred mode: valid families become
+    /// candidates, the rest is settled here.
+    fn take_deferred(&mut self, done: Done, base: u64, observer: &mut dyn Observer) {
+        for (record, o) in done.items {
+            let record = base + record;
+            match o {
+                Outcome::Blank => {}
+                Outcome::Invalid(errors) => self.exclude(errors, record, observer),
+                Outcome::Family {
+                    contribution,
+                    kk,
+                    niks,
+                    measurement_errors,
+                    excluded,
+                } => {
+                    let candidate = Candidate {
+                        record: if self.relative {
+                            record
+                        } else {
+                            record + self.first_record
+                        },
+                        kk,
+                        niks: done.niks.get(niks).unwrap_or_default().to_vec(),
+                        contribution,
+                        problems: measurement_errors
+                            .into_iter()
+                            .map(|(m, l)| (m, self.located(l, record, Excluded::Measurement)))
+                            .collect(),
+                        excluded,
+                    };
+                    if let Some(c) = self.deferred.as_mut() {
+                        c.push(candidate);
+                    }
+                }
+            }
+        }
+        self.before += done.lines;
+        self.bytes += done.bytes;
+        observer.progress(Progress {
+            records: self.exclusions.families_read
+                + self.deferred.as_ref().map_or(0, |c| c.len() as u64),
+            bytes: self.bytes,
+        });
+    }
+
     fn exclude(&mut self, errors: Vec<Located>, record: u64, observer: &mut dyn Observer) {
         self.exclusions.families_read += 1;
         self.exclusions.families_excluded += 1;
@@ -197,8 +284,28 @@ impl Collector {
             self.exclusions.rows_excluded += 1;
             self.exclusions.count([&l.error]);
             let record = l.row;
-            self.problem(observer, l, record, Excluded::Row);
+            if self.deferred.is_some() {
+                let p = self.located(l, record, Excluded::Row);
+                observer.problem(&p);
+                self.tail.push(p);
+            } else {
+                self.problem(observer, l, record, Excluded::Row);
+            }
         }
+    }
+
+    /// The deferred parts: settled exclusions, their problems kept and
+    /// dropped, rows without a family, the candidates.
+    pub(crate) fn into_deferred(
+        self,
+    ) -> (Exclusions, Vec<Problem>, u64, Vec<Problem>, Vec<Candidate>) {
+        (
+            self.exclusions,
+            self.errors,
+            self.truncated,
+            self.tail,
+            self.deferred.unwrap_or_default(),
+        )
     }
 
     pub(super) fn finish(self, as_of: chrono::NaiveDate) -> Report {

@@ -15,11 +15,11 @@
 //! fingerprints. Without the `parallel` feature (e.g. WebAssembly) the
 //! same steps run on the calling thread.
 
-mod collect;
+pub(crate) mod collect;
 mod jsonl;
 
 use super::exclusions::Problem;
-use super::Report;
+use super::{Report, ReportState};
 use crate::growth::Tables2006;
 use crate::register::table::{EntityTables, Located, Table, TableRead};
 use crate::register::{RegisterFamily, RegisterOptions, RegisterRead};
@@ -44,6 +44,12 @@ pub struct ReportOptions {
     /// Longest JSON Lines line read (bytes); a longer line is excluded
     /// (`register_line_too_long`) and skipped. Default 8 MiB.
     pub max_line_bytes: usize,
+    /// The number of this part of a register, for a mergeable
+    /// [`ReportState`](crate::report::ReportState) (parts are ordered by it).
+    pub part: u64,
+    /// Added to the record numbers (JSON Lines lines, record positions) of
+    /// this part, so that a part numbers its records as in the whole register.
+    pub first_record: u64,
 }
 
 impl ReportOptions {
@@ -54,7 +60,19 @@ impl ReportOptions {
             threads: 0,
             errors_kept: usize::MAX,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            part: 0,
+            first_record: 0,
         }
+    }
+    /// As part `part` of a register (see [`ReportState`](crate::report::ReportState)).
+    pub fn with_part(mut self, part: u64) -> Self {
+        self.part = part;
+        self
+    }
+    /// Numbering records from `first + 1` (JSON Lines) or `first` (records).
+    pub fn with_first_record(mut self, first: u64) -> Self {
+        self.first_record = first;
+        self
     }
     /// With `n` worker threads (0: one per core).
     pub fn with_threads(mut self, n: usize) -> Self {
@@ -192,8 +210,14 @@ fn run<W: Work>(
     opts: &ReportOptions,
     observer: &mut dyn Observer,
     relative_lines: bool,
+    deferred: bool,
 ) -> Collector {
-    let mut collector = Collector::new(opts.errors_kept, relative_lines);
+    let mut collector = Collector::new(
+        opts.errors_kept,
+        relative_lines,
+        opts.first_record,
+        deferred,
+    );
     let ctx = || Ctx {
         opts: &opts.register,
         tables: Tables2006::bundled(),
@@ -201,7 +225,7 @@ fn run<W: Work>(
     #[cfg(feature = "parallel")]
     {
         let workers = opts.workers();
-        let gate = Gate::new(4 * workers + 2);
+        let gate = Gate::new(2 * workers + 2);
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::channel::<(u64, Done)>();
             for _ in 0..workers {
@@ -382,7 +406,7 @@ impl Report {
         observer: &mut dyn Observer,
     ) -> std::io::Result<Report> {
         let work = jsonl::JsonLines::new(input, opts.max_line_bytes);
-        let collector = run(&work, opts, observer, true);
+        let collector = run(&work, opts, observer, true, false);
         work.error()?;
         Ok(collector.finish(opts.register.as_of))
     }
@@ -398,7 +422,7 @@ impl Report {
             values: records,
             ranges: Ranges::new(records.len(), BATCH),
         };
-        run(&work, opts, observer, false).finish(opts.register.as_of)
+        run(&work, opts, observer, false, false).finish(opts.register.as_of)
     }
 
     /// The report of a register kept as entity tables, in any row order
@@ -413,7 +437,60 @@ impl Report {
             tables,
             ranges: Ranges::new(tables.len(), BATCH / 2),
         };
-        run(&work, opts, observer, false).finish(opts.register.as_of)
+        run(&work, opts, observer, false, false).finish(opts.register.as_of)
+    }
+}
+
+impl ReportState {
+    /// The mergeable state of a JSON Lines part (see [`Report::from_json_lines`]
+    /// and [`ReportState`]). The observer sees the problems settled in the
+    /// part (invalid records), not those that depend on the other parts.
+    ///
+    /// # Errors
+    /// A read error of `input`.
+    pub fn from_json_lines<R: std::io::Read + Send>(
+        input: R,
+        opts: &ReportOptions,
+        observer: &mut dyn Observer,
+    ) -> std::io::Result<ReportState> {
+        let work = jsonl::JsonLines::new(input, opts.max_line_bytes);
+        let collector = run(&work, opts, observer, true, true);
+        work.error()?;
+        Ok(ReportState::from_collector(
+            collector,
+            opts.register.as_of,
+            opts.part,
+            opts.errors_kept,
+        ))
+    }
+
+    /// The mergeable state of records held in memory.
+    pub fn from_records(
+        records: &[Value],
+        opts: &ReportOptions,
+        observer: &mut dyn Observer,
+    ) -> ReportState {
+        let work = Records {
+            values: records,
+            ranges: Ranges::new(records.len(), BATCH),
+        };
+        let c = run(&work, opts, observer, false, true);
+        ReportState::from_collector(c, opts.register.as_of, opts.part, opts.errors_kept)
+    }
+
+    /// The mergeable state of entity tables holding whole families (every
+    /// row of one `no_kk` in this part).
+    pub fn from_tables<F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized>(
+        tables: &EntityTables<'_, F, M, X>,
+        opts: &ReportOptions,
+        observer: &mut dyn Observer,
+    ) -> ReportState {
+        let work = Tables {
+            tables,
+            ranges: Ranges::new(tables.len(), BATCH / 2),
+        };
+        let c = run(&work, opts, observer, false, true);
+        ReportState::from_collector(c, opts.register.as_of, opts.part, opts.errors_kept)
     }
 }
 

@@ -1,0 +1,156 @@
+//! Partial report states of any split of a register, serialised, read
+//! back and merged in any order, finish to the one-pass report byte for
+//! byte (its JSON document), duplicates across parts included.
+#![cfg(feature = "render")]
+
+use chrono::NaiveDate;
+use kampung_core::register::synthetic::{write_jsonl, SyntheticRegister};
+use kampung_core::report::{Report, ReportOptions, ReportState};
+use kampung_core::Locale;
+use proptest::prelude::*;
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 7, 1).expect("date")
+}
+
+/// A register with every kind of duplicate: 400 generated families (10 %
+/// defects), then, at positions drawn from `edits`, exact repeats of
+/// earlier lines (duplicate Nomor KK), earlier members under a new Nomor
+/// KK (duplicate NIKs), and an invalid copy of a later family before it
+/// (an invalid record, then the valid one with its Nomor KK).
+fn register(edits: &[(usize, usize, u8)]) -> Vec<String> {
+    let mut text = Vec::new();
+    write_jsonl(
+        &SyntheticRegister::new(400, 17, as_of()).with_bad_rate(0.1),
+        &mut text,
+    )
+    .expect("writes");
+    let mut lines: Vec<String> = String::from_utf8(text)
+        .expect("utf-8")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    for (at, from, kind) in edits {
+        let n = lines.len();
+        let src = lines[from % n].clone();
+        let line = match kind % 3 {
+            0 => src,
+            1 => src.replacen("\"no_kk\":\"64", "\"no_kk\":\"65", 1),
+            _ => src.replacen("\"water_source\":\"", "\"water_source\":\"x", 1),
+        };
+        lines.insert(at % (n + 1), line);
+    }
+    lines
+}
+
+fn one_pass(lines: &[String], kept: usize) -> Report {
+    let text = lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let opts = ReportOptions::new(as_of())
+        .with_errors_kept(kept)
+        .with_threads(2);
+    Report::from_json_lines(text.as_bytes(), &opts, &mut ()).expect("reads")
+}
+
+fn merged(lines: &[String], cuts: &[usize], order: &[usize], kept: usize) -> Report {
+    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (lines.len() + 1)).collect();
+    cuts.push(0);
+    cuts.push(lines.len());
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut states: Vec<ReportState> = Vec::new();
+    for (part, w) in cuts.windows(2).enumerate() {
+        let text = lines[w[0]..w[1]]
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        let opts = ReportOptions::new(as_of())
+            .with_errors_kept(kept)
+            .with_threads(1 + part % 2)
+            .with_part(part as u64)
+            .with_first_record(w[0] as u64);
+        let state = ReportState::from_json_lines(text.as_bytes(), &opts, &mut ()).expect("reads");
+        // Serialised and read back, as a Spark job ships it.
+        let json = serde_json::to_string(&state).expect("serialises");
+        let back: ReportState = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, state);
+        states.push(back);
+    }
+    // Merged in the order drawn: a fold over a permutation of the parts.
+    let mut idx: Vec<usize> = (0..states.len()).collect();
+    for (i, o) in order.iter().enumerate().take(idx.len()) {
+        let j = o % idx.len();
+        idx.swap(i, j);
+    }
+    let mut slots: Vec<Option<ReportState>> = states.into_iter().map(Some).collect();
+    let mut acc: Option<ReportState> = None;
+    for i in idx {
+        let s = slots[i].take().expect("each part once");
+        match acc.as_mut() {
+            None => acc = Some(s),
+            Some(a) => a.merge(s).expect("same date"),
+        }
+    }
+    acc.expect("at least one part").finish()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn partials_merge_to_the_one_pass_report(
+        edits in prop::collection::vec((0usize..500, 0usize..500, 0u8..3), 0..40),
+        cuts in prop::collection::vec(0usize..500, 0..6),
+        order in prop::collection::vec(0usize..8, 8),
+        kept in prop::sample::select(vec![usize::MAX, 7]),
+    ) {
+        let lines = register(&edits);
+        let want = one_pass(&lines, kept);
+        if edits.len() >= 30 {
+            let reasons = &want.exclusions.reasons;
+            prop_assert!(reasons.contains_key("register_duplicate_kk"), "{reasons:?}");
+            prop_assert!(reasons.contains_key("register_duplicate_nik"), "{reasons:?}");
+        }
+        let got = merged(&lines, &cuts, &order, kept);
+        prop_assert_eq!(got.to_json(Locale::En), want.to_json(Locale::En));
+        prop_assert_eq!(got, want);
+    }
+}
+
+/// The example of the documentation: a duplicate across two parts is
+/// decided when the merged state is finished.
+#[test]
+fn a_duplicate_across_parts_is_found_at_the_end() {
+    let lines = register(&[]);
+    let first = lines[..1].to_vec();
+    let again = vec![lines[0].clone()];
+    let part = |text: &[String], n: u64| {
+        let t = text.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let opts = ReportOptions::new(as_of())
+            .with_part(n)
+            .with_first_record(n);
+        ReportState::from_json_lines(t.as_bytes(), &opts, &mut ()).expect("reads")
+    };
+    let mut a = part(&again, 1);
+    a.merge(part(&first, 0)).expect("merges");
+    let r = a.finish();
+    assert_eq!(
+        (
+            r.exclusions.families_included,
+            r.exclusions.families_excluded
+        ),
+        (1, 1)
+    );
+    assert_eq!(r.errors[0].record, 2);
+    assert_eq!(r.errors[0].error.code().as_str(), "register_duplicate_kk");
+    let mut other = part(&first, 0);
+    let later = ReportState::from_json_lines(
+        b"".as_slice(),
+        &ReportOptions::new(as_of().succ_opt().expect("date")),
+        &mut (),
+    )
+    .expect("reads");
+    assert!(
+        other.merge(later).is_err(),
+        "parts of different dates do not merge"
+    );
+}
