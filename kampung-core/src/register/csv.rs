@@ -25,8 +25,15 @@ const INLINE_FIELDS: usize = 24;
 #[derive(Clone, Copy, Debug)]
 struct Span {
     start: usize,
-    end: usize,
-    line: u64,
+    /// Length in bytes (a record longer than 4 GiB is cut: not a register).
+    len: u32,
+    line: u32,
+}
+
+impl Span {
+    fn end(&self) -> usize {
+        self.start + self.len as usize
+    }
 }
 
 /// A CSV file held in memory, as a table of the register.
@@ -101,8 +108,8 @@ fn spans(text: &[u8]) -> Vec<Span> {
         if e > start {
             out.push(Span {
                 start,
-                end: e,
-                line,
+                len: u32::try_from(e - start).unwrap_or(u32::MAX),
+                line: u32::try_from(line).unwrap_or(u32::MAX),
             });
         }
     };
@@ -131,23 +138,24 @@ fn spans(text: &[u8]) -> Vec<Span> {
     out
 }
 
-/// The fields of `record` (no quotes) as ranges of `record`, up to
-/// [`INLINE_FIELDS`], and their number.
-fn split(record: &[u8]) -> ([(usize, usize); INLINE_FIELDS], usize) {
-    let mut fields = [(0usize, 0usize); INLINE_FIELDS];
+/// The end of each field of `record` (no quotes), up to [`INLINE_FIELDS`]
+/// (field `i` starts after the end of field `i - 1`), and the number of
+/// fields. Records are short: a byte loop beats a vectorised search here.
+fn split(record: &[u8]) -> ([u32; INLINE_FIELDS], usize) {
+    let mut ends = [0u32; INLINE_FIELDS];
     let mut n = 0usize;
-    let mut start = 0usize;
-    for comma in memchr::memchr_iter(b',', record) {
-        if let Some(f) = fields.get_mut(n) {
-            *f = (start, comma);
+    for (i, b) in record.iter().enumerate() {
+        if *b == b',' {
+            if let Some(e) = ends.get_mut(n) {
+                *e = u32::try_from(i).unwrap_or(u32::MAX);
+            }
+            n += 1;
         }
-        n += 1;
-        start = comma + 1;
     }
-    if let Some(f) = fields.get_mut(n) {
-        *f = (start, record.len());
+    if let Some(e) = ends.get_mut(n) {
+        *e = u32::try_from(record.len()).unwrap_or(u32::MAX);
     }
-    (fields, n + 1)
+    (ends, n + 1)
 }
 
 /// A quoted record parsed by the `csv` crate: its fields, or `None` when
@@ -192,7 +200,7 @@ impl CsvTable {
             return Err(CsvError::NoHeader);
         }
         let head = rows.remove(0);
-        let head_bytes = text.get(head.start..head.end).unwrap_or_default();
+        let head_bytes = text.get(head.start..head.end()).unwrap_or_default();
         let headers: Vec<String> = match memchr::memchr(b'"', head_bytes) {
             Some(_) => parse_quoted(head_bytes).unwrap_or_default(),
             None => split_all(head_bytes),
@@ -210,7 +218,7 @@ impl CsvTable {
         let mut quoted = HashMap::new();
         if memchr::memchr(b'"', &text).is_some() {
             for (i, s) in rows.iter().enumerate() {
-                let rec = text.get(s.start..s.end).unwrap_or_default();
+                let rec = text.get(s.start..s.end()).unwrap_or_default();
                 if memchr::memchr(b'"', rec).is_some() {
                     quoted.insert(i, parse_quoted(rec).unwrap_or_default());
                 }
@@ -247,11 +255,32 @@ fn split_all(record: &[u8]) -> Vec<String> {
 /// One record of a [`CsvTable`].
 pub struct CsvRow<'t> {
     table: &'t CsvTable,
-    fields: [&'t str; INLINE_FIELDS],
+    /// Where the record starts in the text.
+    start: usize,
+    /// The end of each field, relative to `start`.
+    ends: [u32; INLINE_FIELDS],
     /// Owned fields of a quoted record.
     owned: Option<&'t [String]>,
     len: usize,
     utf8: bool,
+}
+
+impl<'t> CsvRow<'t> {
+    /// The text of field `i` (`None` past the fields, or not UTF-8).
+    fn field(&self, i: usize) -> Option<&'t str> {
+        if let Some(q) = self.owned {
+            return q.get(i).map(String::as_str);
+        }
+        if i >= self.len {
+            return None;
+        }
+        let end = *self.ends.get(i)? as usize;
+        let begin = match i {
+            0 => 0,
+            _ => *self.ends.get(i - 1)? as usize + 1,
+        };
+        self.table.text.get(self.start + begin, self.start + end)
+    }
 }
 
 impl Table for CsvTable {
@@ -264,7 +293,8 @@ impl Table for CsvTable {
     fn row(&self, row: usize) -> CsvRow<'_> {
         let mut out = CsvRow {
             table: self,
-            fields: [""; INLINE_FIELDS],
+            start: 0,
+            ends: [0; INLINE_FIELDS],
             owned: None,
             len: 0,
             utf8: true,
@@ -279,20 +309,54 @@ impl Table for CsvTable {
         let Some(s) = self.rows.get(row) else {
             return out;
         };
-        let rec = self.text.bytes().get(s.start..s.end).unwrap_or_default();
-        let (fields, n) = split(rec);
+        let rec = self.text.bytes().get(s.start..s.end()).unwrap_or_default();
+        let (ends, n) = split(rec);
+        out.start = s.start;
+        out.ends = ends;
         out.len = n;
-        for (dst, (a, b)) in out.fields.iter_mut().zip(fields.iter().take(n)) {
-            match self.text.get(s.start + a, s.start + b) {
-                Some(t) => *dst = t,
-                None => out.utf8 = false,
-            }
+        if let Text::Bytes(_) = self.text {
+            out.utf8 = std::str::from_utf8(rec).is_ok();
         }
         out
     }
 
+    /// The `no_kk` cell alone: the record is split only up to that field.
+    fn key_cell(&self, row: usize) -> Cell<'_> {
+        let Some(k) = self.columns.get(Column::NoKk.index()).copied().flatten() else {
+            return Cell::Missing;
+        };
+        if self.quoted.contains_key(&row) {
+            return self.row(row).cell(Column::NoKk);
+        }
+        let Some(s) = self.rows.get(row) else {
+            return Cell::Missing;
+        };
+        let rec = self.text.bytes().get(s.start..s.end()).unwrap_or_default();
+        let mut begin = 0usize;
+        let mut field = 0usize;
+        for (i, b) in rec.iter().enumerate() {
+            if *b == b',' {
+                if field == k {
+                    return self
+                        .text
+                        .get(s.start + begin, s.start + i)
+                        .map_or(Cell::Missing, Cell::Text);
+                }
+                field += 1;
+                begin = i + 1;
+            }
+        }
+        if field == k {
+            return self
+                .text
+                .get(s.start + begin, s.start + rec.len())
+                .map_or(Cell::Missing, Cell::Text);
+        }
+        Cell::Missing
+    }
+
     fn number(&self, row: usize) -> u64 {
-        self.rows.get(row).map_or(0, |s| s.line)
+        self.rows.get(row).map_or(0, |s| u64::from(s.line))
     }
 }
 
@@ -301,13 +365,7 @@ impl<'t> TableRow<'t> for CsvRow<'t> {
         let Some(i) = self.table.columns.get(column.index()).copied().flatten() else {
             return Cell::Missing;
         };
-        if i >= self.len {
-            return Cell::Missing;
-        }
-        match self.owned {
-            Some(q) => q.get(i).map_or(Cell::Missing, |s| Cell::Text(s)),
-            None => self.fields.get(i).map_or(Cell::Missing, |s| Cell::Text(s)),
-        }
+        self.field(i).map_or(Cell::Missing, Cell::Text)
     }
 
     fn problem(&self) -> Option<FieldError> {
@@ -371,6 +429,8 @@ mod tests {
             (7, Cell::Text("4"), Cell::Text("b"), Cell::Text("c"), true)
         );
         let quoted = t.quoted.get(&1).expect("quoted");
+        assert_eq!(t.key_cell(2), Cell::Text("3"));
+        assert_eq!(t.key_cell(1), Cell::Text("2"));
         assert_eq!(quoted[1], "A, \"B\"\nC");
     }
 

@@ -47,8 +47,6 @@ pub mod arrow;
 pub mod csv;
 pub mod guard;
 pub mod json;
-#[cfg(feature = "json-alternatives")]
-pub mod json_alt;
 pub mod record;
 pub mod synthetic;
 pub mod table;

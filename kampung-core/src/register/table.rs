@@ -177,6 +177,11 @@ pub trait Table: Sync {
     }
     /// Row `row` (0-based, `row < len()`).
     fn row(&self, row: usize) -> Self::Row<'_>;
+    /// The `no_kk` cell of `row` (a table may find it without reading the
+    /// rest of the row).
+    fn key_cell(&self, row: usize) -> Cell<'_> {
+        self.row(row).cell(Column::NoKk)
+    }
     /// The caller's number of `row` in reports (a file line; by default the
     /// 0-based position).
     fn number(&self, row: usize) -> u64 {
@@ -279,11 +284,8 @@ struct Groups {
 struct TextKeys(HashMap<String, Key>);
 
 impl TextKeys {
-    fn key(&self, s: &str) -> Option<Key> {
-        sixteen_digits(s).or_else(|| self.0.get(s).copied())
-    }
     fn key_or_new(&mut self, s: &str) -> Key {
-        if let Some(k) = self.key(s) {
+        if let Some(k) = sixteen_digits(s).or_else(|| self.0.get(s).copied()) {
             return k;
         }
         let k = TEXT_KEYS + self.0.len() as u64;
@@ -292,43 +294,105 @@ impl TextKeys {
     }
 }
 
+/// No `no_kk` in the row.
+const NO_KEY: Key = u64::MAX;
+
+/// The keys of some rows, and the rows whose text must still be numbered.
+type KeyChunk = (Vec<Key>, Vec<(usize, String)>);
+
+/// The key of every row of `t` ([`NO_KEY`] for a row without `no_kk`).
+/// The cells are read on every core (feature `parallel`); a `no_kk` that is
+/// not 16 digits (rare: an invalid Nomor KK) is numbered afterwards, in
+/// row order.
+fn row_keys<T: Table + ?Sized>(t: &T, keys: &mut TextKeys) -> Vec<Key> {
+    /// The keys of `rows`.
+    fn chunk<T: Table + ?Sized>(t: &T, rows: std::ops::Range<usize>) -> KeyChunk {
+        let mut out = Vec::with_capacity(rows.len());
+        let mut texts = Vec::new();
+        for row in rows {
+            out.push(match kk_text(t.key_cell(row)) {
+                None => NO_KEY,
+                Some(s) => sixteen_digits(&s).unwrap_or_else(|| {
+                    texts.push((row, s.into_owned()));
+                    NO_KEY
+                }),
+            });
+        }
+        (out, texts)
+    }
+    let n = t.len();
+    #[cfg(feature = "parallel")]
+    let parts: Vec<KeyChunk> = {
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let size = n.div_ceil(workers.max(1)).max(1);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..n)
+                .step_by(size)
+                .map(|a| s.spawn(move || chunk(t, a..(a + size).min(n))))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    #[cfg(not(feature = "parallel"))]
+    let parts = vec![chunk(t, 0..n)];
+    let mut all = Vec::with_capacity(n);
+    let mut texts = Vec::new();
+    for (k, tx) in parts {
+        all.extend(k);
+        texts.extend(tx);
+    }
+    for (row, text) in texts {
+        if let Some(k) = all.get_mut(row) {
+            *k = keys.key_or_new(&text);
+        }
+    }
+    all
+}
+
 impl Groups {
-    fn of<T: Table + ?Sized>(t: &T, keys: &mut TextKeys) -> Groups {
-        let mut keyed: Vec<(Key, u32)> = Vec::with_capacity(t.len());
-        let mut unkeyed = Vec::new();
-        let mut sorted = true;
-        for row in 0..t.len() {
-            let r = u32::try_from(row).unwrap_or(u32::MAX);
-            match kk_text(t.row(row).cell(Column::NoKk)) {
-                Some(s) => {
-                    let k = keys.key_or_new(&s);
-                    sorted &= keyed.last().is_none_or(|(last, _)| *last <= k);
-                    keyed.push((k, r));
-                }
-                None => unkeyed.push(r),
-            }
-        }
-        // Tables written family by family are already grouped.
-        if !sorted {
-            keyed.sort_unstable();
-        }
-        let mut ranges = HashMap::with_capacity_and_hasher(keyed.len() / 2, Default::default());
-        let mut start = 0usize;
-        while start < keyed.len() {
-            let k = keyed[start].0;
-            let end = keyed[start..]
+    fn of(row_keys: &[Key]) -> Groups {
+        let r32 = |r: usize| u32::try_from(r).unwrap_or(u32::MAX);
+        let unkeyed: Vec<u32> = (0..row_keys.len())
+            .filter(|&r| row_keys[r] == NO_KEY)
+            .map(r32)
+            .collect();
+        let keyed = row_keys.iter().filter(|k| **k != NO_KEY);
+        // Tables written family by family are already grouped: the rows in
+        // file order, without sorting pairs.
+        let sorted = keyed.clone().zip(keyed.skip(1)).all(|(a, b)| a <= b);
+        let (order, keys): (Vec<u32>, Vec<Key>) = if sorted {
+            let order: Vec<u32> = (0..row_keys.len())
+                .filter(|&r| row_keys[r] != NO_KEY)
+                .map(r32)
+                .collect();
+            let keys = order.iter().map(|&r| row_keys[r as usize]).collect();
+            (order, keys)
+        } else {
+            let mut pairs: Vec<(Key, u32)> = row_keys
                 .iter()
-                .position(|(x, _)| *x != k)
-                .map_or(keyed.len(), |n| start + n);
-            let range = (
-                u32::try_from(start).unwrap_or(u32::MAX),
-                u32::try_from(end).unwrap_or(u32::MAX),
-            );
-            ranges.insert(k, range);
+                .enumerate()
+                .filter(|(_, k)| **k != NO_KEY)
+                .map(|(r, k)| (*k, r32(r)))
+                .collect();
+            pairs.sort_unstable();
+            pairs.into_iter().map(|(k, r)| (r, k)).unzip()
+        };
+        let mut ranges = HashMap::with_capacity_and_hasher(keys.len() / 2, Default::default());
+        let mut start = 0usize;
+        while start < keys.len() {
+            let k = keys[start];
+            let end = keys[start..]
+                .iter()
+                .position(|x| *x != k)
+                .map_or(keys.len(), |n| start + n);
+            ranges.insert(k, (r32(start), r32(end)));
             start = end;
         }
         Groups {
-            order: keyed.into_iter().map(|(_, r)| r).collect(),
+            order,
             ranges,
             unkeyed,
         }
@@ -346,9 +410,10 @@ pub struct EntityTables<'t, F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Si
     families: &'t F,
     members: &'t M,
     measurements: &'t X,
-    keys: TextKeys,
     member_groups: Groups,
     measurement_groups: Groups,
+    /// Each family row's key.
+    family_keys: Vec<Key>,
 }
 
 /// The cell of a row, blank text read as missing.
@@ -361,15 +426,16 @@ impl<'t, F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized> EntityTables<'
     /// tables plus about 12 bytes per row.
     pub fn new(families: &'t F, members: &'t M, measurements: &'t X) -> Self {
         let mut keys = TextKeys::default();
-        let member_groups = Groups::of(members, &mut keys);
-        let measurement_groups = Groups::of(measurements, &mut keys);
+        let member_groups = Groups::of(&row_keys(members, &mut keys));
+        let measurement_groups = Groups::of(&row_keys(measurements, &mut keys));
+        let family_keys = row_keys(families, &mut keys);
         EntityTables {
             families,
             members,
             measurements,
-            keys,
             member_groups,
             measurement_groups,
+            family_keys,
         }
     }
 
@@ -389,7 +455,7 @@ impl<'t, F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized> EntityTables<'
     }
 
     fn key(&self, row: usize) -> Option<Key> {
-        kk_text(self.families.row(row).cell(Column::NoKk)).and_then(|s| self.keys.key(&s))
+        self.family_keys.get(row).copied().filter(|k| *k != NO_KEY)
     }
 
     /// Reads family row `row` with its member and measurement rows and
@@ -500,19 +566,21 @@ impl<'t, F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized> EntityTables<'
             ),
         };
         let mut read = super::validate::validate(&RawRecord::Family(raw), opts);
-        let rows = Rows {
-            family: f.number(row),
-            members: &members
-                .iter()
-                .map(|&r| self.members.number(r as usize))
-                .collect::<Vec<_>>(),
-            measurements: &readable
-                .iter()
-                .map(|(r, _)| x.number(*r as usize))
-                .collect::<Vec<_>>(),
-        };
-        let mut errors: Vec<(Option<u32>, Located)> =
-            read.errors.iter().map(|e| rows.locate(e.clone())).collect();
+        let mut errors: Vec<(Option<u32>, Located)> = Vec::new();
+        if !read.errors.is_empty() {
+            let rows = Rows {
+                family: f.number(row),
+                members: &members
+                    .iter()
+                    .map(|&r| self.members.number(r as usize))
+                    .collect::<Vec<_>>(),
+                measurements: &readable
+                    .iter()
+                    .map(|(r, _)| x.number(*r as usize))
+                    .collect::<Vec<_>>(),
+            };
+            errors = read.errors.iter().map(|e| rows.locate(e.clone())).collect();
+        }
         if read.family.is_some() {
             // Unreadable measurement rows, each an excluded measurement,
             // numbered after the readable ones.
@@ -786,5 +854,28 @@ mod tests {
             .orphans()
             .iter()
             .all(|l| l.row != 0 && l.row != 2 && l.row != 4 || l.table != EntityTable::Members));
+    }
+
+    /// A `no_kk` that is not a Nomor KK still links its rows: the family
+    /// is excluded for its Nomor KK, its rows are not orphans.
+    #[test]
+    fn invalid_nomor_kk_still_groups() {
+        let fam = [json!({"no_kk": " 123 ", "region_code": "64.72.05.2001"})];
+        let mem = [
+            json!({"no_kk": "123", "name": "Ana"}),
+            json!({"no_kk": 123, "name": "Adi"}),
+        ];
+        let t = EntityTables::new(&fam[..], &mem[..], &[][..]);
+        let r = t.read_family(0, &opts());
+        assert!(r.read.family.is_none());
+        assert!(r
+            .errors
+            .iter()
+            .any(|(_, l)| l.error.code().as_str() == "kk_length"));
+        assert!(r
+            .errors
+            .iter()
+            .any(|(_, l)| l.table == EntityTable::Members && l.row == 1));
+        assert!(t.orphans().is_empty());
     }
 }

@@ -15,9 +15,9 @@
 //! (about 100 bytes per family in memory, more in JSON); counters per
 //! region are computed at the end.
 //!
-//! A part is numbered by the caller ([`ReportOptions::with_part`]); its
+//! A part is numbered by the caller ([`super::ReportOptions::with_part`]); its
 //! records by their line (or row) in the part, plus
-//! [`ReportOptions::with_first_record`] to number them as in the whole
+//! [`super::ReportOptions::with_first_record`] to number them as in the whole
 //! register. Entity tables must be split by family (every row of one
 //! `no_kk` in one part), since a member row's family must be in its part.
 

@@ -234,30 +234,12 @@ impl<R: Read + Send> Work for JsonLines<R> {
         let text = simdutf8::basic::from_utf8(&bytes).ok();
         let mut rest: &[u8] = &bytes;
         let mut lines = 0u64;
-        #[cfg(feature = "json-alternatives")]
-        let alternative = crate::register::json_alt::selected();
-        #[cfg(feature = "json-alternatives")]
-        let scanner = alternative.is_none();
-        #[cfg(not(feature = "json-alternatives"))]
-        let scanner = true;
         while !rest.is_empty() {
             lines += 1;
-            #[cfg(feature = "json-alternatives")]
-            if let (Some(read), Some(t)) = (alternative, text) {
-                let at = bytes.len() - rest.len();
-                let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
-                if let Some(raw) = t.get(at..at + end).and_then(read) {
-                    let read = crate::register::validate::validate(&raw, ctx.opts);
-                    let o = ctx.whole(read, lines, &mut done.niks);
-                    done.items.push((lines, o));
-                    rest = rest.get(end..).unwrap_or_default();
-                    continue;
-                }
-            }
             // A usual record is read where it stands, its end found by the
             // scanner. Anything else: cut the line (memchr's vectorised
             // search) and read it the general way.
-            if let (Some(t), true) = (text, scanner) {
+            if let Some(t) = text {
                 let at = bytes.len() - rest.len();
                 if let Some((raw, used)) = t
                     .get(at..)

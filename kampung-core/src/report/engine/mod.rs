@@ -45,7 +45,7 @@ pub struct ReportOptions {
     /// (`register_line_too_long`) and skipped. Default 8 MiB.
     pub max_line_bytes: usize,
     /// The number of this part of a register, for a mergeable
-    /// [`ReportState`](crate::report::ReportState) (parts are ordered by it).
+    /// [`ReportState`] (parts are ordered by it).
     pub part: u64,
     /// Added to the record numbers (JSON Lines lines, record positions) of
     /// this part, so that a part numbers its records as in the whole register.
@@ -64,7 +64,7 @@ impl ReportOptions {
             first_record: 0,
         }
     }
-    /// As part `part` of a register (see [`ReportState`](crate::report::ReportState)).
+    /// As part `part` of a register (see [`ReportState`]).
     pub fn with_part(mut self, part: u64) -> Self {
         self.part = part;
         self
