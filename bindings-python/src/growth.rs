@@ -138,7 +138,7 @@ fn slice<'a>(a: &'a Option<PyReadonlyArray1<'_, f64>>) -> PyResult<Option<&'a [f
         .map_err(Into::into)
 }
 
-fn errors_table<'py>(
+pub(crate) fn errors_table<'py>(
     py: Python<'py>,
     errs: &[RowError],
     locale: Locale,

@@ -2,6 +2,7 @@
 //! lives in the core.
 
 mod convert;
+mod dhs;
 mod errors;
 mod growth;
 mod report;
@@ -311,6 +312,8 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(growth::_zscores_2006, m)?)?;
     m.add_function(wrap_pyfunction!(growth::_zscores_2007, m)?)?;
     m.add_function(wrap_pyfunction!(growth::_classify, m)?)?;
+    m.add_function(wrap_pyfunction!(dhs::_dhs_unmet_need, m)?)?;
+    m.add_function(wrap_pyfunction!(dhs::_dhs_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._codes import ErrorCode
 
-__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_report", "_report_jsonl", "_report_entities", "_classify_kampung"]
+__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_dhs_unmet_need", "_dhs_reasons", "_report", "_report_jsonl", "_report_entities", "_classify_kampung"]
 
 @final
 class Nik:
@@ -98,3 +98,7 @@ def _classify_kampung(profile: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _report_entities(
     families: List[Any], members: List[Any], measurements: List[Any], as_of: Any, locale: str = "id"
 ) -> Dict[str, Any]: ...
+def _dhs_unmet_need(
+    v000_values: List[str], v000_codes: Any, columns: Dict[str, Any], rules: str, reasons: bool, locale: str
+) -> Tuple[Any, Optional[Any], Dict[str, Any]]: ...
+def _dhs_reasons() -> List[Tuple[str, str, str]]: ...

@@ -55,9 +55,11 @@ impl std::ops::Add for Ratio {
 }
 
 /// Revised DHS unmet-need class of one woman (v626a), DOMAIN.md §2.5.1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NeedClass {
+    /// 0 not married and never had sex (DHS derivation only).
+    NeverHadSex,
     /// 1 unmet need for spacing.
     UnmetSpacing,
     /// 2 unmet need for limiting.
@@ -68,10 +70,32 @@ pub enum NeedClass {
     MetLimiting,
     /// 7 no unmet need (wants a child within 2 years / pregnancy wanted then).
     NoNeed,
+    /// 8 not married and not sexually active in the last 30 days (DHS derivation only).
+    NotSexuallyActive,
     /// 9 infecund.
     Infecund,
+    /// 98 not currently married in an ever-married sample (DHS derivation only).
+    EverMarriedSample,
     /// 99 not determinable from the inputs.
     Undetermined,
+}
+
+impl NeedClass {
+    /// The DHS v626a code: 0, 1, 2, 3, 4, 7, 8, 9, 98 or 99.
+    pub const fn code(self) -> u8 {
+        match self {
+            NeedClass::NeverHadSex => 0,
+            NeedClass::UnmetSpacing => 1,
+            NeedClass::UnmetLimiting => 2,
+            NeedClass::MetSpacing => 3,
+            NeedClass::MetLimiting => 4,
+            NeedClass::NoNeed => 7,
+            NeedClass::NotSexuallyActive => 8,
+            NeedClass::Infecund => 9,
+            NeedClass::EverMarriedSample => 98,
+            NeedClass::Undetermined => 99,
+        }
+    }
 }
 
 /// Wantedness of the current pregnancy or the last birth (DHS v225 / m10_1).
@@ -87,6 +111,15 @@ pub enum Wantedness {
 }
 
 impl Wantedness {
+    /// The DHS code (v225 / m10_1): 1, 2 or 3.
+    pub const fn code(self) -> i32 {
+        match self {
+            Wantedness::Then => 1,
+            Wantedness::Later => 2,
+            Wantedness::No => 3,
+        }
+    }
+
     fn parse(s: &str) -> Result<Wantedness, FieldError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "then" | "1" | "saat_itu" => Ok(Wantedness::Then),
@@ -121,6 +154,19 @@ pub enum Desire {
 }
 
 impl Desire {
+    /// The DHS v605 code, 1-7.
+    pub const fn code(self) -> i32 {
+        match self {
+            Desire::Within2Years => 1,
+            Desire::After2Years => 2,
+            Desire::UnsureWhen => 3,
+            Desire::Undecided => 4,
+            Desire::NoMore => 5,
+            Desire::Sterilized => 6,
+            Desire::DeclaredInfecund => 7,
+        }
+    }
+
     fn parse(s: &str) -> Result<Desire, FieldError> {
         Ok(match s.trim().to_ascii_lowercase().as_str() {
             "1" | "within_2_years" => Desire::Within2Years,
@@ -169,41 +215,12 @@ pub struct DhsInputs {
 /// 4. fecund: within 2 years → 7; after 2 years / unsure when / undecided
 ///    → 1; no more → 2; otherwise 99.
 ///
-/// (The unmarried step of §2.5.1 does not arise: records are PUS.)
+/// These are the rules of [`crate::kb::dhs`] after its derivation from the
+/// recode: the inputs become the same facts and the same decision function
+/// classifies them. (The unmarried step of §2.5.1 does not arise: records
+/// are PUS.)
 pub fn classify_need(user: bool, pregnant: bool, dhs: &DhsInputs) -> NeedClass {
-    if user {
-        return match dhs.desire {
-            Some(Desire::NoMore | Desire::Sterilized | Desire::DeclaredInfecund) => {
-                NeedClass::MetLimiting
-            }
-            _ => NeedClass::MetSpacing,
-        };
-    }
-    let ppa24 = dhs.ppa_months_since_birth.is_some_and(|m| m < 24);
-    if pregnant || ppa24 {
-        let w = if pregnant {
-            dhs.pregnancy_wantedness
-        } else {
-            dhs.last_birth_wantedness
-        };
-        return match w {
-            Some(Wantedness::Then) => NeedClass::NoNeed,
-            Some(Wantedness::Later) => NeedClass::UnmetSpacing,
-            Some(Wantedness::No) => NeedClass::UnmetLimiting,
-            None => NeedClass::Undetermined,
-        };
-    }
-    if dhs.infecund || dhs.desire == Some(Desire::DeclaredInfecund) {
-        return NeedClass::Infecund;
-    }
-    match dhs.desire {
-        Some(Desire::Within2Years) => NeedClass::NoNeed,
-        Some(Desire::After2Years | Desire::UnsureWhen | Desire::Undecided) => {
-            NeedClass::UnmetSpacing
-        }
-        Some(Desire::NoMore) => NeedClass::UnmetLimiting,
-        _ => NeedClass::Undetermined,
-    }
+    crate::kb::dhs::classify_derived(user, pregnant, dhs)
 }
 
 /// One validated PUS / married-woman record.
@@ -245,6 +262,9 @@ fn need_key(c: NeedClass) -> &'static str {
         NeedClass::NoNeed => "no_need",
         NeedClass::Infecund => "infecund",
         NeedClass::Undetermined => "undetermined",
+        NeedClass::NeverHadSex => "never_had_sex",
+        NeedClass::NotSexuallyActive => "not_sexually_active",
+        NeedClass::EverMarriedSample => "ever_married_sample",
     }
 }
 
