@@ -37,6 +37,7 @@ pub mod kb;
 pub mod register;
 pub mod risk;
 pub mod sex;
+pub mod survey;
 
 pub use error::{Error, ErrorCode, FieldError, FieldPath, Locale, PathSegment, ValidationErrors};
 pub use family::{Family, FamilyOptions};

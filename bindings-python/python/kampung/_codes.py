@@ -67,6 +67,18 @@ ErrorCode = Literal[
     "register_kb_missing",
     "kampung_count_exceeds",
     "register_unsorted",
+    "survey_weight_invalid",
+    "survey_id_missing",
+    "survey_psu_not_nested",
+    "survey_lonely_psu",
+    "survey_empty",
+    "survey_not_binary",
+    "errors_truncated",
+    "prevalence_age_excluded",
+    "prevalence_design_missing",
+    "prevalence_weight_missing",
+    "prevalence_wealthq_invalid",
+    "prevalence_row_excluded",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)
