@@ -1,34 +1,33 @@
 //! DHS unmet need (v626a) from recode columns: numpy in, numpy out, GIL released.
 
 use crate::errors;
-use kampung_core::kb::dhs::{self, DhsRules, Reason, SurveyColumn, Women};
+use kampung_core::kb::dhs::{
+    self, fp_indicators, ByColumn, CiMethod, DhsRules, FpGroup, FpInput, FpOptions, FpRow,
+    IdColumn, Reason, SurveyColumn, Women,
+};
+use kampung_core::survey::{DesignOptions, LonelyPsu};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 /// The recode columns as the core reads them: `v000` dictionary-encoded
-/// (`values`, `codes`, negative = missing) and the numeric columns (float64).
+/// (`values`, `codes`, negative = missing; no codes: every woman has
+/// `values[0]`) and the numeric columns (float64).
 pub(crate) struct Columns<'py> {
     values: Vec<String>,
-    codes: PyReadonlyArray1<'py, i64>,
+    codes: Option<PyReadonlyArray1<'py, i64>>,
     numeric: Vec<PyReadonlyArray1<'py, f64>>,
 }
-
-/// The numeric columns the classification reads, in [`Women`] field order.
-pub(crate) const NUMERIC: [&str; 16] = [
-    "v007", "v020", "v502", "v512", "v525", "v528", "v213", "v225", "v222", "m6_1", "m10_1",
-    "v215", "v302a", "v312", "v605", "v3a08d",
-];
 
 impl<'py> Columns<'py> {
     pub(crate) fn extract(
         py: Python<'py>,
         values: Vec<String>,
-        codes: PyReadonlyArray1<'py, i64>,
+        codes: Option<PyReadonlyArray1<'py, i64>>,
         columns: &Bound<'py, PyDict>,
     ) -> PyResult<Columns<'py>> {
-        let mut numeric = Vec::with_capacity(NUMERIC.len());
-        for name in NUMERIC {
+        let mut numeric = Vec::with_capacity(Women::NUMERIC.len());
+        for name in Women::NUMERIC {
             let col = columns.get_item(name)?.ok_or_else(|| {
                 errors::schema_error(py, format!("missing required column: {name}"))
             })?;
@@ -42,29 +41,18 @@ impl<'py> Columns<'py> {
     }
 
     pub(crate) fn women(&self) -> PyResult<Women<'_>> {
-        let s = |i: usize| self.numeric[i].as_slice();
-        Ok(Women {
-            v000: SurveyColumn::Dictionary {
+        let v000 = match &self.codes {
+            Some(codes) => SurveyColumn::Dictionary {
                 values: &self.values,
-                codes: self.codes.as_slice()?,
+                codes: codes.as_slice()?,
             },
-            v007: s(0)?,
-            v020: s(1)?,
-            v502: s(2)?,
-            v512: s(3)?,
-            v525: s(4)?,
-            v528: s(5)?,
-            v213: s(6)?,
-            v225: s(7)?,
-            v222: s(8)?,
-            m6_1: s(9)?,
-            m10_1: s(10)?,
-            v215: s(11)?,
-            v302a: s(12)?,
-            v312: s(13)?,
-            v605: s(14)?,
-            v3a08d: s(15)?,
-        })
+            None => SurveyColumn::Same(self.values.first().map_or("", String::as_str)),
+        };
+        let mut cols: [&[f64]; 16] = [&[]; 16];
+        for (c, a) in cols.iter_mut().zip(&self.numeric) {
+            *c = a.as_slice()?;
+        }
+        Ok(Women::from_columns(v000, cols))
     }
 }
 
@@ -91,7 +79,7 @@ type UnmetNeedOut<'py> = (
 pub fn _dhs_unmet_need<'py>(
     py: Python<'py>,
     v000_values: Vec<String>,
-    v000_codes: PyReadonlyArray1<'py, i64>,
+    v000_codes: Option<PyReadonlyArray1<'py, i64>>,
     columns: &Bound<'py, PyDict>,
     rules: &str,
     reasons: bool,
@@ -133,4 +121,138 @@ pub fn _dhs_reasons(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
             )
         }),
     )
+}
+
+/// A cluster or stratum column: float64 numbers or int64 codes of a text column.
+enum Ids<'py> {
+    Numbers(PyReadonlyArray1<'py, f64>),
+    Codes(PyReadonlyArray1<'py, i64>),
+}
+
+impl<'py> Ids<'py> {
+    fn extract(obj: Option<&Bound<'py, PyAny>>) -> PyResult<Option<Ids<'py>>> {
+        let Some(obj) = obj else { return Ok(None) };
+        if let Ok(x) = obj.extract::<PyReadonlyArray1<'py, f64>>() {
+            return Ok(Some(Ids::Numbers(x)));
+        }
+        Ok(Some(Ids::Codes(
+            obj.extract::<PyReadonlyArray1<'py, i64>>()?,
+        )))
+    }
+
+    fn column(&self) -> PyResult<IdColumn<'_>> {
+        Ok(match self {
+            Ids::Numbers(x) => IdColumn::Numbers(x.as_slice()?),
+            Ids::Codes(x) => IdColumn::Codes(x.as_slice()?),
+        })
+    }
+}
+
+/// The family-planning indicator table: returns `(columns, errors table)`.
+#[pyfunction]
+#[pyo3(signature = (v000_values, v000_codes, columns, v313, weight, weight_scale, cluster, strata, by, rules, groups, ci, level, lonely_psu, nest, locale))]
+#[allow(clippy::too_many_arguments)]
+pub fn _dhs_fp_indicators<'py>(
+    py: Python<'py>,
+    v000_values: Vec<String>,
+    v000_codes: Option<PyReadonlyArray1<'py, i64>>,
+    columns: &Bound<'py, PyDict>,
+    v313: PyReadonlyArray1<'py, f64>,
+    weight: Option<PyReadonlyArray1<'py, f64>>,
+    weight_scale: f64,
+    cluster: Option<&Bound<'py, PyAny>>,
+    strata: Option<&Bound<'py, PyAny>>,
+    by: Vec<(String, PyReadonlyArray1<'py, i64>, Vec<String>)>,
+    rules: &str,
+    groups: Vec<String>,
+    ci: &str,
+    level: f64,
+    lonely_psu: &str,
+    nest: bool,
+    locale: &str,
+) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+    let locale = errors::locale(locale)?;
+    let value_error = |e: kampung_core::FieldError| {
+        pyo3::exceptions::PyValueError::new_err(e.message(kampung_core::Locale::En))
+    };
+    let groups = groups
+        .iter()
+        .map(|g| FpGroup::parse(g))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(value_error)?;
+    let options = FpOptions::new()
+        .with_rules(self::rules(rules)?)
+        .with_groups(groups)
+        .with_ci(CiMethod::parse(ci).map_err(value_error)?, level)
+        .with_design(
+            DesignOptions::new()
+                .with_nest(nest)
+                .with_lonely_psu(LonelyPsu::parse(lonely_psu).map_err(value_error)?),
+        );
+    let cols = Columns::extract(py, v000_values, v000_codes, columns)?;
+    let (cluster, strata) = (Ids::extract(cluster)?, Ids::extract(strata)?);
+    let by_columns = by
+        .iter()
+        .map(|(name, codes, labels)| {
+            Ok(ByColumn {
+                name,
+                codes: codes.as_slice()?,
+                labels,
+            })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let input = FpInput {
+        women: cols.women()?,
+        v313: v313.as_slice()?,
+        weight: weight.as_ref().map(|w| w.as_slice()).transpose()?,
+        weight_scale,
+        cluster: cluster.as_ref().map(Ids::column).transpose()?,
+        strata: strata.as_ref().map(Ids::column).transpose()?,
+        by: &by_columns,
+    };
+    let table = match py.detach(|| fp_indicators(&input, &options)) {
+        Ok(t) => t,
+        Err(kampung_core::Error::Validation(e)) => {
+            return Err(errors::validation_error(
+                py,
+                &e,
+                "dhs_fp_indicators",
+                locale,
+            ))
+        }
+        Err(e) => return Err(errors::schema_error(py, e.to_string())),
+    };
+    let out = PyDict::new(py);
+    let rows = &table.rows;
+    out.set_item(
+        "group",
+        PyList::new(py, rows.iter().map(|r| r.group.as_str()))?,
+    )?;
+    out.set_item("by", PyList::new(py, rows.iter().map(|r| r.by.as_deref()))?)?;
+    out.set_item(
+        "level",
+        PyList::new(py, rows.iter().map(|r| r.level.as_deref()))?,
+    )?;
+    out.set_item(
+        "indicator",
+        PyList::new(py, rows.iter().map(|r| r.indicator.as_str()))?,
+    )?;
+    type Column = (&'static str, fn(&FpRow) -> f64);
+    let floats: [Column; 6] = [
+        ("estimate", |r| r.estimate),
+        ("se", |r| r.se),
+        ("ci_low", |r| r.ci_low),
+        ("ci_high", |r| r.ci_high),
+        ("deft", |r| r.deft),
+        ("n_weighted", |r| r.n_weighted),
+    ];
+    for (name, f) in floats {
+        out.set_item(name, PyArray1::from_iter(py, rows.iter().map(f)))?;
+    }
+    out.set_item(
+        "n_unweighted",
+        PyArray1::from_iter(py, rows.iter().map(|r| r.n_unweighted)),
+    )?;
+    out.set_item("df", PyArray1::from_iter(py, rows.iter().map(|r| r.df)))?;
+    Ok((out, crate::growth::errors_table(py, &table.errors, locale)?))
 }

@@ -314,6 +314,7 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(growth::_classify, m)?)?;
     m.add_function(wrap_pyfunction!(dhs::_dhs_unmet_need, m)?)?;
     m.add_function(wrap_pyfunction!(dhs::_dhs_reasons, m)?)?;
+    m.add_function(wrap_pyfunction!(dhs::_dhs_fp_indicators, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;

@@ -9,7 +9,9 @@ import pytest
 import kampung
 from conftest import FIXTURES
 
-HAND_MADE = sorted(p for p in (FIXTURES / "dhs").glob("*.json") if p.name != "dhs_code_outputs.json")
+HAND_MADE = sorted(
+    p for p in (FIXTURES / "dhs").glob("*.json") if "base" in json.loads(p.read_text(encoding="utf-8"))["input"]
+)
 
 
 def _women(doc):
@@ -130,3 +132,87 @@ def test_reasons_catalogue():
     reasons = kampung.kb.DHS_REASONS
     assert "ppa_before_last_birth_995" in reasons and "undefined_in_r_code" in reasons
     assert all(v["id"] and v["en"] for v in reasons.values())
+
+
+# --------------------------------------------------------- indicator table
+def _design_women():
+    return pd.read_csv(FIXTURES / "dhs" / "fp_design_women.csv", dtype={"v000": str})
+
+
+def _r_table():
+    return json.loads((FIXTURES / "dhs" / "fp_table_r.json").read_text(encoding="utf-8"))["expected"]
+
+
+def _close(a, b, rel, abs_):
+    if b is None:
+        return np.isnan(a)
+    return abs(a - b) <= rel * abs(b) + abs_
+
+
+def test_fp_table_equals_r_survey():
+    df = _design_women()
+    t = kampung.kb.dhs_fp_indicators(df, by=["v025", "v013"], ci="t")
+    lg = kampung.kb.dhs_fp_indicators(df, by=["v025", "v013"], ci="logit")
+    two = kampung.kb.dhs_fp_indicators(df, by=["v025", "v013"])
+    want = _r_table()
+    assert len(t) == len(want) == 300
+    assert list(t.columns) == ["group", "by", "level", "indicator", "estimate", "se", "ci_low", "ci_high", "deft",
+                               "n_unweighted", "n_weighted", "df"]
+    for (_, r), (_, l), (_, s), w in zip(t.iterrows(), lg.iterrows(), two.iterrows(), want):
+        key = tuple(None if pd.isna(x) else x for x in (r.group, r.by, r.level, r.indicator))
+        assert key == (w["group"], w["by"], w["level"], w["indicator"])
+        assert _close(r.estimate, w["estimate"], 1e-12, 1e-13)
+        assert _close(r.se, w["se"], 1e-9, 1e-13)
+        if w["se"] > 1e-12:
+            assert _close(r.deft, w["deft"], 1e-9, 0)
+        assert _close(r.ci_low, w["t_low"], 1e-9, 1e-12) and _close(r.ci_high, w["t_high"], 1e-9, 1e-12)
+        assert _close(l.ci_low, w["logit_low"], 5e-8, 1e-7) and _close(l.ci_high, w["logit_high"], 5e-8, 1e-7)
+        assert r.n_unweighted == w["n_unweighted"] and r.df == w["df"]
+        assert _close(r.n_weighted, w["n_weighted"], 1e-12, 0)
+        assert s.ci_low == pytest.approx(s.estimate - 2 * s.se) and s.ci_high == pytest.approx(s.estimate + 2 * s.se)
+    assert len(t.attrs["errors"]) == 0
+
+
+def test_fp_table_inputs_and_options():
+    df = _design_women()
+    base = kampung.kb.dhs_fp_indicators(df, groups=["currently_married"])
+    assert list(base.group.unique()) == ["currently_married"]
+    assert list(base.indicator) == list(kampung.kb.FP_INDICATORS)
+    assert base.by.isna().all() and base.level.isna().all()
+    # Text cluster ids give the same numbers as numeric ones.
+    text = df.assign(v001=df.v001.map(lambda c: f"c{c}"), v022=df.v022.map(lambda s: f"s{s}"))
+    same = kampung.kb.dhs_fp_indicators(text, groups=["currently_married"])
+    np.testing.assert_allclose(same.se, base.se, rtol=1e-12)
+    # A weight other than v005 is used as given.
+    scaled = kampung.kb.dhs_fp_indicators(df.assign(wt=df.v005 / 1e6), weight="wt", groups=["currently_married"])
+    np.testing.assert_allclose(scaled.n_weighted, base.n_weighted, rtol=1e-12)
+    # No design: simple random sampling, n - 1 degrees of freedom.
+    srs = kampung.kb.dhs_fp_indicators(df, weight=None, cluster=None, strata=None, groups=["all_women"])
+    assert (srs.df == len(df) - 1).all() and (srs.n_weighted == srs.n_unweighted).all()
+    assert srs.n_unweighted.iloc[0] == len(df)
+    pl = pytest.importorskip("polars")
+    from_polars = kampung.kb.dhs_fp_indicators(pl.from_pandas(df), groups=["currently_married"])
+    np.testing.assert_allclose(from_polars.estimate, base.estimate, rtol=1e-15)
+
+
+def test_fp_table_bad_input():
+    df = _design_women()
+    with pytest.raises(kampung.SchemaError, match="v022"):
+        kampung.kb.dhs_fp_indicators(df.drop(columns=["v022"]))
+    with pytest.raises(kampung.SchemaError, match="region"):
+        kampung.kb.dhs_fp_indicators(df, by="region")
+    bad = df.copy()
+    bad.loc[3, "v005"] = np.nan
+    with pytest.raises(kampung.ValidationError) as e:
+        kampung.kb.dhs_fp_indicators(bad)
+    assert e.value.errors()[0]["code"] == "survey_weight_invalid"
+    with pytest.raises(ValueError, match="all_women"):
+        kampung.kb.dhs_fp_indicators(df, groups=["married"])
+    with pytest.raises(ValueError):
+        kampung.kb.dhs_fp_indicators(df, ci="wilson")
+    odd = df.copy()
+    odd.loc[0, "v213"] = 7
+    odd.loc[1, "v313"] = 5
+    t = kampung.kb.dhs_fp_indicators(odd, groups=["all_women"])
+    assert sorted(t.attrs["errors"]["field"]) == ["v213", "v313"]
+    assert t.set_index("indicator").loc["cpr_any", "n_unweighted"] == len(df) - 1

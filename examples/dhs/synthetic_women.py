@@ -29,23 +29,30 @@ TRADITIONAL = (8, 9)
 FOLK = (10,)
 
 
-def women(n: int, seed: int = 1, kind: str = "realistic", surveys: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
+def women(
+    n: int,
+    seed: int = 1,
+    kind: str = "realistic",
+    surveys: Optional[Sequence[str]] = None,
+    strata: int = 68,
+) -> Dict[str, np.ndarray]:
     """``n`` synthetic women as a dict of equal-length numpy columns
-    (float64 with NaN for missing; ``v000`` as strings)."""
+    (float64 with NaN for missing; ``v000`` as strings). ``strata``: the
+    number of strata of the realistic kind (even: provinces x urban/rural)."""
     if kind == "random":
         return _random(n, seed, surveys or ["ID7"])
     if kind != "realistic":
         raise ValueError(f"unknown kind {kind!r}")
-    return _realistic(n, seed)
+    return _realistic(n, seed, strata)
 
 
-def _realistic(n: int, seed: int) -> Dict[str, np.ndarray]:
+def _realistic(n: int, seed: int, n_strata: int) -> Dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     nan = np.nan
     f = lambda x: np.asarray(x, dtype=np.float64)  # noqa: E731
     n_clusters = max(1, n // 25)
     cluster = np.sort(rng.integers(0, n_clusters, size=n))
-    stratum_of_cluster = rng.integers(0, 68, size=n_clusters)
+    stratum_of_cluster = rng.integers(0, n_strata, size=n_clusters)
     weight_of_cluster = np.maximum(50_000, rng.lognormal(np.log(1e6), 0.6, size=n_clusters)).round()
     stratum = stratum_of_cluster[cluster]
     age = rng.integers(15, 50, size=n)
@@ -191,8 +198,9 @@ def main() -> None:
     ap.add_argument("--kind", default="realistic", choices=["realistic", "random"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--surveys", default="ID7")
+    ap.add_argument("--strata", type=int, default=68)
     a = ap.parse_args()
-    cols = women(a.n, a.seed, a.kind, a.surveys.split(","))
+    cols = women(a.n, a.seed, a.kind, a.surveys.split(","), a.strata)
     import pandas as pd  # type: ignore[import-untyped]
 
     df = pd.DataFrame(cols)

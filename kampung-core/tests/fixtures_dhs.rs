@@ -58,33 +58,12 @@ fn recode(rec: &Value) -> WomanRecode {
     }
 }
 
-/// The numeric columns of [`Women`], in field order.
-const NUMERIC: [&str; 16] = [
-    "v007", "v020", "v502", "v512", "v525", "v528", "v213", "v225", "v222", "m6_1", "m10_1",
-    "v215", "v302a", "v312", "v605", "v3a08d",
-];
-
-/// A [`Women`] table over `values[codes[i]]` and the columns of [`NUMERIC`].
+/// A [`Women`] table over `values[codes[i]]` and the columns of [`Women::NUMERIC`].
 fn table<'a>(values: &'a [String], codes: &'a [i64], c: &'a [Vec<f64>]) -> Women<'a> {
-    Women {
-        v000: SurveyColumn::Dictionary { values, codes },
-        v007: &c[0],
-        v020: &c[1],
-        v502: &c[2],
-        v512: &c[3],
-        v525: &c[4],
-        v528: &c[5],
-        v213: &c[6],
-        v225: &c[7],
-        v222: &c[8],
-        m6_1: &c[9],
-        m10_1: &c[10],
-        v215: &c[11],
-        v302a: &c[12],
-        v312: &c[13],
-        v605: &c[14],
-        v3a08d: &c[15],
-    }
+    Women::from_columns(
+        SurveyColumn::Dictionary { values, codes },
+        std::array::from_fn(|k| c[k].as_slice()),
+    )
 }
 
 fn rules_of(name: &str) -> DhsRules {
@@ -177,7 +156,7 @@ fn every_dhs_fixture_matches() {
             }
             // All women of the file as columns.
             let col = |name: &str| -> Vec<f64> { recs.iter().map(|r| num(r, name)).collect() };
-            let cols: Vec<Vec<f64>> = NUMERIC.iter().map(|n| col(n)).collect();
+            let cols: Vec<Vec<f64>> = Women::NUMERIC.iter().map(|n| col(n)).collect();
             let values: Vec<String> = recs
                 .iter()
                 .map(|r| r["v000"].as_str().unwrap().to_owned())
@@ -246,7 +225,7 @@ fn dhs_code_outputs_match() {
         .map(|v| v.as_str().unwrap().to_owned())
         .collect();
     let codes: Vec<i64> = (0..v000.len() as i64).collect();
-    let c: Vec<Vec<f64>> = NUMERIC.iter().map(|n| numeric(n)).collect();
+    let c: Vec<Vec<f64>> = Women::NUMERIC.iter().map(|n| numeric(n)).collect();
     let women = table(&v000, &codes, &c);
     assert_eq!(women.len(), 3000);
     for rules in ["stata", "r"] {

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._codes import ErrorCode
 
-__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_dhs_unmet_need", "_dhs_reasons", "_report", "_report_jsonl", "_report_entities", "_classify_kampung"]
+__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_report", "_report_jsonl", "_report_entities", "_classify_kampung"]
 
 @final
 class Nik:
@@ -102,3 +102,8 @@ def _dhs_unmet_need(
     v000_values: List[str], v000_codes: Any, columns: Dict[str, Any], rules: str, reasons: bool, locale: str
 ) -> Tuple[Any, Optional[Any], Dict[str, Any]]: ...
 def _dhs_reasons() -> List[Tuple[str, str, str]]: ...
+def _dhs_fp_indicators(
+    v000_values: List[str], v000_codes: Any, columns: Dict[str, Any], v313: Any, weight: Optional[Any],
+    weight_scale: float, cluster: Optional[Any], strata: Optional[Any], by: List[Tuple[str, Any, List[str]]],
+    rules: str, groups: List[str], ci: str, level: float, lonely_psu: str, nest: bool, locale: str,
+) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...

@@ -15,7 +15,10 @@ import numpy as np
 from . import _kampung
 from .growth import _is_arrow, _num
 
-__all__ = ["indicators", "dhs_unmet_need", "DHS_COLUMNS", "DHS_REASONS"]
+__all__ = [
+    "indicators", "dhs_unmet_need", "dhs_fp_indicators", "DHS_COLUMNS", "DHS_REASONS", "FP_GROUPS",
+    "FP_INDICATORS",
+]
 
 
 def indicators(
@@ -106,6 +109,16 @@ def _pick_columns(table: Any, required: Sequence[str], optional: Sequence[Option
     return {n: _column(table, by_lower[n.lower()]) for n in wanted}
 
 
+def _survey_ids(x: Any) -> Tuple[List[str], Optional[np.ndarray]]:
+    """``v000`` as (distinct values, int64 codes); codes are None when every
+    woman has the same survey (the usual case: one IR file)."""
+    if hasattr(x, "iloc") and len(x) > 0:  # pandas: one vectorised comparison
+        first = x.iloc[0]
+        if isinstance(first, str) and bool((x == first).all()):
+            return [first], None
+    return _factorize(x)
+
+
 def _factorize(x: Any) -> Tuple[List[str], np.ndarray]:
     """A text column as (distinct values, int64 codes; -1 = missing)."""
     if _is_arrow(x) and hasattr(x, "to_pylist"):
@@ -118,7 +131,8 @@ def _factorize(x: Any) -> Tuple[List[str], np.ndarray]:
         import pandas as pd  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - pandas is optional
         arr = np.asarray(x, dtype=object)
-        arr = np.where(np.equal(arr, None), "", arr).astype(str)
+        missing = np.asarray(arr == None, dtype=bool)  # noqa: E711 - element-wise
+        arr = np.where(missing, "", arr).astype(str)
         uniques, codes = np.unique(arr, return_inverse=True)
         return [str(u) for u in uniques], codes.astype(np.int64)
     codes, uniques = pd.factorize(pd.Series(x) if not hasattr(x, "dtype") else x)
@@ -199,7 +213,7 @@ def dhs_unmet_need(women: Any, *, rules: str = "stata", reasons: bool = False, l
     Raises :class:`kampung.SchemaError` naming every missing column.
     """
     cols = _pick_columns(women, DHS_COLUMNS)
-    values, codes = _factorize(cols["v000"])
+    values, codes = _survey_ids(cols["v000"])
     numeric = {name: _num(cols[name], name) for name in _DHS_NUMERIC}
     v626a, reason_idx, errors = _kampung._dhs_unmet_need(values, codes, numeric, rules, reasons, locale)
     out = _aligned(women, "v626a", v626a.astype(np.int16))
@@ -219,3 +233,133 @@ class _UnmetNeedArray(np.ndarray):  # pragma: no cover - only without pandas
 
     def __new__(cls, values: np.ndarray) -> "_UnmetNeedArray":
         return np.asarray(values).view(cls)
+
+
+FP_GROUPS = ("all_women", "currently_married", "sexually_active_unmarried")
+"""The population groups of the DHS family-planning tables."""
+
+FP_INDICATORS = (
+    "cpr_any", "cpr_modern", "cpr_traditional", "unmet_spacing", "unmet_limiting", "unmet_total",
+    "met_need_total", "total_demand", "demand_satisfied_any", "demand_satisfied_modern",
+)
+"""The indicators of :func:`dhs_fp_indicators`, in table order."""
+
+
+_FP_COLUMNS = (
+    "group", "by", "level", "indicator", "estimate", "se", "ci_low", "ci_high", "deft", "n_unweighted",
+    "n_weighted", "df",
+)
+
+
+def _label(v: Any) -> str:
+    """A level as R prints it: 1.0 -> "1"."""
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _levels(x: Any) -> Tuple[np.ndarray, List[str]]:
+    """Sorted levels of a break-down column: (int64 codes, -1 = missing; labels)."""
+    if _is_arrow(x) or type(x).__module__.split(".")[0] == "polars":
+        x = x.to_pylist() if hasattr(x, "to_pylist") else x.to_list()
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    s = x if isinstance(x, pd.Series) else pd.Series(x)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return np.ascontiguousarray(s.cat.codes.to_numpy(), dtype=np.int64), [_label(c) for c in s.cat.categories]
+    codes, uniques = pd.factorize(s, sort=True)
+    return np.ascontiguousarray(codes, dtype=np.int64), [_label(u) for u in uniques]
+
+
+def _ids(x: Any, name: str) -> np.ndarray:
+    """A cluster or stratum column: float64 when numeric, else int64 codes."""
+    try:
+        return _num(x, name)  # type: ignore[return-value]
+    except Exception:  # noqa: BLE001 - text ids
+        _, codes = _factorize(x)
+        return codes
+
+
+def dhs_fp_indicators(
+    women: Any,
+    *,
+    weight: Optional[str] = "v005",
+    cluster: Optional[str] = "v001",
+    strata: Optional[str] = "v022",
+    rules: str = "stata",
+    groups: Sequence[str] = FP_GROUPS,
+    by: Union[None, str, Sequence[str]] = None,
+    ci: str = "two_se",
+    level: float = 0.95,
+    lonely_psu: str = "adjust",
+    nest: bool = False,
+    locale: str = "id",
+) -> Any:
+    """The family-planning indicators of the DHS reports with design-based
+    standard errors, from the women of an individual-recode file.
+
+    For each group (``all_women``; ``currently_married``: ``v502 = 1``;
+    ``sexually_active_unmarried``: ``v502 != 1`` and ``v528 <= 30``), and for
+    each level of every ``by`` column (region ``v024``, residence ``v025``,
+    age group ``v013``, ...): ``cpr_any``, ``cpr_modern``, ``cpr_traditional``
+    (from ``v313``), ``unmet_spacing``, ``unmet_limiting``, ``unmet_total``,
+    ``met_need_total``, ``total_demand`` (from v626a derived as
+    :func:`dhs_unmet_need` does, over all women of the group),
+    ``demand_satisfied_any`` and ``demand_satisfied_modern`` (over women with
+    demand; SDG 3.7.1).
+
+    Returns a pandas DataFrame, one row per group, ``by`` level and
+    indicator: ``group, by, level, indicator`` (``by``/``level`` are None for
+    the group as a whole), ``estimate`` (percent), ``se``, ``ci_low``,
+    ``ci_high``, ``deft``, ``n_unweighted``, ``n_weighted``, ``df``.
+    ``table.attrs["errors"]`` lists impossible recode values (such a woman is
+    v626a 99).
+
+    The design: ``weight`` (``v005`` is divided by 1,000,000 as in the DHS
+    tables; another column is used as given; None: unweighted), PSUs
+    ``cluster`` and strata ``strata`` (None: none), R's ``nest`` and
+    ``lonely_psu`` options. Standard errors are R survey's Taylor
+    linearisation (``svydesign(ids = ~v001, strata = ~v022, weights =
+    ~v005/1e6)``; groups and levels as domains of the whole design); ``deft``
+    = sqrt of R's ``deff = "replace"``; ``df`` = PSUs - strata. Intervals:
+    ``ci="two_se"`` (estimate +/- 2 SE, the DHS appendix tables), ``"t"``
+    (Student t on the design df) or ``"logit"`` (R ``svyciprop``).
+
+    >>> import numpy as np
+    >>> n = 8
+    >>> women = {"v000": ["ID7"] * n, "v005": [1e6, 2e6] * 4, "v007": [2017] * n, "v020": [0] * n,
+    ...          "v012": [30] * n, "v013": [4] * n, "v502": [1] * n, "v512": [10] * n, "v525": [18] * n,
+    ...          "v528": [3] * n, "v213": [0] * n, "v225": [None] * n, "v222": [40] * n, "m6_1": [5] * n,
+    ...          "m10_1": [1] * n, "v215": [105] * n, "v302a": [1] * n,
+    ...          "v312": [3, 0, 1, 0, 0, 3, 0, 9], "v313": [3, 0, 3, 0, 0, 3, 0, 2],
+    ...          "v605": [5, 5, 1, 2, 1, 5, 5, 5], "v3a08d": [0] * n,
+    ...          "v001": [1, 1, 2, 2, 3, 3, 4, 4], "v022": [1, 1, 1, 1, 2, 2, 2, 2]}
+    >>> t = dhs_fp_indicators(women, groups=["currently_married"])
+    >>> row = t.set_index("indicator").loc["unmet_total"]
+    >>> [round(float(row[c]), 4) for c in ("estimate", "se", "deft", "n_weighted")], int(row.df)
+    ([41.6667, 8.3333, 0.4472, 12.0], 2)
+
+    Raises :class:`kampung.SchemaError` naming missing columns,
+    :class:`kampung.ValidationError` for a design R survey would reject
+    (missing or negative weights, missing cluster or stratum ids, clusters
+    not nested in strata without ``nest``, a lonely PSU under ``fail``).
+    """
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    by_names = [by] if isinstance(by, str) else list(by or [])
+    design = [c for c in (weight, cluster, strata) if c is not None]
+    cols = _pick_columns(women, DHS_COLUMNS, design + by_names)
+    values, codes = _survey_ids(cols["v000"])
+    numeric = {name: _num(cols[name], name) for name in _DHS_NUMERIC}
+    w = _num(cols[weight], weight) if weight is not None else None
+    scale = 1e-6 if weight is not None and weight.lower() == "v005" else 1.0
+    by_cols = [(name, *_levels(cols[name])) for name in by_names]
+    out, errors = _kampung._dhs_fp_indicators(
+        values, codes, numeric, _num(cols["v313"], "v313"), w, scale,
+        _ids(cols[cluster], cluster) if cluster is not None else None,
+        _ids(cols[strata], strata) if strata is not None else None,
+        by_cols, rules, list(groups), ci, level, lonely_psu, nest, locale,
+    )
+    table = pd.DataFrame(out, columns=_FP_COLUMNS)
+    table.attrs["errors"] = _errors_frame(errors)
+    return table

@@ -47,7 +47,38 @@ pub struct Women<'a> {
     pub v3a08d: &'a [f64],
 }
 
-impl Women<'_> {
+impl<'a> Women<'a> {
+    /// The names of the numeric columns, in the order of [`Women::from_columns`].
+    pub const NUMERIC: [&'static str; 16] = [
+        "v007", "v020", "v502", "v512", "v525", "v528", "v213", "v225", "v222", "m6_1", "m10_1",
+        "v215", "v302a", "v312", "v605", "v3a08d",
+    ];
+
+    /// The women of `v000` and the numeric columns in [`Women::NUMERIC`] order.
+    pub fn from_columns(v000: SurveyColumn<'a>, c: [&'a [f64]; 16]) -> Women<'a> {
+        let [v007, v020, v502, v512, v525, v528, v213, v225, v222, m6_1, m10_1, v215, v302a, v312, v605, v3a08d] =
+            c;
+        Women {
+            v000,
+            v007,
+            v020,
+            v502,
+            v512,
+            v525,
+            v528,
+            v213,
+            v225,
+            v222,
+            m6_1,
+            m10_1,
+            v215,
+            v302a,
+            v312,
+            v605,
+            v3a08d,
+        }
+    }
+
     /// The number of women (the length of `v312`, which every column must share).
     pub fn len(&self) -> usize {
         self.v312.len()
@@ -96,6 +127,7 @@ impl Women<'_> {
     }
 
     /// The recode values of row `i` (in bounds after [`Women::check_shape`]).
+    #[inline(always)]
     fn row(&self, i: usize) -> WomanRecode {
         WomanRecode {
             v007: self.v007[i],

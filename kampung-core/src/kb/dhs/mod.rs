@@ -31,10 +31,15 @@
 mod columns;
 mod recode;
 mod rules;
+mod table;
 
 pub use columns::{unmet_need, SurveyColumn, UnmetNeed, Women};
 pub use recode::{SurveyId, WomanRecode};
 pub use rules::{DhsRules, Reason};
+pub use table::{
+    fp_indicators, ByColumn, CiMethod, FpGroup, FpIndicator, FpInput, FpOptions, FpRow, FpTable,
+    IdColumn,
+};
 
 use crate::error::ValidationErrors;
 use crate::kb::indicators::{DhsInputs, NeedClass};

@@ -24,6 +24,21 @@ use crate::error::{ErrorCode, FieldError};
 pub struct SurveyId {
     code: String,
     phase: u8,
+    flags: SurveyFlags,
+}
+
+/// What the DHS code does differently for a survey, worked out once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SurveyFlags {
+    pub reads_v302a: bool,
+    pub reads_v3a08d: bool,
+    pub married_only: bool,
+    pub hysterectomy_993: bool,
+    pub ci3: bool,
+    pub ni2: bool,
+    pub ls5: bool,
+    pub ia2: bool,
+    pub ia3: bool,
 }
 
 /// Surveys whose unmarried women get 98 whatever `v020` says (FP_NEED.do
@@ -44,10 +59,25 @@ impl SurveyId {
             return Err(FieldError::at("v000", ErrorCode::Required));
         }
         match code.as_bytes().get(2) {
-            Some(&phase) if code.is_ascii() => Ok(SurveyId {
-                code: code.to_owned(),
-                phase,
-            }),
+            Some(&phase) if code.is_ascii() => {
+                let is = |c: &str| code == c;
+                let flags = SurveyFlags {
+                    reads_v302a: matches!(phase, b'6'..=b'8'),
+                    reads_v3a08d: matches!(phase, b'4'..=b'8'),
+                    married_only: phase == b'2' || SURVEYS_MARRIED_ONLY.iter().any(|s| is(s)),
+                    hysterectomy_993: !SURVEYS_993_PREGNANT.iter().any(|s| is(s)),
+                    ci3: is("CI3"),
+                    ni2: is("NI2"),
+                    ls5: is("LS5"),
+                    ia2: is("IA2"),
+                    ia3: is("IA3"),
+                };
+                Ok(SurveyId {
+                    code: code.to_owned(),
+                    phase,
+                    flags,
+                })
+            }
             _ => Err(FieldError::at("v000", ErrorCode::InvalidCode)
                 .with_param("allowed", "ID7, ID6, ID5, …")),
         }
@@ -63,29 +93,9 @@ impl SurveyId {
         self.phase
     }
 
-    pub(crate) fn is(&self, code: &str) -> bool {
-        self.code == code
-    }
-
-    /// Phases 6-8: box 1 reads `v302a` (FP_NEED.do line 107).
-    pub(crate) fn reads_v302a(&self) -> bool {
-        matches!(self.phase, b'6'..=b'8')
-    }
-
-    /// Phases 4-8: box 3 reads `v3a08d` (FP_NEED.do line 120).
-    pub(crate) fn reads_v3a08d(&self) -> bool {
-        matches!(self.phase, b'4'..=b'8')
-    }
-
-    /// Unmarried women of this survey are outside the unmet-need universe
-    /// whatever `v020` says: DHS-II surveys and the listed ones.
-    pub(crate) fn married_only(&self) -> bool {
-        self.phase == b'2' || SURVEYS_MARRIED_ONLY.iter().any(|s| self.is(s))
-    }
-
-    /// `v215 = 993` is a hysterectomy in this survey.
-    pub(crate) fn code_993_is_hysterectomy(&self) -> bool {
-        !SURVEYS_993_PREGNANT.iter().any(|s| self.is(s))
+    /// The survey-specific behaviour of the DHS code.
+    pub(crate) const fn flags(&self) -> SurveyFlags {
+        self.flags
     }
 }
 
@@ -169,30 +179,44 @@ enum Domain {
 const WANTEDNESS: &[i32] = &[1, 2, 3, 4, 8, 9];
 
 impl Domain {
+    /// Whether the whole number `v` is one of the domain's codes.
+    #[inline(always)]
+    fn accepts(self, v: i32) -> bool {
+        match self {
+            Domain::Range(lo, hi) => lo <= v && v <= hi,
+            Domain::Set(codes, _) => codes.contains(&v),
+            Domain::V215 => (100..=499).contains(&v) || (993..=999).contains(&v),
+        }
+    }
+
+    /// The code of `x` (`None` when missing), or the error.
+    #[inline(always)]
     fn check(self, name: &'static str, x: f64) -> Result<Option<i32>, FieldError> {
         if x.is_nan() {
             return Ok(None);
         }
+        // Fast path: a whole number within ±1e6 that the domain accepts.
+        if (-1e6..=1e6).contains(&x) {
+            #[allow(clippy::cast_possible_truncation)]
+            let v = x as i32;
+            if f64::from(v) == x && self.accepts(v) {
+                return Ok(Some(v));
+            }
+        }
+        Err(self.error(name, x))
+    }
+
+    #[cold]
+    fn error(self, name: &'static str, x: f64) -> FieldError {
         if !x.is_finite() {
-            return Err(FieldError::at(name, ErrorCode::NotFinite));
+            return FieldError::at(name, ErrorCode::NotFinite);
         }
         if x.fract() != 0.0 {
-            return Err(FieldError::at(name, ErrorCode::InvalidType)
+            return FieldError::at(name, ErrorCode::InvalidType)
                 .with_param("expected", "integer")
-                .with_param("received", "number"));
+                .with_param("received", "number");
         }
-        // Whole and finite; anything beyond ±1e6 is outside every domain.
-        #[allow(clippy::cast_possible_truncation)]
-        let v = x.clamp(-1e6, 1e6) as i32;
-        let ok = match self {
-            Domain::Range(lo, hi) => (lo..=hi).contains(&v),
-            Domain::Set(codes, _) => codes.contains(&v),
-            Domain::V215 => (100..=499).contains(&v) || (993..=999).contains(&v),
-        };
-        if ok {
-            return Ok(Some(v));
-        }
-        Err(match self {
+        match self {
             Domain::Range(lo, hi) => FieldError::at(name, ErrorCode::OutOfRange)
                 .with_param("min", i64::from(lo))
                 .with_param("max", i64::from(hi)),
@@ -203,7 +227,7 @@ impl Domain {
                 "allowed",
                 "100-499 (1xx days, 2xx weeks, 3xx months, 4xx years), 993-999",
             ),
-        })
+        }
     }
 }
 
@@ -228,47 +252,89 @@ pub(crate) struct Codes {
     pub v3a08d: Option<i32>,
 }
 
+/// Accepted codes of each variable: whole numbers in a range, or a set.
+const YES_NO: Domain = Domain::Set(&[0, 1], "0, 1");
+const D_V007: Domain = Domain::Range(0, 9999);
+const D_V502: Domain = Domain::Set(&[0, 1, 2], "0, 1, 2");
+const D_0_99: Domain = Domain::Range(0, 99);
+const D_WANTED: Domain = Domain::Set(WANTEDNESS, "1, 2, 3, 4, 8, 9");
+const D_V222: Domain = Domain::Range(0, 600);
+const D_V302A: Domain = Domain::Range(0, 9);
+const D_V605: Domain = Domain::Range(1, 9);
+
 impl WomanRecode {
+    /// The validated codes when every value is acceptable (the fast path,
+    /// building no error).
+    #[inline(always)]
+    fn codes(&self) -> Option<Codes> {
+        #[inline(always)]
+        fn c(d: Domain, x: f64) -> Option<Option<i32>> {
+            if x.is_nan() {
+                return Some(None);
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            let v = x as i32; // saturating; NaN handled above
+            (f64::from(v) == x && d.accepts(v)).then_some(Some(v))
+        }
+        Some(Codes {
+            v007: c(D_V007, self.v007)?,
+            v020: c(YES_NO, self.v020)?,
+            v502: c(D_V502, self.v502)?,
+            v512: c(D_0_99, self.v512)?,
+            v525: c(D_0_99, self.v525)?,
+            v528: c(D_0_99, self.v528)?,
+            v213: c(YES_NO, self.v213)?,
+            v225: c(D_WANTED, self.v225)?,
+            v222: c(D_V222, self.v222)?,
+            m6_1: c(D_0_99, self.m6_1)?,
+            m10_1: c(D_WANTED, self.m10_1)?,
+            v215: c(Domain::V215, self.v215)?,
+            v302a: c(D_V302A, self.v302a)?,
+            v312: c(D_0_99, self.v312)?,
+            v605: c(D_V605, self.v605)?,
+            v3a08d: c(YES_NO, self.v3a08d)?,
+        })
+    }
+
     /// Validates every value; on failure `push` receives one error per bad
     /// value (its path is the variable name) and the result is `None`.
-    pub(crate) fn validate(&self, mut push: impl FnMut(FieldError)) -> Option<Codes> {
-        let mut ok = true;
-        let mut get = |name: &'static str, x: f64, d: Domain| match d.check(name, x) {
-            Ok(v) => v,
-            Err(e) => {
-                ok = false;
-                push(e);
+    #[inline]
+    pub(crate) fn validate(&self, push: impl FnMut(FieldError)) -> Option<Codes> {
+        match self.codes() {
+            Some(c) => Some(c),
+            None => {
+                self.report(push);
                 None
             }
-        };
-        let yes_no = Domain::Set(&[0, 1], "0, 1");
-        let codes = Codes {
-            v007: get("v007", self.v007, Domain::Range(0, 9999)),
-            v020: get("v020", self.v020, yes_no),
-            v502: get("v502", self.v502, Domain::Set(&[0, 1, 2], "0, 1, 2")),
-            v512: get("v512", self.v512, Domain::Range(0, 99)),
-            v525: get("v525", self.v525, Domain::Range(0, 99)),
-            v528: get("v528", self.v528, Domain::Range(0, 99)),
-            v213: get("v213", self.v213, yes_no),
-            v225: get(
-                "v225",
-                self.v225,
-                Domain::Set(WANTEDNESS, "1, 2, 3, 4, 8, 9"),
-            ),
-            v222: get("v222", self.v222, Domain::Range(0, 600)),
-            m6_1: get("m6_1", self.m6_1, Domain::Range(0, 99)),
-            m10_1: get(
-                "m10_1",
-                self.m10_1,
-                Domain::Set(WANTEDNESS, "1, 2, 3, 4, 8, 9"),
-            ),
-            v215: get("v215", self.v215, Domain::V215),
-            v302a: get("v302a", self.v302a, Domain::Range(0, 9)),
-            v312: get("v312", self.v312, Domain::Range(0, 99)),
-            v605: get("v605", self.v605, Domain::Range(1, 9)),
-            v3a08d: get("v3a08d", self.v3a08d, yes_no),
-        };
-        ok.then_some(codes)
+        }
+    }
+
+    /// Every bad value's error, in variable order.
+    #[cold]
+    fn report(&self, mut push: impl FnMut(FieldError)) {
+        let fields: [(&'static str, f64, Domain); 16] = [
+            ("v007", self.v007, D_V007),
+            ("v020", self.v020, YES_NO),
+            ("v502", self.v502, D_V502),
+            ("v512", self.v512, D_0_99),
+            ("v525", self.v525, D_0_99),
+            ("v528", self.v528, D_0_99),
+            ("v213", self.v213, YES_NO),
+            ("v225", self.v225, D_WANTED),
+            ("v222", self.v222, D_V222),
+            ("m6_1", self.m6_1, D_0_99),
+            ("m10_1", self.m10_1, D_WANTED),
+            ("v215", self.v215, Domain::V215),
+            ("v302a", self.v302a, D_V302A),
+            ("v312", self.v312, D_0_99),
+            ("v605", self.v605, D_V605),
+            ("v3a08d", self.v3a08d, YES_NO),
+        ];
+        for (name, x, d) in fields {
+            if let Err(e) = d.check(name, x) {
+                push(e);
+            }
+        }
     }
 }
 
@@ -280,12 +346,14 @@ mod tests {
     fn survey_ids() {
         let id7 = SurveyId::parse(" ID7 ").unwrap();
         assert_eq!((id7.as_str(), id7.phase()), ("ID7", b'7'));
-        assert!(id7.reads_v302a() && id7.reads_v3a08d() && !id7.married_only());
-        let id5 = SurveyId::parse("ID5").unwrap();
-        assert!(!id5.reads_v302a() && id5.reads_v3a08d());
-        assert!(SurveyId::parse("GH2").unwrap().married_only());
-        assert!(SurveyId::parse("NP5").unwrap().married_only());
-        assert!(!SurveyId::parse("TR3").unwrap().code_993_is_hysterectomy());
+        let f = id7.flags();
+        assert!(f.reads_v302a && f.reads_v3a08d && !f.married_only && f.hysterectomy_993);
+        let id5 = SurveyId::parse("ID5").unwrap().flags();
+        assert!(!id5.reads_v302a && id5.reads_v3a08d);
+        assert!(SurveyId::parse("GH2").unwrap().flags().married_only);
+        assert!(SurveyId::parse("NP5").unwrap().flags().married_only);
+        assert!(!SurveyId::parse("TR3").unwrap().flags().hysterectomy_993);
+        assert!(SurveyId::parse("NI2").unwrap().flags().ni2);
         assert_eq!(SurveyId::parse("").unwrap_err().code(), ErrorCode::Required);
         assert_eq!(
             SurveyId::parse("ID").unwrap_err().code(),

@@ -308,10 +308,10 @@ pub(crate) fn months_since_period(v215: Option<i32>) -> Option<i32> {
     let v = v215?;
     match v {
         100..=190 => Some((v - 100) / 30),
-        // Double-precision division then truncation, as R's trunc() and
-        // Stata's int() do (43/4.3 is 10, not 9.999…).
+        // Double-precision division then truncation toward zero (the cast),
+        // as R's trunc() and Stata's int() do (43/4.3 is 10, not 9.999…).
         #[allow(clippy::cast_possible_truncation)]
-        200..=290 => Some((f64::from(v - 200) / 4.3).trunc() as i32),
+        200..=290 => Some((f64::from(v - 200) / 4.3) as i32),
         300..=390 => Some(v - 300),
         400..=490 => Some((v - 400) * 12),
         _ => None,
@@ -335,7 +335,9 @@ fn lt(a: Option<i32>, b: i32) -> bool {
 /// A missing `v312` is a non-user under both rule sets, as in the R code
 /// and the SPSS code; the Stata code, which orders a missing value above
 /// every number, would count her as a user (FP_NEED.do 60-62).
+#[inline]
 pub(crate) fn derive(s: &SurveyId, c: &Codes, rules: DhsRules) -> Facts {
+    let s = s.flags();
     let tsinceb = c.v222;
     let tsincep = months_since_period(c.v215);
     let pregnant = c.v213 == Some(1);
@@ -372,23 +374,23 @@ pub(crate) fn derive(s: &SurveyId, c: &Codes, rules: DhsRules) -> Facts {
     // and, for box 4, `!pregPPA` is only read when `v215` gives months,
     // which it does not here: she is simply not PPA.
     let ppa = ppa.filter(|g| *g != Group2::UndefinedInR || group2.is_some());
-    let wanted = wantedness(s, c, pregnant, rules);
+    let wanted = wantedness(s.ni2, c, pregnant, rules);
     let no_birth_5y = tsinceb.is_none_or(|b| b > 59);
     let infecund = if c.v502 == Some(1)
         && c.v512.is_some_and(|y| y >= 5)
         && no_birth_5y
         && c.v302a == Some(0)
         && group2.is_none()
-        && s.reads_v302a()
+        && s.reads_v302a
     {
         Some(Infecundity::Box1NoBirthMarried5Years)
     } else if c.v605 == Some(7) {
         Some(Infecundity::Box2Declared)
-    } else if c.v3a08d == Some(1) && s.reads_v3a08d() {
+    } else if c.v3a08d == Some(1) && s.reads_v3a08d {
         Some(Infecundity::Box3MenopausalReason)
     } else if tsincep.is_some_and(|p| p >= 6) && ppa.is_none() {
         Some(Infecundity::Box4NoPeriod6Months)
-    } else if c.v215 == Some(994) || (c.v215 == Some(993) && s.code_993_is_hysterectomy()) {
+    } else if c.v215 == Some(994) || (c.v215 == Some(993) && s.hysterectomy_993) {
         Some(Infecundity::Box5Menopause)
     } else if c.v215 == Some(996) && no_birth_5y {
         Some(Infecundity::Box5NeverMenstruated)
@@ -399,12 +401,12 @@ pub(crate) fn derive(s: &SurveyId, c: &Codes, rules: DhsRules) -> Facts {
     };
     let unmarried = c.v502 != Some(1);
     let fecund_preference = match c.v605 {
-        None if s.is("LS5") => Some(4),
+        None if s.ls5 => Some(4),
         other => other,
     };
-    let ci3 = s.is("CI3");
+    let ci3 = s.ci3;
     let outside_universe =
-        unmarried && (c.v020 == Some(1) || s.married_only() || (ci3 && c.v007 == Some(94)));
+        unmarried && (c.v020 == Some(1) || s.married_only || (ci3 && c.v007 == Some(94)));
     Facts {
         outside_universe,
         // R: `v020==1 | … | (v000=="CI3" & v007==94)` is NA when no term is
@@ -422,16 +424,15 @@ pub(crate) fn derive(s: &SurveyId, c: &Codes, rules: DhsRules) -> Facts {
         never_had_sex: c.v525 == Some(0),
         sexually_active: c.v528.is_some_and(|d| (0..=30).contains(&d) || d == 95),
         fecund_preference,
-        wants_soon_survey_code: (c.v605 == Some(9) && s.is("IA3"))
-            || (rules == DhsRules::R && c.v605 == Some(6) && s.is("IA2")),
+        wants_soon_survey_code: (c.v605 == Some(9) && s.ia3)
+            || (rules == DhsRules::R && c.v605 == Some(6) && s.ia2),
     }
 }
 
 /// `wantedlast` (FP_NEED.do 85-91; FP_Need.R 90-94): the current
 /// pregnancy's wantedness, else (missing or 9, not pregnant) the last
 /// birth's; codes 4 and 8 become 2 (Niger 1992: 4 becomes 1 first).
-fn wantedness(s: &SurveyId, c: &Codes, pregnant: bool, rules: DhsRules) -> Option<i32> {
-    let niger = s.is("NI2");
+fn wantedness(niger: bool, c: &Codes, pregnant: bool, rules: DhsRules) -> Option<i32> {
     let mut w = c.v225;
     if rules == DhsRules::Stata && niger && w == Some(4) {
         w = Some(1);
@@ -491,6 +492,7 @@ impl Facts {
 
 /// The class and the rule that decided it (step 2): the first rule that
 /// applies wins (DOMAIN.md §2.5.1, order of FP_NEED.do).
+#[inline]
 pub(crate) fn decide(f: &Facts) -> (NeedClass, Reason) {
     if f.outside_universe {
         return (NeedClass::EverMarriedSample, Reason::EverMarriedSample);
