@@ -184,3 +184,50 @@ fn fp_table_equals_r_survey() {
         }
     }
 }
+
+/// The same table through the text reader (what `kampung dhs WOMEN.csv`
+/// does): cells parsed by the core, cluster and strata as text codes.
+#[test]
+fn text_reader_gives_the_same_table() {
+    use kampung_core::kb::dhs::WomenText;
+    let text = std::fs::read_to_string(dir().join("fp_design_women.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let mut women = WomenText::new(&header, &["v005", "v001", "v022", "v025", "v013"]).unwrap();
+    for line in lines.filter(|l| !l.is_empty()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        women.push(&cells);
+    }
+    assert_eq!(women.len(), 3000);
+    let options = FpOptions::new().with_ci(CiMethod::T, 0.95);
+    let got = women
+        .fp_indicators(
+            Some("v005"),
+            Some("v001"),
+            Some("v022"),
+            &["v025", "v013"],
+            &options,
+        )
+        .unwrap();
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("fp_table_r.json")).unwrap())
+            .unwrap();
+    let want = doc["expected"].as_array().unwrap();
+    assert_eq!(got.rows.len(), want.len());
+    for (r, w) in got.rows.iter().zip(want) {
+        assert_eq!(r.level.as_deref(), w["level"].as_str());
+        assert!(close(r.estimate, &w["estimate"], 1e-12, 1e-13), "{r:?}");
+        assert!(close(r.se, &w["se"], 1e-9, 1e-13), "{r:?}");
+        assert!(close(r.ci_high, &w["t_high"], 1e-9, 1e-12), "{r:?}");
+        assert_eq!(Some(r.n_unweighted), w["n_unweighted"].as_u64());
+    }
+    let mut csv = Vec::new();
+    got.write_csv(&mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 301);
+    assert!(csv.starts_with("group,by,level,indicator,estimate,se,ci_low,ci_high,deft,n_unweighted,n_weighted,df\nall_women,,,cpr_any,35.64077978554"));
+    // A column the reader was not asked for is an error, not a silent default.
+    assert!(women
+        .fp_indicators(Some("wt"), None, None, &[], &FpOptions::new())
+        .is_err());
+}

@@ -32,6 +32,7 @@ mod columns;
 mod recode;
 mod rules;
 mod table;
+mod text;
 
 pub use columns::{unmet_need, SurveyColumn, UnmetNeed, Women};
 pub use recode::{SurveyId, WomanRecode};
@@ -40,6 +41,7 @@ pub use table::{
     fp_indicators, ByColumn, CiMethod, FpGroup, FpIndicator, FpInput, FpOptions, FpRow, FpTable,
     IdColumn,
 };
+pub use text::{parse_cell, WomenText, REQUIRED};
 
 use crate::error::ValidationErrors;
 use crate::kb::indicators::{DhsInputs, NeedClass};
