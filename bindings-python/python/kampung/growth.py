@@ -36,6 +36,10 @@ __all__ = [
     "OUTPUT_NAMES",
     "OUTPUT_NAMES_2007",
     "PERMENKES_INDICES",
+    "prevalence",
+    "prevalence_long",
+    "plot_prevalence",
+    "PREVALENCE_INDICATORS",
 ]
 
 OUTPUT_NAMES = (
@@ -340,3 +344,7 @@ def classify(index: str, z: ArrayLike, flag: ArrayLike) -> list:  # type: ignore
     ['severely_stunted', 'stunted', 'normal', None, 'flagged']
     """
     return _kampung._classify(index, _num(z, "z"), _num(flag, "flag"))
+
+
+# WHO anthro's prevalence table (issue 11); defined in _prevalence.py.
+from ._prevalence import PREVALENCE_INDICATORS, plot_prevalence, prevalence, prevalence_long  # noqa: E402
