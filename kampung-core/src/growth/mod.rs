@@ -40,6 +40,7 @@ pub mod form;
 pub mod lms;
 pub mod parallel;
 pub mod prevalence;
+pub mod quality;
 pub mod round;
 pub mod tables;
 pub mod who2006;

@@ -35,11 +35,12 @@
 //! rejects or silently recycles) is listed in `PREVALENCE.md`.
 
 mod csv;
-mod groups;
+pub(crate) mod groups;
 mod table;
 
 pub use self::csv::{prevalence_csv, CsvColumns, CsvSummary};
 pub use groups::GroupValues;
+pub(crate) use table::format_number;
 pub use table::{column_names, LongRow, PrevalenceTable, INDICATORS};
 
 use super::codes::{
@@ -220,16 +221,20 @@ impl PrevalenceOptions {
 /// A z-score in hundredths (the z-scores are rounded to 2 decimals, and
 /// `k as f64 / 100.0` is bit-identical to anthro's rounded value); the
 /// used, unflagged values lie within ±6.
-type Hundredths = i16;
-const Z_NA: Hundredths = Hundredths::MIN;
+pub(crate) type Hundredths = i16;
+pub(crate) const Z_NA: Hundredths = Hundredths::MIN;
 /// anthro's stand-in z-score of a child with oedema (`R/prevalence.R`).
 const OEDEMA_Z: Hundredths = -310;
 
 /// The children kept for the table, compactly.
-struct Children {
+pub(crate) struct Children {
     /// zlen, zwei, zbmi, zwfl in hundredths (flagged and oedema: missing).
-    z: [Vec<Hundredths>; 4],
-    oedema: Vec<bool>,
+    pub z: [Vec<Hundredths>; 4],
+    pub oedema: Vec<bool>,
+    /// Per child, bit `k` set: indicator `k` has a z-score (flagged or not).
+    pub scored: Vec<u8>,
+    /// Per child, bit `k` set: indicator `k`'s z-score is flagged.
+    pub flagged: Vec<u8>,
 }
 
 /// Index of an indicator in [`Children::z`] and in the table: HA, WA, BMI,
@@ -350,7 +355,7 @@ fn wealth_code(label: Option<&str>) -> Result<u32, ()> {
 }
 
 /// The value of child `i` of a grouping column as R's `as.character`.
-fn group_label(v: &GroupValues<'_>, i: usize) -> Option<String> {
+pub(crate) fn group_label(v: &GroupValues<'_>, i: usize) -> Option<String> {
     match v {
         GroupValues::Text(t) => t[i].map(str::to_owned),
         GroupValues::Numbers(x) => (!x[i].is_nan()).then(|| groups::r_number_label(x[i])),
@@ -423,66 +428,7 @@ pub fn prevalence(
             return Err(errors.into());
         }
     }
-    // ---- which children are in the table ----------------------------------
-    let mut keep = vec![true; n];
-    let mut days = vec![f64::NAN; n];
-    for i in 0..n {
-        let bad_sex = !matches!(input.sex[i], SEX_MISSING | SEX_MALE | SEX_FEMALE);
-        let bad_measure = input.measure.is_some_and(|m| {
-            !matches!(
-                m[i],
-                MEASURE_MISSING | MEASURE_LENGTH | MEASURE_HEIGHT | b'L' | b'H'
-            )
-        });
-        let age = input.age[i];
-        let bad_age = age < 0.0 || age.is_infinite();
-        if bad_sex || bad_measure || bad_age {
-            keep[i] = false;
-            let field = if bad_sex {
-                "sex"
-            } else if bad_measure {
-                "measure"
-            } else {
-                "age"
-            };
-            notes.push(RowError::new(
-                i,
-                FieldError::at(field, ErrorCode::PrevalenceRowExcluded),
-            ));
-            continue;
-        }
-        if !age.is_nan() {
-            let d = if input.age_in_month {
-                round_half_up(age * DAYS_PER_MONTH)
-            } else {
-                round_half_up(age)
-            };
-            days[i] = d;
-            if d > 1826.0 {
-                keep[i] = false;
-                notes.push(RowError::new(
-                    i,
-                    FieldError::at("age", ErrorCode::PrevalenceAgeExcluded),
-                ));
-                continue;
-            }
-        }
-        let design_missing = input.cluster.is_some_and(|c| c.is_missing(i))
-            || input.strata.is_some_and(|s| s.is_missing(i));
-        if design_missing {
-            keep[i] = false;
-            let col = if input.cluster.is_some_and(|c| c.is_missing(i)) {
-                "cluster"
-            } else {
-                "strata"
-            };
-            notes.push(RowError::new(
-                i,
-                FieldError::at(col, ErrorCode::PrevalenceDesignMissing),
-            ));
-        }
-    }
-    let kept: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
+    let (keep, kept, days) = select_rows(input, &mut notes);
     let m = kept.len();
     if m == 0 {
         return Err(FieldError::new(ErrorCode::SurveyEmpty).into());
@@ -580,6 +526,77 @@ pub fn prevalence(
     Ok((table, notes))
 }
 
+/// anthro's row selection (`R/prevalence.R`): rows with an invalid code or
+/// age are left out (kampung; anthro stops), ages above 1,826 days (after
+/// rounding) and rows without cluster or stratum are left out, each with a
+/// note. Returns the mask, the kept rows and the ages in whole days.
+pub(crate) fn select_rows(
+    input: &PrevalenceInput<'_>,
+    notes: &mut Vec<RowError>,
+) -> (Vec<bool>, Vec<usize>, Vec<f64>) {
+    let n = input.sex.len();
+    let mut keep = vec![true; n];
+    let mut days = vec![f64::NAN; n];
+    for i in 0..n {
+        let bad_sex = !matches!(input.sex[i], SEX_MISSING | SEX_MALE | SEX_FEMALE);
+        let bad_measure = input.measure.is_some_and(|m| {
+            !matches!(
+                m[i],
+                MEASURE_MISSING | MEASURE_LENGTH | MEASURE_HEIGHT | b'L' | b'H'
+            )
+        });
+        let age = input.age[i];
+        let bad_age = age < 0.0 || age.is_infinite();
+        if bad_sex || bad_measure || bad_age {
+            keep[i] = false;
+            let field = if bad_sex {
+                "sex"
+            } else if bad_measure {
+                "measure"
+            } else {
+                "age"
+            };
+            notes.push(RowError::new(
+                i,
+                FieldError::at(field, ErrorCode::PrevalenceRowExcluded),
+            ));
+            continue;
+        }
+        if !age.is_nan() {
+            let d = if input.age_in_month {
+                round_half_up(age * DAYS_PER_MONTH)
+            } else {
+                round_half_up(age)
+            };
+            days[i] = d;
+            if d > 1826.0 {
+                keep[i] = false;
+                notes.push(RowError::new(
+                    i,
+                    FieldError::at("age", ErrorCode::PrevalenceAgeExcluded),
+                ));
+                continue;
+            }
+        }
+        let design_missing = input.cluster.is_some_and(|c| c.is_missing(i))
+            || input.strata.is_some_and(|s| s.is_missing(i));
+        if design_missing {
+            keep[i] = false;
+            let col = if input.cluster.is_some_and(|c| c.is_missing(i)) {
+                "cluster"
+            } else {
+                "strata"
+            };
+            notes.push(RowError::new(
+                i,
+                FieldError::at(col, ErrorCode::PrevalenceDesignMissing),
+            ));
+        }
+    }
+    let kept: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
+    (keep, kept, days)
+}
+
 /// A cluster or stratum id of a kept child.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Key {
@@ -627,7 +644,7 @@ pub(crate) fn remap_rows(e: Error, kept: &[usize]) -> Error {
     Error::Validation(out)
 }
 
-fn check_lengths(input: &PrevalenceInput<'_>, n: usize) -> Result<(), Error> {
+pub(crate) fn check_lengths(input: &PrevalenceInput<'_>, n: usize) -> Result<(), Error> {
     let f = |name: &'static str, len: Option<usize>| -> Result<(), Error> {
         match len {
             Some(l) if l != n => Err(shape(name, l, n)),
@@ -669,7 +686,7 @@ fn hundredths(z: f64) -> Hundredths {
 
 /// kampung's z-scores of the kept children with anthro's prevalence rules:
 /// flagged values missing; oedema: weight-based values missing.
-fn zscores(
+pub(crate) fn zscores(
     input: &PrevalenceInput<'_>,
     keep: &[bool],
     kept: &[usize],
@@ -679,6 +696,8 @@ fn zscores(
     let m = kept.len();
     let mut z: [Vec<Hundredths>; 4] = std::array::from_fn(|_| Vec::with_capacity(m));
     let mut oedema = Vec::with_capacity(m);
+    let mut scored = Vec::with_capacity(m);
+    let mut flagged = Vec::with_capacity(m);
     let tables = Tables2006::bundled();
     let n = input.sex.len();
     let mut out = Columns2006::new(CHUNK.min(n));
@@ -734,16 +753,36 @@ fn zscores(
             z[2].push(pick(out.zbmi[i], out.fbmi[i], true));
             z[3].push(pick(out.zwfl[i], out.fwfl[i], true));
             oedema.push(oed);
+            let (mut sc, mut fl) = (0u8, 0u8);
+            for (k, (zv, f)) in [
+                (out.zlen[i], out.flen[i]),
+                (out.zwei[i], out.fwei[i]),
+                (out.zbmi[i], out.fbmi[i]),
+                (out.zwfl[i], out.fwfl[i]),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                sc |= u8::from(!zv.is_nan()) << k;
+                fl |= u8::from(f == 1.0) << k;
+            }
+            scored.push(sc);
+            flagged.push(fl);
         }
         start = end;
     }
     debug_assert_eq!(oedema.len(), kept.len());
-    Ok(Children { z, oedema })
+    Ok(Children {
+        z,
+        oedema,
+        scored,
+        flagged,
+    })
 }
 
 /// anthro's groupings over the kept children, in table order; a variable
 /// whose values are all missing is left out (anthro's `included_strata`).
-fn groupings(
+pub(crate) fn groupings(
     input: &PrevalenceInput<'_>,
     keep: &[bool],
     kept: &[usize],
