@@ -214,3 +214,75 @@ pub fn _prevalence<'py>(
     out.set_item("notes", errors_table(py, &row_errors, locale)?)?;
     Ok(out)
 }
+
+/// The data-quality report over the same columns as `_prevalence`.
+#[pyfunction]
+#[pyo3(signature = (sex, age, is_age_in_month, weight, lenhei, measure, oedema, groups, dob_day, dob_month, threads, locale))]
+#[allow(clippy::too_many_arguments)]
+pub fn _quality<'py>(
+    py: Python<'py>,
+    sex: &Bound<'py, PyAny>,
+    age: PyReadonlyArray1<'py, f64>,
+    is_age_in_month: bool,
+    weight: Option<PyReadonlyArray1<'py, f64>>,
+    lenhei: Option<PyReadonlyArray1<'py, f64>>,
+    measure: Option<&Bound<'py, PyAny>>,
+    oedema: Option<&Bound<'py, PyAny>>,
+    groups: &Bound<'py, PyList>,
+    dob_day: Option<PyReadonlyArray1<'py, f64>>,
+    dob_month: Option<PyReadonlyArray1<'py, f64>>,
+    threads: usize,
+    locale: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    use kampung_core::growth::quality::{quality, QualityInput};
+    let locale = errors::locale(locale)?;
+    let age_s = age.as_slice()?;
+    let n = age_s.len();
+    let mut row_errors = Vec::new();
+    let (sex_c, measure_c, oedema_c) = codes(sex, measure, oedema, n, &mut row_errors)?;
+    let specs: Vec<Option<GroupSpec>> = (0..5)
+        .map(|k| GroupSpec::extract(groups.get_item(k).ok().as_ref()))
+        .collect::<PyResult<_>>()?;
+    let labels: Vec<Vec<&str>> = specs
+        .iter()
+        .map(|s| {
+            s.as_ref()
+                .map_or_else(Vec::new, |s| s.labels.iter().map(String::as_str).collect())
+        })
+        .collect();
+    let gv = |k: usize| specs[k].as_ref().map(|s| s.values(&labels[k]));
+    let input = QualityInput {
+        children: PrevalenceInput {
+            sex: &sex_c,
+            age: age_s,
+            age_in_month: is_age_in_month,
+            weight: slice(&weight)?,
+            lenhei: slice(&lenhei)?,
+            measure: measure_c.as_deref(),
+            oedema: oedema_c.as_deref(),
+            typeres: gv(0),
+            gregion: gv(1),
+            wealthq: gv(2),
+            mothered: gv(3),
+            othergr: gv(4),
+            ..Default::default()
+        },
+        dob_day: slice(&dob_day)?,
+        dob_month: slice(&dob_month)?,
+    };
+    let options = PrevalenceOptions::new().with_threads(threads);
+    let (report, notes) = match py.detach(|| quality(&input, &options)) {
+        Ok(x) => x,
+        Err(kampung_core::Error::Validation(e)) => {
+            return Err(errors::validation_error(py, &e, "quality", locale))
+        }
+        Err(e) => return Err(errors::schema_error(py, e.to_string())),
+    };
+    row_errors.extend(notes);
+    row_errors.sort_by_key(|e| e.row);
+    let out = PyDict::new(py);
+    // NaN becomes null
+    out.set_item("report", serde_json::to_string(&report).unwrap_or_default())?;
+    out.set_item("notes", errors_table(py, &row_errors, locale)?)?;
+    Ok(out)
+}

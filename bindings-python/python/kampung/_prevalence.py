@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _kampung
 
-__all__ = ["prevalence", "prevalence_long", "plot_prevalence", "PREVALENCE_INDICATORS"]
+__all__ = ["prevalence", "prevalence_long", "plot_prevalence", "quality", "QualityReport", "PREVALENCE_INDICATORS"]
 
 #: (cut-off/mean prefix, size prefix, name) of the table's indicators, in
 #: anthro's column order.
@@ -304,3 +304,129 @@ def plot_prevalence(
     unit = "z" if cutoff == "mean" else "%"
     ax.set_xlabel(f"{indicator} {cutoff} ({unit}, {round(100 * level)}% CI)")
     return ax
+
+
+class QualityReport:
+    """The data-quality report of :func:`quality`: pandas DataFrames
+    ``missing``, ``flags``, ``zscores``, ``digits`` (with the Digit
+    Preference Score ``dps``), ``whole_numbers``, ``age_months``,
+    ``dob_day``, ``dob_month``, ``sex_ratio``, ``measure_mismatch`` and the
+    row ``notes``; renders as an HTML summary in notebooks
+    (:meth:`to_html`).
+
+    >>> r = quality(sex=[1, 2, 1], age=[400, 800, 1200], weight=[9.0, 11.5, 14.0], lenhei=[70.0, 82.5, 94.0])
+    >>> row = r.sex_ratio.iloc[0]
+    >>> row["group"], int(row["male"]), int(row["female"])
+    ('All', 2, 1)
+    >>> "<h3>" in r.to_html()
+    True
+    """
+
+    def __init__(self, data: Dict[str, Any], notes: Any) -> None:
+        pd = _pd()
+        self.children: int = data["children"]
+        self.missing = pd.DataFrame(data["missing"], columns=["group", "variable", "n", "missing", "percent"])
+        self.flags = pd.DataFrame(data["flags"], columns=["group", "indicator", "scored", "flagged", "percent"])
+        self.zscores = pd.DataFrame(
+            data["zscores"], columns=["group", "indicator", "n", "mean", "sd", "skewness", "kurtosis"]
+        )
+        digits = [
+            {"group": d["group"], "variable": d["variable"], "n": d["n"],
+             **{f"digit_{k}": c for k, c in enumerate(d["counts"])}, "dps": d["dps"]}
+            for d in data["digits"]
+        ]
+        self.digits = pd.DataFrame(
+            digits, columns=["group", "variable", "n"] + [f"digit_{k}" for k in range(10)] + ["dps"]
+        )
+        self.whole_numbers = pd.DataFrame(data["whole_numbers"], columns=["variable", "value", "count"])
+        self.age_months = pd.DataFrame(data["age_months"], columns=["month", "female", "male", "sex_missing"])
+        self.dob_day = pd.DataFrame(data["dob_day"], columns=["day", "count"])
+        self.dob_month = pd.DataFrame(data["dob_month"], columns=["month", "count"])
+        self.sex_ratio = pd.DataFrame(data["sex_ratio"], columns=["group", "male", "female", "ratio"])
+        self.measure_mismatch = pd.DataFrame(
+            data["measure_mismatch"], columns=["age_group", "expected", "total", "mismatch", "percent"]
+        )
+        for df in (self.missing, self.flags, self.zscores, self.digits, self.sex_ratio, self.measure_mismatch):
+            for col in df.columns:
+                if df[col].dtype == object and col not in ("group", "variable", "indicator", "age_group", "expected"):
+                    df[col] = df[col].astype(float)  # null (NaN in Rust) -> NaN
+        self.notes = notes
+
+    def to_html(self) -> str:
+        """A short HTML summary (the ``All`` rows of the main checks)."""
+        def table(df: Any, title: str) -> str:
+            return f"<h3>{title}</h3>" + df.to_html(index=False, float_format=lambda x: f"{x:.2f}", na_rep="")
+
+        all_ = lambda df: df[df["group"] == "All"].drop(columns=["group"])  # noqa: E731
+        return (
+            f"<h2>Data quality: {self.children} children</h2>"
+            + table(all_(self.flags), "Flagged z-scores (%)")
+            + table(all_(self.zscores), "z-score distribution (unflagged)")
+            + table(all_(self.digits), "Terminal digits and Digit Preference Score")
+            + table(all_(self.missing), "Missing data")
+            + table(self.sex_ratio, "Sex ratio (boys per girl)")
+            + table(self.measure_mismatch, "Measuring position against age")
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return f"<QualityReport: {self.children} children>"
+
+
+def quality(
+    sex: Any,
+    age: Any = None,
+    is_age_in_month: bool = False,
+    weight: Any = None,
+    lenhei: Any = None,
+    measure: Any = None,
+    oedema: Any = None,
+    typeres: Any = None,
+    gregion: Any = None,
+    wealthq: Any = None,
+    mothered: Any = None,
+    othergr: Any = None,
+    *,
+    dob: Any = None,
+    threads: Optional[int] = None,
+    locale: str = "id",
+) -> QualityReport:
+    """Data-quality report of anthropometric survey data, with the checks of
+    the WHO-UNICEF *Recommendations for data collection, analysis and
+    reporting on anthropometric indicators in children under 5 years old*
+    (2019) as WHO's Anthro Survey Analyser reports them: missing data, %
+    flagged z-scores, SD/skewness/kurtosis, terminal digits with the Digit
+    Preference Score, age in months (heaping), day/month of birth (``dob``:
+    dates), sex ratio and measuring position, for ``All`` and by the groups
+    of :func:`prevalence` (same arguments, same children).
+
+    >>> r = quality(sex=[1, 2, 2, 1], age=[100, 500, 900, 1300], weight=[6.0, 9.5, 12.0, 14.5],
+    ...             lenhei=[60.0, 75.5, 86.0, 95.0], dob=["2024-01-15", "2023-03-01", None, "2022-01-15"])
+    >>> int(r.dob_month.set_index("month").loc[1, "count"])
+    2
+    >>> float(r.flags.query("group == 'All' and indicator == 'zlen'")["percent"].iloc[0])
+    0.0
+    """
+    import json
+
+    pd = _pd()
+    from .growth import _codes, _num
+
+    n = len(sex)
+    age_a = _num(age, "age") if age is not None else np.full(n, np.nan)
+    day = month = None
+    if dob is not None:
+        d = pd.to_datetime(pd.Series(_array(dob)), errors="coerce")
+        day = d.dt.day.to_numpy(dtype=float, na_value=np.nan)
+        month = d.dt.month.to_numpy(dtype=float, na_value=np.nan)
+    threads = threads if threads is not None else (__import__("os").cpu_count() or 1)
+    res = _kampung._quality(
+        _codes(sex, n), age_a, bool(is_age_in_month), _num(weight, "weight"), _num(lenhei, "lenhei"),
+        _codes(measure, n), _codes(oedema, n),
+        [_group_spec(g, n) for g in (typeres, gregion, wealthq, mothered, othergr)],
+        day, month, int(max(1, threads)), locale,
+    )
+    notes = pd.DataFrame(res["notes"], columns=["row", "field", "code", "message"])
+    return QualityReport(json.loads(res["report"]), notes)

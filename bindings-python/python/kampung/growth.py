@@ -40,6 +40,8 @@ __all__ = [
     "prevalence_long",
     "plot_prevalence",
     "PREVALENCE_INDICATORS",
+    "quality",
+    "QualityReport",
 ]
 
 OUTPUT_NAMES = (
@@ -347,4 +349,11 @@ def classify(index: str, z: ArrayLike, flag: ArrayLike) -> list:  # type: ignore
 
 
 # WHO anthro's prevalence table (issue 11); defined in _prevalence.py.
-from ._prevalence import PREVALENCE_INDICATORS, plot_prevalence, prevalence, prevalence_long  # noqa: E402
+from ._prevalence import (  # noqa: E402
+    PREVALENCE_INDICATORS,
+    QualityReport,
+    plot_prevalence,
+    prevalence,
+    prevalence_long,
+    quality,
+)
