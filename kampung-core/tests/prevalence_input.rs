@@ -413,3 +413,44 @@ fn csv_route_equals_the_column_api() {
     .unwrap_err();
     assert_eq!(validation(err)[0].0, ErrorCode::RegisterMalformedLine);
 }
+
+#[test]
+fn threads_give_identical_tables() {
+    // 60,000 children (above the threshold for splitting the statistics)
+    let k = kids();
+    let n = 60_000;
+    let rep = |v: &[f64]| -> Vec<f64> {
+        (0..n)
+            .map(|i| v[i % v.len()] + (i / v.len()) as f64 * 1e-3)
+            .collect()
+    };
+    let sex: Vec<u8> = (0..n).map(|i| k.sex[i % 12]).collect();
+    let (age, weight, lenhei) = (rep(&k.age), rep(&k.weight), rep(&k.lenhei));
+    let cluster: Vec<f64> = (0..n).map(|i| (i / 40) as f64).collect();
+    let strata: Vec<f64> = (0..n).map(|i| (i / 4000) as f64).collect();
+    let sw: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64).collect();
+    let input = PrevalenceInput {
+        sex: &sex,
+        age: &age,
+        weight: Some(&weight),
+        lenhei: Some(&lenhei),
+        sw: Some(&sw),
+        cluster: Some(Ids::Numbers(&cluster)),
+        strata: Some(Ids::Numbers(&strata)),
+        ..Default::default()
+    };
+    let (one, _) = prevalence(&input, &PrevalenceOptions::new().with_threads(1)).unwrap();
+    let (two, _) = prevalence(&input, &PrevalenceOptions::new().with_threads(2)).unwrap();
+    let (three, _) = prevalence(&input, &PrevalenceOptions::new().with_threads(3)).unwrap();
+    assert_eq!(one.groups, two.groups);
+    for (a, (b, c)) in one
+        .columns
+        .iter()
+        .zip(two.columns.iter().zip(&three.columns))
+    {
+        for ((x, y), z) in a.iter().zip(b).zip(c) {
+            assert!((x == y && y == z) || (x.is_nan() && y.is_nan() && z.is_nan()));
+        }
+    }
+    assert!(one.column("HA_2_r").unwrap()[0] > 0.0);
+}

@@ -321,6 +321,24 @@ impl Estimates {
     pub fn df(&self) -> i64 {
         self.df
     }
+
+    /// Appends the statistics of `other` (same design and domains, e.g. a
+    /// second [`estimate`] call run on another thread) after these: its
+    /// statistic `s` becomes `self`'s `n + s`.
+    ///
+    /// # Panics
+    /// When the two were made with a different number of domains (a
+    /// programming error).
+    pub fn append(&mut self, other: Estimates) {
+        assert_eq!(
+            self.n_domains, other.n_domains,
+            "Estimates::append: domains differ"
+        );
+        let shift = self.values.len();
+        self.offsets.pop();
+        self.offsets.extend(other.offsets.iter().map(|o| o + shift));
+        self.values.extend(other.values);
+    }
 }
 
 /// Per (statistic, domain, level) sums of the first pass.
@@ -480,6 +498,11 @@ pub fn estimate(
     let glm_len = if any_proportion { total } else { 0 };
     let mut glm = vec![StartTerms::default(); glm_len];
     let mut start: Vec<Option<StartTerms>> = vec![None; n_domains];
+    // last (level slot, weight) → terms per domain: weights repeat within
+    // PSUs and unweighted designs have one weight
+    let mut last_start: Vec<(usize, f64, StartTerms)> =
+        vec![(usize::MAX, f64::NAN, StartTerms::default()); n_domains];
+    let inv_den: Vec<f64> = first.iter().map(|f| 1.0 / f.w_den).collect();
     // R centres the fit's scores on its fitted mu, not on p: the PSU sums
     // of w/W (s0) give the variance at any centre (SURVEY.md, logit.rs)
     let mut psu_s0 = vec![0.0f64; glm_len];
@@ -504,12 +527,20 @@ pub fn estimate(
                 }
                 let w = design.weight(i);
                 if any_proportion {
-                    for ((t, l), b) in start.iter_mut().zip(&level_of).zip(&domain_base) {
+                    for (((t, l), b), last) in start
+                        .iter_mut()
+                        .zip(&level_of)
+                        .zip(&domain_base)
+                        .zip(&mut last_start)
+                    {
                         *t = match l {
                             Some(l) if w > 0.0 => {
                                 let k = b + l;
-                                let mean_w = domain_w[k] / domain_rows[k] as f64;
-                                Some(StartTerms::new(w / mean_w))
+                                if last.0 != k || last.1 != w {
+                                    let mean_w = domain_w[k] / domain_rows[k] as f64;
+                                    *last = (k, w, StartTerms::new(w / mean_w));
+                                }
+                                Some(last.2)
                             }
                             _ => None,
                         };
@@ -523,7 +554,7 @@ pub fn estimate(
                         let Some(l) = l else { continue };
                         let slot = base[s * n_domains + d] + l;
                         if proportion {
-                            psu_s0[slot] += w / first[slot].w_den;
+                            psu_s0[slot] += w * inv_den[slot];
                             if let Some(t) = start[d] {
                                 let g = &mut glm[slot];
                                 g.a += t.a;
@@ -534,7 +565,7 @@ pub fn estimate(
                         let u = if total_kind {
                             w * y
                         } else {
-                            w * (y - est[slot] * x) / first[slot].w_den
+                            w * (y - est[slot] * x) * inv_den[slot]
                         };
                         let dev = y - centre[slot] * x;
                         sq_dev[slot] += w * dev * dev;
