@@ -95,8 +95,10 @@ def _label(v: Any) -> str:
     """A group label as R's ``as.character`` writes it."""
     if isinstance(v, (bool, np.bool_)):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, (float, np.floating)) and float(v).is_integer() and abs(v) < 1e15:
-        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        x = float(v)
+        if x.is_integer() and abs(x) < 1e15:
+            return str(int(x))
     return str(v)
 
 

@@ -503,6 +503,7 @@ pub fn estimate(
     let mut last_start: Vec<(usize, f64, StartTerms)> =
         vec![(usize::MAX, f64::NAN, StartTerms::default()); n_domains];
     let inv_den: Vec<f64> = first.iter().map(|f| 1.0 / f.w_den).collect();
+    let srs = design.is_srs();
     // R centres the fit's scores on its fitted mu, not on p: the PSU sums
     // of w/W (s0) give the variance at any centre (SURVEY.md, logit.rs)
     let mut psu_s0 = vec![0.0f64; glm_len];
@@ -553,8 +554,8 @@ pub fn estimate(
                     for (d, l) in level_of.iter().enumerate() {
                         let Some(l) = l else { continue };
                         let slot = base[s * n_domains + d] + l;
+                        let s0 = if proportion { w * inv_den[slot] } else { 0.0 };
                         if proportion {
-                            psu_s0[slot] += w * inv_den[slot];
                             if let Some(t) = start[d] {
                                 let g = &mut glm[slot];
                                 g.a += t.a;
@@ -569,10 +570,28 @@ pub fn estimate(
                         };
                         let dev = y - centre[slot] * x;
                         sq_dev[slot] += w * dev * dev;
-                        psu_u[slot] += u;
-                        if !psu_mark[slot] {
-                            psu_mark[slot] = true;
-                            psu_list.push(slot as u32);
+                        if srs {
+                            // every record is its own PSU: its score is the PSU total
+                            st_sum[slot] += u;
+                            st_sq[slot] += u * u;
+                            if proportion {
+                                st_s0[slot] += s0;
+                                st_s0sq[slot] += s0 * s0;
+                                st_cross[slot] += u * s0;
+                            }
+                            if !st_mark[slot] {
+                                st_mark[slot] = true;
+                                st_list.push(slot as u32);
+                            }
+                        } else {
+                            psu_u[slot] += u;
+                            if proportion {
+                                psu_s0[slot] += s0;
+                            }
+                            if !psu_mark[slot] {
+                                psu_mark[slot] = true;
+                                psu_list.push(slot as u32);
+                            }
                         }
                     }
                 }

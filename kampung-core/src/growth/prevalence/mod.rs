@@ -607,7 +607,7 @@ fn estimate_threaded(
     threads: usize,
 ) -> Result<crate::survey::Estimates, Error> {
     let k = threads.clamp(1, statistics.len().max(1));
-    if k == 1 || design.len() < 50_000 {
+    if k == 1 || design.len() < 8_000 {
         return estimate(design, statistics, domains);
     }
     let per = statistics.len().div_ceil(k);
