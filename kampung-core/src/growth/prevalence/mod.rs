@@ -606,7 +606,12 @@ fn estimate_threaded(
     domains: &[Domain<'_>],
     threads: usize,
 ) -> Result<crate::survey::Estimates, Error> {
-    let k = threads.clamp(1, statistics.len().max(1));
+    // no threads in the browser (wasm32 cannot spawn them)
+    let k = if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        threads.clamp(1, statistics.len().max(1))
+    };
     if k == 1 || design.len() < 8_000 {
         return estimate(design, statistics, domains);
     }
