@@ -77,18 +77,32 @@ def synthetic(base: pd.DataFrame, n: int, seed: int = 11) -> pd.DataFrame:
     return df
 
 
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(fn, repeat: int):
+    """Best and median wall time, and the best CPU time (all threads) of
+    `repeat` calls. On a shared machine the CPU time is the steadier one."""
+    walls, cpus = [], []
+    out = None
+    for _ in range(repeat):
+        c0, t0 = cpu_seconds(), time.perf_counter()
+        out = fn()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(cpu_seconds() - c0)
+    return min(walls), statistics.median(walls), min(cpus), out
+
+
 def run_size(shared: pathlib.Path, n: int, repeat: int) -> dict:
     base = load(shared)
     df = synthetic(base, n)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        t = call(df)
-        times.append(time.perf_counter() - t0)
+    best, med, cpu, t = timed(lambda: call(df), repeat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
-        "n": n, "best": min(times), "median": statistics.median(times), "groups": len(t),
+        "n": n, "best": best, "median": med, "cpu": cpu, "groups": len(t),
         "peak_rss_mb": rss / 1024, "rss_before_call_mb": rss_before / 1024,
     }
 
@@ -107,18 +121,13 @@ def main() -> None:
     import kampung
 
     df = load(shared)
-    print(f"kampung {getattr(kampung, '__version__', '')} on {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"kampung on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
     call(df)  # warm up
     for threads, label in ((None, "all cores"), (1, "1 thread")):
-        times = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            call(df, threads)
-            times.append(time.perf_counter() - t0)
-        best, med = min(times), statistics.median(times)
-        print(f"20,000-child design input ({label}): best {best * 1e3:.1f} ms, median {med * 1e3:.1f} ms, "
-              f"{len(df) / best:,.0f} children/s")
+        best, med, cpu, _ = timed(lambda: call(df, threads), args.repeat)
+        print(f"20,000-child design input ({label}): best {best * 1e3:.1f} ms, median {med * 1e3:.1f} ms "
+              f"({len(df) / best:,.0f} children/s); CPU time {cpu * 1e3:.1f} ms")
     for s in args.sizes.split(","):
         n = int(float(s))
         rep = 3 if n <= 2_000_000 else 1
@@ -128,7 +137,8 @@ def main() -> None:
         )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{n:,} synthetic children: best {r['best']:.2f} s ({n / r['best']:,.0f} children/s), "
-              f"peak RSS {r['peak_rss_mb']:,.0f} MB (input frame alone {r['rss_before_call_mb']:,.0f} MB)")
+              f"CPU time {r['cpu']:.2f} s, peak RSS {r['peak_rss_mb']:,.0f} MB "
+              f"(input frame alone {r['rss_before_call_mb']:,.0f} MB)")
 
 
 if __name__ == "__main__":
