@@ -5,6 +5,7 @@ mod convert;
 mod dhs;
 mod errors;
 mod growth;
+mod prevalence;
 mod report;
 mod risk;
 
@@ -315,6 +316,8 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dhs::_dhs_unmet_need, m)?)?;
     m.add_function(wrap_pyfunction!(dhs::_dhs_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(dhs::_dhs_fp_indicators, m)?)?;
+    m.add_function(wrap_pyfunction!(prevalence::_prevalence, m)?)?;
+    m.add_function(wrap_pyfunction!(prevalence::_quality, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;

@@ -264,6 +264,12 @@ impl<'w> Design<'w> {
         self.options
     }
 
+    /// True when every record is its own PSU (no PSU column).
+    #[inline]
+    pub(crate) fn is_srs(&self) -> bool {
+        self.psu_end.is_none()
+    }
+
     /// Record position at visiting position `k`.
     #[inline]
     pub(crate) fn record_at(&self, k: usize) -> usize {

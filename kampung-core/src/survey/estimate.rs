@@ -8,6 +8,7 @@
 
 use super::design::{at_row, push_capped, truncated, Design, LonelyPsu};
 use super::interval::{logit_interval, two_se_interval, wald_interval, Interval};
+use super::logit::{fitted_intercept, StartTerms};
 use crate::error::{
     Error, ErrorCode, FieldError, FieldPath, PathSegment, ShapeError, ValidationErrors,
 };
@@ -89,6 +90,36 @@ pub enum Statistic<'a> {
         /// `x`.
         denominator: &'a [f64],
     },
+    /// Values the caller computes per record (for data not held as `f64`
+    /// columns, e.g. indicators derived on the fly), estimated as `kind`.
+    /// Their values are not checked (a proportion's must be 0 or 1).
+    Custom {
+        /// How the values are estimated.
+        kind: Kind,
+        /// The values.
+        values: &'a dyn RecordValues,
+    },
+}
+
+/// Per-record values of a [`Statistic::Custom`].
+pub trait RecordValues: Sync {
+    /// Number of records (must equal the design's).
+    fn len(&self) -> usize;
+
+    /// True when there are no records.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `(y, x)` of record `i`, or None when missing: `x` is the ratio's
+    /// denominator, and 1 for a mean, proportion or total.
+    fn value(&self, i: usize) -> Option<(f64, f64)>;
+}
+
+impl std::fmt::Debug for dyn RecordValues + '_ {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RecordValues({} records)", self.len())
+    }
 }
 
 /// Which kind of statistic an [`Estimate`] is.
@@ -112,6 +143,7 @@ impl Statistic<'_> {
             Statistic::Proportion(_) => Kind::Proportion,
             Statistic::Total(_) => Kind::Total,
             Statistic::Ratio { .. } => Kind::Ratio,
+            Statistic::Custom { kind, .. } => *kind,
         }
     }
 
@@ -130,6 +162,7 @@ impl Statistic<'_> {
                 let (a, b) = (numerator[i], denominator[i]);
                 (!a.is_nan() && !b.is_nan()).then_some((a, b))
             }
+            Statistic::Custom { values, .. } => values.value(i),
         }
     }
 
@@ -145,6 +178,7 @@ impl Statistic<'_> {
                 Some(("numerator", numerator)),
                 Some(("denominator", denominator)),
             ],
+            Statistic::Custom { .. } => [None, None],
         }
     }
 }
@@ -182,6 +216,18 @@ pub struct Estimate {
     /// [`Estimate::domain_n`], which counts records whose value is missing.
     /// NaN for ratios and when `m < 2`.
     pub svyvar: f64,
+    /// `Σ w (y − ȳ)² / Σ w` over the records of the level with a value (for
+    /// a ratio `Σ w (y − R x)² / Σ w`): the weighted variance without a
+    /// small-sample factor, from which other conventions are derived
+    /// (`· n / (n − 1)` for the SD over the records with a value).
+    pub mean_sq_dev: f64,
+    /// For a proportion strictly between 0 and 1: the intercept of R's
+    /// logistic fit behind `svyciprop(method = "logit")` (`logit(p)` to
+    /// about 1e-9, as R's iterations leave it; see `logit.rs`), else NaN.
+    pub logit_coef: f64,
+    /// Its standard error (the linearised SE of the proportion over
+    /// `mu.eta` at the fit, as R's `svyglm`).
+    pub logit_se: f64,
     /// Design degrees of freedom (of the whole design).
     pub df: i64,
 }
@@ -215,9 +261,24 @@ impl Estimate {
         self.logit_with_df(level, self.df as f64)
     }
 
-    /// Logit interval with `df` degrees of freedom.
+    /// Logit interval with `df` degrees of freedom, as R's `svyciprop`:
+    /// `expit(c ± t · s)` with `c`, `s` = [`Estimate::logit_coef`],
+    /// [`Estimate::logit_se`] (R's fitted intercept); `[p, p]` at 0 and 1;
+    /// [`logit_interval`] (exact `logit(p)`) when there is no fit.
     pub fn logit_with_df(&self, level: f64, df: f64) -> Interval {
-        logit_interval(self.estimate, self.se, df, level)
+        let p = self.estimate;
+        if self.logit_coef.is_nan() || p == 0.0 || p == 1.0 {
+            return logit_interval(p, self.se, df, level);
+        }
+        let t = super::interval::t_multiplier(level, df);
+        if t.is_nan() {
+            return Interval::MISSING;
+        }
+        let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+        Interval {
+            low: expit(self.logit_coef - t * self.logit_se),
+            high: expit(self.logit_coef + t * self.logit_se),
+        }
     }
 
     /// `estimate ± 2 SE` (the DHS appendix convention).
@@ -259,6 +320,24 @@ impl Estimates {
     /// Design degrees of freedom.
     pub fn df(&self) -> i64 {
         self.df
+    }
+
+    /// Appends the statistics of `other` (same design and domains, e.g. a
+    /// second [`estimate`] call run on another thread) after these: its
+    /// statistic `s` becomes `self`'s `n + s`.
+    ///
+    /// # Panics
+    /// When the two were made with a different number of domains (a
+    /// programming error).
+    pub fn append(&mut self, other: Estimates) {
+        assert_eq!(
+            self.n_domains, other.n_domains,
+            "Estimates::append: domains differ"
+        );
+        let shift = self.values.len();
+        self.offsets.pop();
+        self.offsets.extend(other.offsets.iter().map(|o| o + shift));
+        self.values.extend(other.values);
     }
 }
 
@@ -335,6 +414,10 @@ pub fn estimate(
         v
     };
     let mut domain_n = vec![0u64; domain_base[n_domains]];
+    // all records of a level and their weights: R's svyglm rescales the
+    // weights to mean 1 over them (svyciprop, see `logit.rs`)
+    let mut domain_rows = vec![0u64; domain_base[n_domains]];
+    let mut domain_w = vec![0.0f64; domain_base[n_domains]];
     for i in 0..n {
         let w = design.weight(i);
         let mut any = false;
@@ -345,11 +428,12 @@ pub fn estimate(
         if !any {
             continue;
         }
-        if w != 0.0 {
-            for (d, l) in level_of.iter().enumerate() {
-                if let Some(l) = l {
-                    domain_n[domain_base[d] + l] += 1;
-                }
+        for (d, l) in level_of.iter().enumerate() {
+            if let Some(l) = l {
+                let k = domain_base[d] + l;
+                domain_n[k] += u64::from(w != 0.0);
+                domain_rows[k] += 1;
+                domain_w[k] += w;
             }
         }
         for (s, st) in statistics.iter().enumerate() {
@@ -409,6 +493,25 @@ pub fn estimate(
     let mut present = vec![0u32; total];
     let mut ok = vec![0u32; total];
     let mut sq_dev = vec![0.0f64; total];
+    // first IRLS iteration of R's svyciprop fit, per proportion slot
+    let any_proportion = kinds.contains(&Kind::Proportion);
+    let glm_len = if any_proportion { total } else { 0 };
+    let mut glm = vec![StartTerms::default(); glm_len];
+    let mut start: Vec<Option<StartTerms>> = vec![None; n_domains];
+    // last (level slot, weight) → terms per domain: weights repeat within
+    // PSUs and unweighted designs have one weight
+    let mut last_start: Vec<(usize, f64, StartTerms)> =
+        vec![(usize::MAX, f64::NAN, StartTerms::default()); n_domains];
+    let inv_den: Vec<f64> = first.iter().map(|f| 1.0 / f.w_den).collect();
+    let srs = design.is_srs();
+    // R centres the fit's scores on its fitted mu, not on p: the PSU sums
+    // of w/W (s0) give the variance at any centre (SURVEY.md, logit.rs)
+    let mut psu_s0 = vec![0.0f64; glm_len];
+    let mut st_s0 = vec![0.0f64; glm_len];
+    let mut st_s0sq = vec![0.0f64; glm_len];
+    let mut st_cross = vec![0.0f64; glm_len];
+    let mut cross = vec![0.0f64; glm_len];
+    let mut s0var = vec![0.0f64; glm_len];
     for h in 0..design.n_strata() {
         let psus = design.stratum_psus(h);
         let n_h = psus.len();
@@ -424,23 +527,71 @@ pub fn estimate(
                     continue;
                 }
                 let w = design.weight(i);
+                if any_proportion {
+                    for (((t, l), b), last) in start
+                        .iter_mut()
+                        .zip(&level_of)
+                        .zip(&domain_base)
+                        .zip(&mut last_start)
+                    {
+                        *t = match l {
+                            Some(l) if w > 0.0 => {
+                                let k = b + l;
+                                if last.0 != k || last.1 != w {
+                                    let mean_w = domain_w[k] / domain_rows[k] as f64;
+                                    *last = (k, w, StartTerms::new(w / mean_w));
+                                }
+                                Some(last.2)
+                            }
+                            _ => None,
+                        };
+                    }
+                }
                 for (s, st) in statistics.iter().enumerate() {
                     let Some((y, x)) = st.values(i) else { continue };
                     let total_kind = kinds[s] == Kind::Total;
+                    let proportion = kinds[s] == Kind::Proportion;
                     for (d, l) in level_of.iter().enumerate() {
                         let Some(l) = l else { continue };
                         let slot = base[s * n_domains + d] + l;
+                        let s0 = if proportion { w * inv_den[slot] } else { 0.0 };
+                        if proportion {
+                            if let Some(t) = start[d] {
+                                let g = &mut glm[slot];
+                                g.a += t.a;
+                                g.a_z += if y == 1.0 { t.a_z } else { -t.a_z };
+                                g.dev += t.dev;
+                            }
+                        }
                         let u = if total_kind {
                             w * y
                         } else {
-                            w * (y - est[slot] * x) / first[slot].w_den
+                            w * (y - est[slot] * x) * inv_den[slot]
                         };
                         let dev = y - centre[slot] * x;
                         sq_dev[slot] += w * dev * dev;
-                        psu_u[slot] += u;
-                        if !psu_mark[slot] {
-                            psu_mark[slot] = true;
-                            psu_list.push(slot as u32);
+                        if srs {
+                            // every record is its own PSU: its score is the PSU total
+                            st_sum[slot] += u;
+                            st_sq[slot] += u * u;
+                            if proportion {
+                                st_s0[slot] += s0;
+                                st_s0sq[slot] += s0 * s0;
+                                st_cross[slot] += u * s0;
+                            }
+                            if !st_mark[slot] {
+                                st_mark[slot] = true;
+                                st_list.push(slot as u32);
+                            }
+                        } else {
+                            psu_u[slot] += u;
+                            if proportion {
+                                psu_s0[slot] += s0;
+                            }
+                            if !psu_mark[slot] {
+                                psu_mark[slot] = true;
+                                psu_list.push(slot as u32);
+                            }
                         }
                     }
                 }
@@ -451,6 +602,13 @@ pub fn estimate(
                 st_sum[s] += u;
                 st_sq[s] += u * u;
                 psu_u[s] = 0.0;
+                if any_proportion {
+                    let s0 = psu_s0[s];
+                    st_s0[s] += s0;
+                    st_s0sq[s] += s0 * s0;
+                    st_cross[s] += u * s0;
+                    psu_s0[s] = 0.0;
+                }
                 psu_mark[s] = false;
                 if !st_mark[s] {
                     st_mark[s] = true;
@@ -465,12 +623,20 @@ pub fn estimate(
             if n_h > 1 {
                 let m = n_h as f64;
                 var[s] += m / (m - 1.0) * (st_sq[s] - st_sum[s] * st_sum[s] / m);
+                if any_proportion {
+                    cross[s] += m / (m - 1.0) * (st_cross[s] - st_sum[s] * st_s0[s] / m);
+                    s0var[s] += m / (m - 1.0) * (st_s0sq[s] - st_s0[s] * st_s0[s] / m);
+                }
                 ok[s] += 1;
             } else {
                 match lonely {
                     // not centred: the PSU total itself (survey:::onestrat)
                     LonelyPsu::Adjust => {
                         var[s] += st_sq[s];
+                        if any_proportion {
+                            cross[s] += st_cross[s];
+                            s0var[s] += st_s0sq[s];
+                        }
                         ok[s] += 1;
                     }
                     LonelyPsu::Remove | LonelyPsu::Certainty | LonelyPsu::Fail => ok[s] += 1,
@@ -480,6 +646,11 @@ pub fn estimate(
             st_sum[s] = 0.0;
             st_sq[s] = 0.0;
             st_mark[s] = false;
+            if any_proportion {
+                st_s0[s] = 0.0;
+                st_s0sq[s] = 0.0;
+                st_cross[s] = 0.0;
+            }
         }
         st_list.clear();
     }
@@ -493,14 +664,17 @@ pub fn estimate(
                 let slot = base[s * n_domains + d] + l;
                 let f = &first[slot];
                 let kind = kinds[s];
-                let mut v = var[slot];
-                if lonely == LonelyPsu::Average && present[slot] > 0 {
-                    v = if ok[slot] == 0 {
+                // R's "average": the strata present, over those not lonely
+                let scale = if lonely == LonelyPsu::Average && present[slot] > 0 {
+                    if ok[slot] == 0 {
                         f64::NAN
                     } else {
-                        v * f64::from(present[slot]) / f64::from(ok[slot])
-                    };
-                }
+                        f64::from(present[slot]) / f64::from(ok[slot])
+                    }
+                } else {
+                    1.0
+                };
+                let v = var[slot] * scale;
                 let e = est[slot];
                 let se = if e.is_nan() {
                     f64::NAN
@@ -518,6 +692,22 @@ pub fn estimate(
                 } else {
                     v / vsrs
                 };
+                // R's svyciprop fit (logit.rs): intercept and its SE
+                let (logit_coef, logit_se) = if kind == Kind::Proportion && e > 0.0 && e < 1.0 {
+                    let g = &glm[slot];
+                    let k = domain_base[d] + l;
+                    let mean_w = domain_w[k] / domain_rows[k] as f64;
+                    match fitted_intercept(g.a, g.a_z, g.dev, f.w_num / mean_w, f.w / mean_w) {
+                        Some((coef, mu, me)) => {
+                            let c = e - mu;
+                            let v_mu = v + scale * (2.0 * c * cross[slot] + c * c * s0var[slot]);
+                            (coef, v_mu.max(0.0).sqrt() / me)
+                        }
+                        None => (f64::NAN, f64::NAN),
+                    }
+                } else {
+                    (f64::NAN, f64::NAN)
+                };
                 let m = domain_n[domain_base[d] + l] as f64;
                 let svyvar = if kind == Kind::Ratio || m < 2.0 || f.n == 0 {
                     f64::NAN
@@ -534,6 +724,9 @@ pub fn estimate(
                     weighted_n: f.w,
                     domain_n: domain_n[domain_base[d] + l],
                     svyvar,
+                    mean_sq_dev: sq_dev[slot] / f.w,
+                    logit_coef,
+                    logit_se,
                     df,
                 });
             }
@@ -563,6 +756,16 @@ fn check(n: usize, statistics: &[Statistic<'_>], domains: &[Domain<'_>]) -> Resu
     }
     let mut errors = ValidationErrors::new();
     for (s, st) in statistics.iter().enumerate() {
+        if let Statistic::Custom { values, .. } = st {
+            if values.len() != n {
+                return Err(Error::Shape(ShapeError {
+                    column: "custom",
+                    actual: values.len(),
+                    reference: "design",
+                    expected: n,
+                }));
+            }
+        }
         for (name, col) in st.columns().into_iter().flatten() {
             if col.len() != n {
                 return Err(Error::Shape(ShapeError {

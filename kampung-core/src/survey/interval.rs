@@ -45,6 +45,31 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
     if !(p > 0.0 && p < 1.0) || df.is_nan() || df <= 0.0 {
         return f64::NAN;
     }
+    // The inverse incomplete beta costs up to a millisecond at large df, and
+    // a table asks for the same few quantiles hundreds of times: keep the
+    // last ones computed on this thread.
+    thread_local! {
+        static RECENT: std::cell::RefCell<[(f64, f64, f64); 4]> =
+            const { std::cell::RefCell::new([(f64::NAN, f64::NAN, f64::NAN); 4]) };
+    }
+    if let Some(q) = RECENT.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(a, b, _)| *a == p && *b == df)
+            .map(|x| x.2)
+    }) {
+        return q;
+    }
+    let q = t_quantile_uncached(p, df);
+    RECENT.with(|r| {
+        let mut r = r.borrow_mut();
+        r.rotate_right(1);
+        r[0] = (p, df, q);
+    });
+    q
+}
+
+fn t_quantile_uncached(p: f64, df: f64) -> f64 {
     if p == 0.5 {
         return 0.0;
     }

@@ -57,9 +57,11 @@
 mod design;
 mod estimate;
 mod interval;
+mod logit;
 
+pub(crate) use design::{at_row, push_capped, truncated};
 pub use design::{Design, DesignBuilder, DesignId, DesignOptions, LonelyPsu, NumberId};
-pub use estimate::{estimate, Domain, Estimate, Estimates, Kind, Statistic};
+pub use estimate::{estimate, Domain, Estimate, Estimates, Kind, RecordValues, Statistic};
 pub use interval::{
     logit_interval, t_multiplier, t_quantile, two_se_interval, wald_interval, Interval,
 };
