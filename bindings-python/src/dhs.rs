@@ -2,8 +2,8 @@
 
 use crate::errors;
 use kampung_core::kb::dhs::{
-    self, fp_indicators, ByColumn, CiMethod, DhsRules, FpGroup, FpInput, FpOptions, FpRow,
-    IdColumn, Reason, SurveyColumn, Women,
+    fp_indicators, unmet_need_threaded, ByColumn, CiMethod, DhsRules, FpGroup, FpInput, FpOptions,
+    FpRow, IdColumn, Reason, SurveyColumn, Women,
 };
 use kampung_core::survey::{DesignOptions, LonelyPsu};
 use numpy::{PyArray1, PyReadonlyArray1};
@@ -56,6 +56,13 @@ impl<'py> Columns<'py> {
     }
 }
 
+/// `threads`, or every core.
+fn threads(threads: Option<usize>) -> usize {
+    threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
+}
+
 /// Parses `rules`; anything but "stata" or "r" is a programmer error (`ValueError`).
 pub(crate) fn rules(rules: &str) -> PyResult<DhsRules> {
     DhsRules::parse(rules).map_err(|_| {
@@ -75,7 +82,8 @@ type UnmetNeedOut<'py> = (
 /// v626a per woman: returns `(v626a uint8, reason index uint8 or None,
 /// errors table)`; reason indices point into `_dhs_reasons()`.
 #[pyfunction]
-#[pyo3(signature = (v000_values, v000_codes, columns, rules, reasons, locale))]
+#[pyo3(signature = (v000_values, v000_codes, columns, rules, reasons, locale, threads=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn _dhs_unmet_need<'py>(
     py: Python<'py>,
     v000_values: Vec<String>,
@@ -84,13 +92,14 @@ pub fn _dhs_unmet_need<'py>(
     rules: &str,
     reasons: bool,
     locale: &str,
+    threads: Option<usize>,
 ) -> PyResult<UnmetNeedOut<'py>> {
     let locale = errors::locale(locale)?;
     let rules = self::rules(rules)?;
     let cols = Columns::extract(py, v000_values, v000_codes, columns)?;
     let women = cols.women()?;
     let result = py
-        .detach(|| dhs::unmet_need(&women, rules, reasons))
+        .detach(|| unmet_need_threaded(&women, rules, reasons, self::threads(threads)))
         .map_err(|e| errors::schema_error(py, e.to_string()))?;
     let reason = result.reason.map(|r| {
         PyArray1::from_iter(
@@ -150,7 +159,7 @@ impl<'py> Ids<'py> {
 
 /// The family-planning indicator table: returns `(columns, errors table)`.
 #[pyfunction]
-#[pyo3(signature = (v000_values, v000_codes, columns, v313, weight, weight_scale, cluster, strata, by, rules, groups, ci, level, lonely_psu, nest, locale))]
+#[pyo3(signature = (v000_values, v000_codes, columns, v313, weight, weight_scale, cluster, strata, by, rules, groups, ci, level, lonely_psu, nest, locale, threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn _dhs_fp_indicators<'py>(
     py: Python<'py>,
@@ -170,6 +179,7 @@ pub fn _dhs_fp_indicators<'py>(
     lonely_psu: &str,
     nest: bool,
     locale: &str,
+    threads: Option<usize>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     let locale = errors::locale(locale)?;
     let value_error = |e: kampung_core::FieldError| {
@@ -184,6 +194,7 @@ pub fn _dhs_fp_indicators<'py>(
         .with_rules(self::rules(rules)?)
         .with_groups(groups)
         .with_ci(CiMethod::parse(ci).map_err(value_error)?, level)
+        .with_threads(self::threads(threads))
         .with_design(
             DesignOptions::new()
                 .with_nest(nest)

@@ -166,7 +166,7 @@ def test_fp_table_equals_r_survey():
         if w["se"] > 1e-12:
             assert _close(r.deft, w["deft"], 1e-9, 0)
         assert _close(r.ci_low, w["t_low"], 1e-9, 1e-12) and _close(r.ci_high, w["t_high"], 1e-9, 1e-12)
-        assert _close(l.ci_low, w["logit_low"], 5e-8, 1e-7) and _close(l.ci_high, w["logit_high"], 5e-8, 1e-7)
+        assert _close(l.ci_low, w["logit_low"], 1e-9, 1e-7) and _close(l.ci_high, w["logit_high"], 1e-9, 1e-7)
         assert r.n_unweighted == w["n_unweighted"] and r.df == w["df"]
         assert _close(r.n_weighted, w["n_weighted"], 1e-12, 0)
         assert s.ci_low == pytest.approx(s.estimate - 2 * s.se) and s.ci_high == pytest.approx(s.estimate + 2 * s.se)

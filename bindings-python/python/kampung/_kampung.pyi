@@ -108,11 +108,13 @@ def _report_entities(
     families: List[Any], members: List[Any], measurements: List[Any], as_of: Any, locale: str = "id"
 ) -> Dict[str, Any]: ...
 def _dhs_unmet_need(
-    v000_values: List[str], v000_codes: Any, columns: Dict[str, Any], rules: str, reasons: bool, locale: str
+    v000_values: List[str], v000_codes: Any, columns: Dict[str, Any], rules: str, reasons: bool, locale: str,
+    threads: Optional[int] = None,
 ) -> Tuple[Any, Optional[Any], Dict[str, Any]]: ...
 def _dhs_reasons() -> List[Tuple[str, str, str]]: ...
 def _dhs_fp_indicators(
     v000_values: List[str], v000_codes: Any, columns: Dict[str, Any], v313: Any, weight: Optional[Any],
     weight_scale: float, cluster: Optional[Any], strata: Optional[Any], by: List[Tuple[str, Any, List[str]]],
     rules: str, groups: List[str], ci: str, level: float, lonely_psu: str, nest: bool, locale: str,
+    threads: Optional[int] = None,
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...

@@ -168,7 +168,9 @@ def _aligned(women: Any, name: str, values: np.ndarray, categories: Optional[Seq
     return pd.Series(values, index=index, name=name)
 
 
-def dhs_unmet_need(women: Any, *, rules: str = "stata", reasons: bool = False, locale: str = "id") -> Any:
+def dhs_unmet_need(
+    women: Any, *, rules: str = "stata", reasons: bool = False, locale: str = "id", threads: Optional[int] = None
+) -> Any:
     """Unmet need for family planning (DHS ``v626a``) for every woman, derived
     from the individual-recode variables exactly as the DHS Program's code
     does (``FP_NEED.do``; Bradley et al. 2012).
@@ -193,7 +195,9 @@ def dhs_unmet_need(women: Any, *, rules: str = "stata", reasons: bool = False, l
     ``rules="stata"`` (default) follows the DHS Stata/SPSS code and Bradley
     et al. 2012; ``rules="r"`` the DHS R code, which never uses the
     "period before last birth" (``v215 = 995``) fallback for postpartum
-    amenorrhoea of women who are not pregnant.
+    amenorrhoea of women who are not pregnant. The work runs in Rust with the
+    GIL released, on every core unless ``threads`` says otherwise (the result
+    does not depend on it).
 
     >>> women = {"v000": ["ID7", "ID7", "ID7"], "v005": [1e6] * 3, "v007": [2017] * 3,
     ...          "v020": [0] * 3, "v012": [30, 25, 19], "v013": [4, 3, 1], "v502": [1, 1, 0],
@@ -215,7 +219,7 @@ def dhs_unmet_need(women: Any, *, rules: str = "stata", reasons: bool = False, l
     cols = _pick_columns(women, DHS_COLUMNS)
     values, codes = _survey_ids(cols["v000"])
     numeric = {name: _num(cols[name], name) for name in _DHS_NUMERIC}
-    v626a, reason_idx, errors = _kampung._dhs_unmet_need(values, codes, numeric, rules, reasons, locale)
+    v626a, reason_idx, errors = _kampung._dhs_unmet_need(values, codes, numeric, rules, reasons, locale, threads)
     out = _aligned(women, "v626a", v626a.astype(np.int16))
     reason = _aligned(women, "reason", reason_idx, _REASON_CODES) if reason_idx is not None else None
     try:
@@ -294,6 +298,7 @@ def dhs_fp_indicators(
     lonely_psu: str = "adjust",
     nest: bool = False,
     locale: str = "id",
+    threads: Optional[int] = None,
 ) -> Any:
     """The family-planning indicators of the DHS reports with design-based
     standard errors, from the women of an individual-recode file.
@@ -323,7 +328,9 @@ def dhs_fp_indicators(
     ~v005/1e6)``; groups and levels as domains of the whole design); ``deft``
     = sqrt of R's ``deff = "replace"``; ``df`` = PSUs - strata. Intervals:
     ``ci="two_se"`` (estimate +/- 2 SE, the DHS appendix tables), ``"t"``
-    (Student t on the design df) or ``"logit"`` (R ``svyciprop``).
+    (Student t on the design df) or ``"logit"`` (R ``svyciprop``). Runs in
+    Rust with the GIL released, on every core unless ``threads`` says
+    otherwise (the table does not depend on it).
 
     >>> import numpy as np
     >>> n = 8
@@ -358,7 +365,7 @@ def dhs_fp_indicators(
         values, codes, numeric, _num(cols["v313"], "v313"), w, scale,
         _ids(cols[cluster], cluster) if cluster is not None else None,
         _ids(cols[strata], strata) if strata is not None else None,
-        by_cols, rules, list(groups), ci, level, lonely_psu, nest, locale,
+        by_cols, rules, list(groups), ci, level, lonely_psu, nest, locale, threads,
     )
     table = pd.DataFrame(out, columns=_FP_COLUMNS)
     table.attrs["errors"] = _errors_frame(errors)

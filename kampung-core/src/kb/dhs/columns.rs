@@ -126,6 +126,36 @@ impl<'a> Women<'a> {
         }
     }
 
+    /// Rows `start..end` of every column (in bounds after [`Women::check_shape`]).
+    pub fn rows(&self, start: usize, end: usize) -> Women<'a> {
+        let v000 = match self.v000 {
+            SurveyColumn::Same(s) => SurveyColumn::Same(s),
+            SurveyColumn::Dictionary { values, codes } => SurveyColumn::Dictionary {
+                values,
+                codes: &codes[start..end],
+            },
+        };
+        let c = [
+            self.v007,
+            self.v020,
+            self.v502,
+            self.v512,
+            self.v525,
+            self.v528,
+            self.v213,
+            self.v225,
+            self.v222,
+            self.m6_1,
+            self.m10_1,
+            self.v215,
+            self.v302a,
+            self.v312,
+            self.v605,
+            self.v3a08d,
+        ];
+        Women::from_columns(v000, c.map(|col| &col[start..end]))
+    }
+
     /// The recode values of row `i` (in bounds after [`Women::check_shape`]).
     #[inline(always)]
     fn row(&self, i: usize) -> WomanRecode {
@@ -172,22 +202,101 @@ pub fn unmet_need(
     rules: DhsRules,
     with_reasons: bool,
 ) -> Result<UnmetNeed, ShapeError> {
+    unmet_need_threaded(women, rules, with_reasons, 1)
+}
+
+/// [`unmet_need`] on up to `threads` threads (blocks of consecutive rows;
+/// the result is the same whatever the number of threads).
+///
+/// # Errors
+/// As [`unmet_need`].
+pub fn unmet_need_threaded(
+    women: &Women<'_>,
+    rules: DhsRules,
+    with_reasons: bool,
+    threads: usize,
+) -> Result<UnmetNeed, ShapeError> {
     women.check_shape()?;
-    let n = women.len();
-    let mut v626a = Vec::with_capacity(n);
-    let mut reason = with_reasons.then(|| Vec::with_capacity(n));
-    let mut errors = Vec::new();
-    classify_rows(women, rules, &mut errors, |class, r| {
-        v626a.push(class.code());
-        if let Some(v) = reason.as_mut() {
-            v.push(r);
-        }
+    let (blocks, errors) = in_blocks(women, threads, |block, _start, errors| {
+        let n = block.len();
+        let mut v626a = Vec::with_capacity(n);
+        let mut reason = with_reasons.then(|| Vec::with_capacity(n));
+        classify_rows(block, rules, errors, |class, r| {
+            v626a.push(class.code());
+            if let Some(v) = reason.as_mut() {
+                v.push(r);
+            }
+        });
+        (v626a, reason)
     });
-    Ok(UnmetNeed {
-        v626a,
-        reason,
+    let mut out = UnmetNeed {
+        v626a: Vec::with_capacity(women.len()),
+        reason: with_reasons.then(|| Vec::with_capacity(women.len())),
         errors,
-    })
+    };
+    for (v, r) in blocks {
+        out.v626a.extend(v);
+        if let (Some(all), Some(r)) = (out.reason.as_mut(), r) {
+            all.extend(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Below this many rows per thread a second thread does not pay.
+const MIN_ROWS_PER_THREAD: usize = 10_000;
+
+/// Runs `f(block, first row, errors)` on consecutive blocks of rows, one
+/// per thread (at most `threads`; one on `wasm32`), and returns the blocks'
+/// results in order with their row errors (numbered within the block)
+/// renumbered for the whole table. The shape must have been checked.
+pub(crate) fn in_blocks<T: Send>(
+    women: &Women<'_>,
+    threads: usize,
+    f: impl Fn(&Women<'_>, usize, &mut Vec<RowError>) -> T + Sync,
+) -> (Vec<T>, Vec<RowError>) {
+    let n = women.len();
+    let threads = if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        threads.clamp(1, (n / MIN_ROWS_PER_THREAD).max(1))
+    };
+    let one = |start: usize, end: usize| {
+        let mut errors = Vec::new();
+        let t = f(&women.rows(start, end), start, &mut errors);
+        for e in &mut errors {
+            e.row += start;
+        }
+        (t, errors)
+    };
+    let parts: Vec<(T, Vec<RowError>)> = if threads == 1 {
+        vec![one(0, n)]
+    } else {
+        let size = n.div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|k| {
+                    let (start, end) = ((k * size).min(n), ((k + 1) * size).min(n));
+                    let one = &one;
+                    s.spawn(move || one(start, end))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| match h.join() {
+                    Ok(part) => part,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    };
+    let mut results = Vec::with_capacity(parts.len());
+    let mut errors = Vec::new();
+    for (t, e) in parts {
+        results.push(t);
+        errors.extend(e);
+    }
+    (results, errors)
 }
 
 /// The survey of each dictionary value, parsed once.

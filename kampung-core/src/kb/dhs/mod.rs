@@ -34,7 +34,7 @@ mod rules;
 mod table;
 mod text;
 
-pub use columns::{unmet_need, SurveyColumn, UnmetNeed, Women};
+pub use columns::{unmet_need, unmet_need_threaded, SurveyColumn, UnmetNeed, Women};
 pub use recode::{SurveyId, WomanRecode};
 pub use rules::{DhsRules, Reason};
 pub use table::{

@@ -17,11 +17,13 @@
 //!   unmarried (`v502 ≠ 1` and `v528 ≤ 30`);
 //! * weights `v005 / 1,000,000`; percentages are weighted means.
 
-use super::columns::{classify_rows, Women};
+use super::columns::{classify_rows, in_blocks, Women};
 use super::rules::{DhsRules, Reason};
 use crate::error::{Error, ErrorCode, FieldError, ShapeError};
 use crate::growth::RowError;
-use crate::survey::{estimate, Design, DesignOptions, Domain, Estimate, NumberId, Statistic};
+use crate::survey::{
+    estimate, Design, DesignOptions, Domain, Estimate, Estimates, NumberId, Statistic,
+};
 use serde::Serialize;
 
 /// A population group of the DHS family-planning tables.
@@ -249,6 +251,9 @@ pub struct FpOptions {
     pub level: f64,
     /// Nesting and lonely-PSU handling of the design.
     pub design: DesignOptions,
+    /// Threads to use (1: the calling thread only); the table is the same
+    /// whatever the number.
+    pub threads: usize,
 }
 
 impl Default for FpOptions {
@@ -259,6 +264,7 @@ impl Default for FpOptions {
             ci: CiMethod::TwoSe,
             level: 0.95,
             design: DesignOptions::new(),
+            threads: 1,
         }
     }
 }
@@ -291,6 +297,12 @@ impl FpOptions {
     #[must_use]
     pub fn with_design(mut self, design: DesignOptions) -> FpOptions {
         self.design = design;
+        self
+    }
+    /// Sets the number of threads.
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> FpOptions {
+        self.threads = threads.max(1);
         self
     }
 }
@@ -394,34 +406,38 @@ pub fn fp_indicators(input: &FpInput<'_>, options: &FpOptions) -> Result<FpTable
             .into());
     }
 
-    // ---- per woman: v626a, v313 and the indicators --------------------------
-    let mut errors = Vec::new();
-    let mut kinds: Vec<u8> = Vec::with_capacity(n);
-    classify_rows(women, options.rules, &mut errors, |class, reason| {
-        // R's NA is left out of every denominator, as R's tables do.
-        kinds.push(if reason == Reason::UndefinedInRCode {
-            CLASS_NA
-        } else {
-            class_index(class.code())
+    // ---- per woman: v626a, v313 and their category ----------------------------
+    // The indicators depend only on (class, v313): each woman gets the
+    // category `class index × 5 + v313 index` of the value table.
+    let (blocks, mut errors) = in_blocks(women, options.threads, |block, start, errors| {
+        let mut cats: Vec<u8> = Vec::with_capacity(block.len());
+        classify_rows(block, options.rules, errors, |class, reason| {
+            // R's NA is left out of every denominator, as R's tables do.
+            cats.push(if reason == Reason::UndefinedInRCode {
+                CLASS_NA
+            } else {
+                class_index(class.code())
+            });
         });
-    });
-    // The indicators depend only on (class, v313): one row of values per pair.
-    let lut = value_table();
-    let mut values: Vec<Vec<f64>> = vec![vec![0.0; n]; FpIndicator::ALL.len()];
-    for (i, (&x, &k)) in input.v313.iter().zip(&kinds).enumerate() {
-        let m = match v313_code(x) {
-            Ok(m) => m,
-            Err(e) => {
+        let v313 = &input.v313[start..start + block.len()];
+        for (i, (c, &x)) in cats.iter_mut().zip(v313).enumerate() {
+            let m = v313_code(x).unwrap_or_else(|e| {
                 errors.push(RowError::new(i, e));
                 None
-            }
-        };
-        let row = &lut[usize::from(k) * 5 + m.map_or(4, usize::from)];
-        for (col, v) in values.iter_mut().zip(row) {
-            col[i] = *v;
+            });
+            *c = *c * 5 + m.unwrap_or(4);
         }
-    }
+        cats
+    });
+    let cats: Vec<u8> = blocks.concat();
     errors.sort_by_key(|e| e.row);
+    // One 0/1/NaN column per indicator (a column read is several times
+    // cheaper in the engine's loops than a computed value).
+    let lut = value_table();
+    let columns: Vec<Vec<f64>> = (0..FpIndicator::ALL.len())
+        .map(|s| cats.iter().map(|&c| lut[usize::from(c)][s]).collect())
+        .collect();
+    drop(cats);
 
     // ---- groups and break-downs as domains ----------------------------------
     // All women is the whole sample; the currently married and the sexually
@@ -544,8 +560,8 @@ pub fn fp_indicators(input: &FpInput<'_>, options: &FpOptions) -> Result<FpTable
         None => builder,
     };
     let design = builder.build()?;
-    let statistics: Vec<Statistic<'_>> = values.iter().map(|v| Statistic::Proportion(v)).collect();
-    let est = estimate(&design, &statistics, &domains)?;
+    let statistics: Vec<Statistic<'_>> = columns.iter().map(|c| Statistic::Proportion(c)).collect();
+    let est = estimate_threaded(&design, &statistics, &domains, options.threads)?;
 
     // ---- rows -----------------------------------------------------------------
     let mut rows = Vec::new();
@@ -578,6 +594,47 @@ pub fn fp_indicators(input: &FpInput<'_>, options: &FpOptions) -> Result<FpTable
         }
     }
     Ok(FpTable { rows, errors })
+}
+
+/// [`estimate`] with the statistics shared out over up to `threads`
+/// threads (one on `wasm32`); the estimates are the same.
+fn estimate_threaded(
+    design: &Design<'_>,
+    statistics: &[Statistic<'_>],
+    domains: &[Domain<'_>],
+    threads: usize,
+) -> Result<Estimates, Error> {
+    let threads = if cfg!(target_arch = "wasm32") || design.len() < 10_000 {
+        1
+    } else {
+        threads.clamp(1, statistics.len().max(1))
+    };
+    if threads == 1 {
+        return estimate(design, statistics, domains);
+    }
+    let per = statistics.len().div_ceil(threads);
+    let parts: Vec<Result<Estimates, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = statistics
+            .chunks(per)
+            .map(|chunk| scope.spawn(move || estimate(design, chunk, domains)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    let mut parts = parts.into_iter();
+    let mut all = match parts.next() {
+        Some(first) => first?,
+        None => return estimate(design, statistics, domains),
+    };
+    for part in parts {
+        all.append(part?);
+    }
+    Ok(all)
 }
 
 /// Index of a v626a class in [`value_table`]; [`CLASS_NA`] for R's NA.
