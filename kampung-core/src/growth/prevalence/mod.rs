@@ -38,7 +38,7 @@ mod csv;
 pub(crate) mod groups;
 mod table;
 
-pub use self::csv::{prevalence_csv, CsvColumns, CsvSummary};
+pub use self::csv::{prevalence_csv, quality_csv, ChildrenCsv, CsvColumns, CsvSummary};
 pub use groups::GroupValues;
 pub(crate) use table::format_number;
 pub use table::{column_names, LongRow, PrevalenceTable, INDICATORS};
