@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use kampung_core::growth::prevalence::{
-    prevalence, prevalence_csv, CsvColumns, GroupValues, Ids, Method, PrevalenceInput,
+    prevalence, prevalence_csv, quality_csv, CsvColumns, GroupValues, Ids, Method, PrevalenceInput,
     PrevalenceOptions, PrevalenceTable,
 };
 use kampung_core::survey::LonelyPsu;
@@ -453,4 +453,32 @@ fn threads_give_identical_tables() {
         }
     }
     assert!(one.column("HA_2_r").unwrap()[0] > 0.0);
+}
+
+#[test]
+fn quality_csv_reads_dates_of_birth_and_writes_the_long_csv() {
+    let csv = "sex,age,weight,lenhei,dob\n\
+               1,400,9.1,72.0,2024-01-15\n\
+               2,800,11.0,83.5,2023-01-02\n\
+               1,1200,13.9,93.0,not-a-date\n\
+               2,1600,15.2,101.0,\n";
+    let mut out = Vec::new();
+    let cols = CsvColumns::new().with_dob("dob");
+    let (report, notes) =
+        quality_csv(csv.as_bytes(), &mut out, &cols, &PrevalenceOptions::new()).unwrap();
+    assert_eq!(report.children, 4);
+    let january: u64 = report
+        .dob_month
+        .iter()
+        .filter(|(m, _)| *m == 1)
+        .map(|(_, c)| *c)
+        .sum();
+    assert_eq!(january, 2);
+    assert_eq!(report.dob_day.iter().map(|(_, c)| c).sum::<u64>(), 2);
+    assert!(notes
+        .iter()
+        .any(|n| n.row == 2 && n.error.code() == ErrorCode::InvalidDate));
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("table,group,variable,key,value\n"));
+    assert!(text.contains("dob_month,\"All\",,1,2\n"));
 }

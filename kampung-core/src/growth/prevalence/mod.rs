@@ -38,7 +38,7 @@ mod csv;
 pub(crate) mod groups;
 mod table;
 
-pub use self::csv::{prevalence_csv, CsvColumns, CsvSummary};
+pub use self::csv::{prevalence_csv, quality_csv, ChildrenCsv, CsvColumns, CsvSummary};
 pub use groups::GroupValues;
 pub(crate) use table::format_number;
 pub use table::{column_names, LongRow, PrevalenceTable, INDICATORS};
@@ -47,10 +47,9 @@ use super::codes::{
     MEASURE_HEIGHT, MEASURE_LENGTH, MEASURE_MISSING, SEX_FEMALE, SEX_MALE, SEX_MISSING,
 };
 use super::round::round_half_up;
-use super::{
-    zscores_2006_threaded, Columns2006, Input2006, RowError, Tables2006, ZscoreOptions,
-    DAYS_PER_MONTH,
-};
+#[cfg(not(target_arch = "wasm32"))]
+use super::zscores_2006_threaded;
+use super::{Columns2006, Input2006, RowError, Tables2006, ZscoreOptions, DAYS_PER_MONTH};
 use crate::error::{Error, ErrorCode, FieldError, ShapeError};
 use crate::survey::{at_row, push_capped, truncated};
 use crate::survey::{
@@ -762,6 +761,8 @@ pub(crate) fn zscores(
             ..Default::default()
         };
         errs.clear();
+        // threads for the z-scores (none on wasm32, which cannot spawn them)
+        #[cfg(not(target_arch = "wasm32"))]
         zscores_2006_threaded(
             &chunk,
             &tables,
@@ -770,6 +771,17 @@ pub(crate) fn zscores(
             &mut errs,
             threads,
         )?;
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = threads;
+            super::zscores_2006(
+                &chunk,
+                &tables,
+                ZscoreOptions::default(),
+                &mut out.output(),
+                &mut errs,
+            )?;
+        }
         for e in errs.drain(..) {
             let row = start + e.row;
             // rows left out have their own note; an age beyond the standard
