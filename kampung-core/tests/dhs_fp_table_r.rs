@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use kampung_core::kb::dhs::{
-    fp_indicators, unmet_need, ByColumn, CiMethod, DhsRules, FpInput, FpOptions, FpRow, IdColumn,
-    SurveyColumn, Women,
+    fp_indicators, numeric_levels, unmet_need, ByColumn, CiMethod, DhsRules, FpInput, FpOptions,
+    FpRow, IdColumn, SurveyColumn, Women,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -47,18 +47,6 @@ fn close(a: f64, b: &Value, rel: f64, abs: f64) -> bool {
     }
 }
 
-/// Level codes of a numeric column (sorted distinct values) and their labels as R prints them.
-fn by_codes(x: &[f64]) -> (Vec<i64>, Vec<String>) {
-    let mut levels: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
-    levels.sort_by(f64::total_cmp);
-    levels.dedup();
-    let codes = x
-        .iter()
-        .map(|v| levels.iter().position(|l| l == v).map_or(-1, |p| p as i64))
-        .collect();
-    (codes, levels.iter().map(|l| format!("{l}")).collect())
-}
-
 #[test]
 fn fp_table_equals_r_survey() {
     let (c, v000) = women_csv();
@@ -79,8 +67,8 @@ fn fp_table_equals_r_survey() {
         let want: Vec<u8> = col("v626a_dhs_r").iter().map(|x| *x as u8).collect();
         assert_eq!(got.v626a, want);
     }
-    let (c25, l25) = by_codes(col("v025"));
-    let (c13, l13) = by_codes(col("v013"));
+    let (c25, l25) = numeric_levels(col("v025"));
+    let (c13, l13) = numeric_levels(col("v013"));
     let by = [
         ByColumn {
             name: "v025",
@@ -245,7 +233,7 @@ fn threads_give_the_same_table() {
         .flat_map(|k| c["v001"].iter().map(move |x| x + 1000.0 * f64::from(k)))
         .collect();
     let (v313, v005, v022, v025) = (rep("v313"), rep("v005"), rep("v022"), rep("v025"));
-    let (c25, l25) = by_codes(&v025);
+    let (c25, l25) = numeric_levels(&v025);
     let by = [ByColumn {
         name: "v025",
         codes: &c25,

@@ -41,7 +41,7 @@ pub use table::{
     fp_indicators, ByColumn, CiMethod, FpGroup, FpIndicator, FpInput, FpOptions, FpRow, FpTable,
     IdColumn,
 };
-pub use text::{parse_cell, WomenText, REQUIRED};
+pub use text::{numeric_levels, parse_cell, WomenText, REQUIRED};
 
 use crate::error::ValidationErrors;
 use crate::kb::indicators::{DhsInputs, NeedClass};

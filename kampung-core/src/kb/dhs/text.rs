@@ -238,6 +238,27 @@ impl WomenText {
     }
 }
 
+/// Level codes (−1 for NaN) and labels of a numeric break-down column:
+/// the distinct values in increasing order, printed as R prints them (`1`,
+/// not `1.0`). For columns read as numbers (Arrow, Parquet), where
+/// [`WomenText::levels`] serves text cells.
+pub fn numeric_levels(x: &[f64]) -> (Vec<i64>, Vec<String>) {
+    let mut levels: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    let codes = x
+        .iter()
+        .map(|v| {
+            levels
+                .binary_search_by(|l| l.total_cmp(v))
+                .ok()
+                .and_then(|p| i64::try_from(p).ok())
+                .unwrap_or(-1)
+        })
+        .collect();
+    (codes, levels.iter().map(|l| l.to_string()).collect())
+}
+
 impl FpTable {
     /// Writes the table as CSV: `group,by,level,indicator,estimate,se,
     /// ci_low,ci_high,deft,n_unweighted,n_weighted,df`, a missing number as
@@ -304,6 +325,13 @@ mod tests {
         assert_eq!(quote("a,b"), "\"a,b\"");
         assert_eq!(quote("Jawa \"Barat\""), "\"Jawa \"\"Barat\"\"\"");
         assert_eq!(quote("Jawa Barat"), "Jawa Barat");
+    }
+
+    #[test]
+    fn numeric_levels_as_r_prints_them() {
+        let (codes, labels) = numeric_levels(&[2.0, 1.0, f64::NAN, 10.0, 1.0, 2.5]);
+        assert_eq!(codes, [1, 0, -1, 3, 0, 2]);
+        assert_eq!(labels, ["1", "2", "2.5", "10"]);
     }
 
     #[test]
