@@ -115,3 +115,21 @@ fn fp_table_1m(bencher: Bencher) {
         .counter(ItemsCount::new(N))
         .bench_local(|| fp_indicators(&input, &FpOptions::new()).unwrap());
 }
+
+#[divan::bench(sample_count = 5)]
+fn fp_table_1m_two_threads(bencher: Bencher) {
+    let d = data();
+    let input = FpInput {
+        women: women(&d),
+        v313: &d.v313,
+        weight: Some(&d.v005),
+        weight_scale: 1e-6,
+        cluster: Some(IdColumn::Numbers(&d.v001)),
+        strata: Some(IdColumn::Numbers(&d.v022)),
+        by: &[],
+    };
+    let options = FpOptions::new().with_threads(2);
+    bencher
+        .counter(ItemsCount::new(N))
+        .bench_local(|| fp_indicators(&input, &options).unwrap());
+}
