@@ -224,6 +224,30 @@ error_codes! {
     KampungCountExceeds = "kampung_count_exceeds" { id: "Nilai ini ({value}) tidak boleh lebih dari {limit} ({other}).", en: "This value ({value}) must not exceed {limit} ({other})." }
     /// A row of a table grouped by `no_kk` comes after its group ended (the file is not sorted by `no_kk`).
     RegisterUnsorted = "register_unsorted" { id: "Baris ini tidak berurutan menurut no_kk (sesudah baris {line}); keluarganya sudah diproses tanpa baris ini.", en: "This row is out of no_kk order (after line {line}); its family was already processed without it." }
+
+    // ---- growth monitoring over time (MONITORING.md §4; issue 13) ----
+    /// A visit names a child id that is not in the children table.
+    VisitUnknownChild = "visit_unknown_child" { id: "Tidak ada anak dengan child_id ini dalam daftar anak.", en: "No child with this child_id is in the children table." }
+    /// A visit is dated before the child's date of birth.
+    VisitBeforeBirth = "visit_before_birth" { id: "Tanggal kunjungan tidak boleh sebelum tanggal lahir anak.", en: "The visit date must not be before the child's date of birth." }
+    /// Two visits of one child on one date with different values.
+    DuplicateVisitSameDate = "duplicate_visit_same_date" { id: "Ada dua kunjungan anak ini pada tanggal yang sama dengan nilai berbeda; keduanya tidak dipakai.", en: "This child has two visits on the same date with different values; neither is used." }
+    /// A child's sex or date of birth differs between records.
+    SexOrBirthDateChanged = "sex_or_birth_date_changed" { id: "Jenis kelamin atau tanggal lahir anak ini berbeda antar catatan.", en: "This child's sex or date of birth differs between records." }
+    /// The weight changed implausibly since the previous weighing.
+    WeightChangeImplausible = "weight_change_implausible" { id: "Perubahan berat badan sejak penimbangan sebelumnya tidak masuk akal ({rule}).", en: "The weight change since the previous weighing is implausible ({rule})." }
+    /// The length/height changed implausibly since the previous measurement.
+    LengthChangeImplausible = "length_change_implausible" { id: "Perubahan panjang/tinggi badan sejak pengukuran sebelumnya tidak masuk akal ({rule}).", en: "The length/height change since the previous measurement is implausible ({rule})." }
+    /// The head circumference fell by more than the allowed amount.
+    HeadcChangeImplausible = "headc_change_implausible" { id: "Lingkar kepala turun lebih dari {max_cm} cm sejak pengukuran sebelumnya.", en: "The head circumference fell by more than {max_cm} cm since the previous measurement." }
+    /// Several weighings in one calendar month under `month_policy = error`.
+    SeveralWeighingsInMonth = "several_weighings_in_month" { id: "Ada lebih dari satu penimbangan dalam bulan yang sama.", en: "There is more than one weighing in the same month." }
+    /// The current weighing is dated on or before an earlier weighing.
+    VisitOutOfOrder = "visit_out_of_order" { id: "Tanggal penimbangan ini harus sesudah penimbangan sebelumnya.", en: "This weighing must be dated after the earlier weighings." }
+    /// The weight-for-age z-score is flagged by WHO as implausible.
+    WeightImplausibleForAge = "weight_implausible_for_age" { id: "Berat badan tidak masuk akal untuk umur ini (z-score BB/U di luar -6 sampai +5).", en: "The weight is implausible for this age (weight-for-age z-score outside -6 to +5)." }
+    /// A month is not written as `YYYY-MM`.
+    InvalidMonth = "invalid_month" { id: "Bulan tidak valid; gunakan format TTTT-BB (contoh 2024-03).", en: "Not a valid month; use the form YYYY-MM (e.g. 2024-03)." }
 }
 
 impl fmt::Display for ErrorCode {

@@ -34,6 +34,7 @@ pub mod input;
 pub mod interval;
 pub mod kampung;
 pub mod kb;
+pub mod monitoring;
 pub mod register;
 pub mod risk;
 pub mod sex;

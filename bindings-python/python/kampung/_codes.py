@@ -67,6 +67,17 @@ ErrorCode = Literal[
     "register_kb_missing",
     "kampung_count_exceeds",
     "register_unsorted",
+    "visit_unknown_child",
+    "visit_before_birth",
+    "duplicate_visit_same_date",
+    "sex_or_birth_date_changed",
+    "weight_change_implausible",
+    "length_change_implausible",
+    "headc_change_implausible",
+    "several_weighings_in_month",
+    "visit_out_of_order",
+    "weight_implausible_for_age",
+    "invalid_month",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)
