@@ -17,8 +17,11 @@ fn d(s: &str) -> i32 {
     to_days(s.parse().unwrap())
 }
 
-/// A child's history: birth offset, sex, and (gap in days, weight in 0.1 kg) steps.
-fn history() -> impl Strategy<Value = (i32, u8, Vec<(i32, i32)>)> {
+/// A child's history: birth offset, sex, and (gap in days, weight change in
+/// 0.1 kg) steps.
+type History = (i32, u8, Vec<(i32, i32)>);
+
+fn history() -> impl Strategy<Value = History> {
     (
         0..1500i32,
         1..=2u8,
@@ -37,7 +40,7 @@ struct Data {
     weight: Vec<f64>,
 }
 
-fn build(children: &[(i32, u8, Vec<(i32, i32)>)]) -> Data {
+fn build(children: &[History]) -> Data {
     let base = d("2019-01-01");
     let mut x = Data {
         ids: vec![],
@@ -180,7 +183,7 @@ proptest! {
 /// WAZ of every coded weighing equals `zscores_2006`'s zwei.
 #[test]
 fn waz_is_the_exact_zscore() {
-    let hs: Vec<(i32, u8, Vec<(i32, i32)>)> = (0..40)
+    let hs: Vec<History> = (0..40)
         .map(|k| {
             (
                 k * 37,

@@ -12,12 +12,10 @@ use super::rules::{
     GapAssessment, KbmAgeBasis, MonitoringRules, MonthPolicy, NtMethod, Referral, Source,
     WeightFaltering, SOURCE_INVALID,
 };
-use super::velocity::{velocity_z, VelocityStatus, VelocityTable, VelocityZ};
+use super::velocity::{fit, Fit, VelocityStatus, VelocityTable, VelocityZ};
 use crate::error::{ErrorCode, FieldError, Locale, ShapeError};
-use crate::growth::lms::zscore_restricted;
-use crate::growth::tables::{LmsTable, Table};
-use crate::growth::who2006::{compute_row, finish, FlagRule, In2006, Tables2006};
-use crate::growth::RowError;
+use crate::growth::who2006::{compute_row, In2006, Tables2006};
+use crate::growth::{zscores_2006, Columns2006, Input2006, RowError, ZscoreOptions};
 use crate::sex::Sex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -442,13 +440,15 @@ fn measurement(
     f64::NAN
 }
 
+/// `round(x · scale)` for a validated positive measurement (half away from
+/// zero: `trunc(y + 0.5)`, without a libm call), −1 when missing.
 #[inline]
 #[allow(clippy::cast_possible_truncation)]
 fn tenths(x: f64, scale: f64) -> i32 {
     if x.is_nan() {
         -1
     } else {
-        (x * scale).round() as i32
+        (x * scale + 0.5) as i32
     }
 }
 
@@ -545,9 +545,84 @@ fn child_attributes(
 /// Shared tables and options of one call.
 struct Ctx<'a> {
     rules: &'a MonitoringRules,
-    wfa: LmsTable,
     tables: Tables2006,
     as_of: Option<i32>,
+    /// WAZ of every visit (rounded as anthro), from [`batch_waz`].
+    waz: Vec<f64>,
+    /// WHO's weight-for-age flag of every visit (`z < −6` or `z > 5`).
+    waz_flag: Vec<bool>,
+}
+
+/// WAZ of every visit through the columnar `zscores_2006` (the exact WHO
+/// anthro code and its fast certified path), in chunks so that its scratch
+/// columns stay small. Rows whose child, date or weight is unusable get NaN
+/// (their errors come from the visit checks instead).
+fn batch_waz(
+    children: &Children<'_>,
+    join: &ChildJoin,
+    v: &Visits<'_>,
+    tables: &Tables2006,
+) -> (Vec<f64>, Vec<bool>) {
+    const CHUNK: usize = 8192;
+    let n = v.child.len();
+    let mut waz = vec![f64::NAN; n];
+    let mut flag = vec![false; n];
+    let mut cols = Columns2006::new(CHUNK.min(n));
+    let (mut sex, mut age, mut weight, mut oedema) = (
+        Vec::with_capacity(CHUNK),
+        Vec::with_capacity(CHUNK),
+        Vec::with_capacity(CHUNK),
+        Vec::with_capacity(CHUNK),
+    );
+    let mut errors = Vec::new();
+    for start in (0..n).step_by(CHUNK) {
+        let end = (start + CHUNK).min(n);
+        sex.clear();
+        age.clear();
+        weight.clear();
+        oedema.clear();
+        for i in start..end {
+            let row = join.first_row.get(v.child[i] as usize).map(|&r| r as usize);
+            let (sx, birth) = row.map_or((0, NO_DATE), |r| (children.sex[r], children.birth[r]));
+            let d = v.date[i];
+            let ok = matches!(sx, 1 | 2) && birth > BAD_DATE && d > BAD_DATE && d >= birth;
+            sex.push(if ok { sx } else { 0 });
+            age.push(if ok { f64::from(d - birth) } else { f64::NAN });
+            let w = v.weight_kg[i];
+            weight.push(if w > 0.0 && w.is_finite() {
+                w
+            } else {
+                f64::NAN
+            });
+            oedema.push(v.oedema.is_some_and(|o| o[i] == 1));
+        }
+        if end - start != cols.zwei.len() {
+            cols = Columns2006::new(end - start);
+        }
+        let input = Input2006 {
+            sex: &sex,
+            age: &age,
+            weight: Some(&weight),
+            oedema: Some(&oedema),
+            ..Input2006::default()
+        };
+        errors.clear();
+        if zscores_2006(
+            &input,
+            tables,
+            ZscoreOptions::default(),
+            &mut cols.output(),
+            &mut errors,
+        )
+        .is_ok()
+        {
+            waz[start..end].copy_from_slice(&cols.zwei);
+            for (f, &x) in flag[start..end].iter_mut().zip(&cols.fwei) {
+                *f = x == 1.0;
+            }
+        }
+    }
+    (waz, flag)
 }
 
 /// Assesses every visit (MONITORING.md §1-§4). `as_of` (days since
@@ -576,14 +651,14 @@ pub fn assess(
     let n = visits.child.len();
     let n_children = children.sex.len();
     let mut out = Assessment::new(n);
-    let Some(wfa) = LmsTable::bundled(Table::WeightForAge) else {
-        return Ok(out);
-    };
+    let tables = Tables2006::bundled();
+    let (waz, waz_flag) = batch_waz(children, join, visits, &tables);
     let ctx = Ctx {
         rules,
-        wfa,
-        tables: Tables2006::bundled(),
+        tables,
         as_of,
+        waz,
+        waz_flag,
     };
     // ---- group visits by child row (counting sort) ----------------------
     let mut start = vec![0u32; n_children + 1];
@@ -676,7 +751,6 @@ fn child(
     let child_row = u32::try_from(row).unwrap_or(UNKNOWN_CHILD);
     let birth_ymd = civil(birth);
     let birth_period = 12 * birth_ymd.0 + birth_ymd.1;
-    let si = usize::from(sex == Sex::Female);
     s.vs.clear();
     // ---- 1. single-visit checks -------------------------------------------
     for &iu in idx {
@@ -767,23 +841,22 @@ fn child(
         let weighed = !weight.is_nan() && (rules.birth_record_as_weighing || !is_birth);
         // WAZ: WHO 2006 weight-for-age by day, restricted z, rounded, flag
         // z < −6 or > 5 (WHO_GROWTH.md §1.6-1.11), as zscores_2006 does.
+        // WAZ: WHO 2006 weight-for-age by day, restricted z, rounded, flag
+        // z < −6 or > 5 (WHO_GROWTH.md §1.6-1.11), from zscores_2006.
         let mut waz = f64::NAN;
         if weighed && !oedema {
-            if let Some(lms) = ctx.wfa.row(si, i64::from(age_days)) {
-                let (z, flag) = finish(zscore_restricted(weight, lms), FlagRule::Wei, true);
-                if flag == 1.0 {
-                    out.errors.push(VisitError {
-                        visit: i,
-                        child: child_row,
-                        error: FieldError::at("weight_kg", ErrorCode::WeightImplausibleForAge),
-                    });
-                    out.period[i] = NO_VALUE;
-                    out.age_days[i] = NO_VALUE;
-                    out.age_months[i] = NO_VALUE;
-                    continue;
-                }
-                waz = z;
+            if ctx.waz_flag[i] {
+                out.errors.push(VisitError {
+                    visit: i,
+                    child: child_row,
+                    error: FieldError::at("weight_kg", ErrorCode::WeightImplausibleForAge),
+                });
+                out.period[i] = NO_VALUE;
+                out.age_days[i] = NO_VALUE;
+                out.age_months[i] = NO_VALUE;
+                continue;
             }
+            waz = ctx.waz[i];
         }
         // Length/height-for-age and weight-for-length/height, for the
         // screening flags (§2.3), from the existing exact code.
@@ -877,44 +950,55 @@ fn child(
         k += 1;
     }
     // ---- 4. one weighing per month (§4.3) ----------------------------------
+    // Weighings of one period are consecutive among the weighings (dates
+    // are sorted); visits without weight may sit between them.
     let mut k = 0;
     while k < vs.len() {
         if vs[k].w_g < 0 {
             k += 1;
             continue;
         }
-        let same: Vec<usize> = (k..vs.len())
-            .filter(|&j| vs[j].w_g >= 0 && vs[j].period == vs[k].period)
-            .collect();
-        if same.len() > 1 {
-            let keep = match rules.month_policy {
-                MonthPolicy::Last => same.last().copied(),
-                MonthPolicy::First => same.first().copied(),
-                MonthPolicy::Error => None,
-            };
-            for &j in same.iter().rev() {
-                if Some(j) == keep {
-                    continue;
-                }
-                let i = vs[j].i;
+        let (p0, mut last, mut count) = (vs[k].period, k, 1usize);
+        let mut j = k + 1;
+        while j < vs.len() && vs[j].period == p0 {
+            if vs[j].w_g >= 0 {
+                last = j;
+                count += 1;
+            }
+            j += 1;
+        }
+        if count == 1 {
+            k += 1;
+            continue;
+        }
+        let keep = match rules.month_policy {
+            MonthPolicy::Last => Some(last),
+            MonthPolicy::First => Some(k),
+            MonthPolicy::Error => None,
+        };
+        // Mark, then drop, the weighings of this period other than `keep`.
+        let mut w = k;
+        for r in k..j {
+            let x = vs[r];
+            if x.w_g >= 0 && Some(r) != keep {
                 if keep.is_some() {
-                    out.status[i as usize] = VisitStatus::Superseded;
-                    out.warnings[i as usize] |= Warning::SupersededInMonth.bit();
+                    out.status[x.i as usize] = VisitStatus::Superseded;
+                    out.warnings[x.i as usize] |= Warning::SupersededInMonth.bit();
                 } else {
                     reject(
                         out,
-                        i,
+                        x.i,
                         child_row,
                         FieldError::at("visit_date", ErrorCode::SeveralWeighingsInMonth),
                     );
                 }
-                vs.remove(j);
-            }
-            if keep.is_none() {
-                continue;
+            } else {
+                vs[w] = x;
+                w += 1;
             }
         }
-        k += 1;
+        vs.drain(w..j);
+        k = w;
     }
     // ---- 5. the sequence: plausibility, codes, lines, referral, velocity ---
     s.hist_w.clear();
@@ -1076,12 +1160,14 @@ fn child(
             // Velocity of weight (§3).
             #[allow(clippy::cast_precision_loss)]
             let wv = f64::from(x.w_g);
-            for (t, slot) in [
-                (VelocityTable::Weight1Month, 0),
-                (VelocityTable::Weight2Month, 1),
-            ] {
-                let r = pick(&s.hist_w, x.date, wv, t, sex, rules.scale_to_nominal);
-                put_velocity(out, slot, i, r);
+            if rules.velocity {
+                for (t, slot) in [
+                    (VelocityTable::Weight1Month, 0),
+                    (VelocityTable::Weight2Month, 1),
+                ] {
+                    let r = pick(&s.hist_w, x.date, wv, t, sex, rules.scale_to_nominal);
+                    put_velocity(out, slot, i, r);
+                }
             }
             if matches!(code, Code::N | Code::T) {
                 out.weight_faltering[i] = match rules.weight_faltering {
@@ -1101,6 +1187,12 @@ fn child(
             last_w = Some((k, Some(code), t_run));
         }
         if x.len_mm >= 0 {
+            last_l = Some(k);
+        }
+        if x.hc_mm >= 0 {
+            last_h = Some(k);
+        }
+        if x.len_mm >= 0 && rules.velocity {
             let lv = f64::from(x.len_mm) / 10.0;
             let r = pick(
                 &s.hist_l,
@@ -1112,9 +1204,8 @@ fn child(
             );
             put_velocity(out, 2, i, r);
             s.hist_l.push((x.date, x.age_days, lv));
-            last_l = Some(k);
         }
-        if x.hc_mm >= 0 {
+        if x.hc_mm >= 0 && rules.velocity {
             let hv = f64::from(x.hc_mm) / 10.0;
             let r = pick(
                 &s.hist_h,
@@ -1126,7 +1217,6 @@ fn child(
             );
             put_velocity(out, 3, i, r);
             s.hist_h.push((x.date, x.age_days, hv));
-            last_h = Some(k);
         }
         if rules.screening_flags {
             if x.zlen < -2.0 {
@@ -1188,7 +1278,7 @@ fn pick(
     sex: Sex,
     scale: bool,
 ) -> Result<VelocityZ, VelocityStatus> {
-    let mut best: Option<(f64, VelocityZ)> = None;
+    let mut best: Option<Fit> = None;
     let mut first_err = None;
     let mut below = false;
     for &(d0, age0, v0) in hist.iter().rev() {
@@ -1196,12 +1286,10 @@ fn pick(
         if days > 90 {
             break;
         }
-        match velocity_z(table, sex, age0, days, value - v0, scale) {
-            Ok(z) => {
-                let nominal = table.row(sex, z.row).map_or(0.0, |r| r.nominal_days);
-                let dist = (f64::from(days) - nominal).abs();
-                if best.as_ref().is_none_or(|(b, _)| dist < *b) {
-                    best = Some((dist, z));
+        match fit(table, sex, age0, days, value - v0, scale) {
+            Ok(f) => {
+                if best.as_ref().is_none_or(|b| f.distance() < b.distance()) {
+                    best = Some(f);
                 }
             }
             Err(VelocityStatus::IncrementBelowTableRange) => below = true,
@@ -1211,7 +1299,7 @@ fn pick(
         }
     }
     match best {
-        Some((_, z)) => Ok(z),
+        Some(f) => Ok(f.finish()),
         None if below => Err(VelocityStatus::IncrementBelowTableRange),
         None if hist.is_empty() => Err(VelocityStatus::NoEarlierMeasurement),
         None => Err(first_err.unwrap_or(VelocityStatus::IntervalMismatch)),

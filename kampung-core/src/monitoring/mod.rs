@@ -45,6 +45,7 @@ pub mod kbm;
 pub mod records;
 pub mod rules;
 pub mod skdn;
+pub mod synthetic;
 pub mod velocity;
 #[allow(missing_docs)]
 mod velocity_tables;

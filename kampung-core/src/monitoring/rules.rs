@@ -237,6 +237,9 @@ pub struct MonitoringRules {
     pub weight_faltering: WeightFaltering,
     /// Multiply a velocity increment by nominal/Δ before its z (§3).
     pub scale_to_nominal: bool,
+    /// Compute the WHO velocity z-scores (default true; `false` leaves the
+    /// velocity columns missing, for callers that need only the codes).
+    pub velocity: bool,
     /// Which sources count in SKDN's D (bit `1 << source`; default all).
     pub d_sources: u8,
     /// Cross-visit plausibility (§4.2).
@@ -275,6 +278,7 @@ impl MonitoringRules {
             screening_flags: true,
             weight_faltering: WeightFaltering::T,
             scale_to_nominal: false,
+            velocity: true,
             d_sources: ALL_SOURCES,
             plausibility: Plausibility {
                 weight_kg: (0.9, 58.0),
@@ -381,7 +385,7 @@ impl MonitoringRules {
     /// `kbm_age_basis`, `month_policy`, `nt_method`, `gap_assessment`,
     /// `birth_record_as_weighing`, `red_line_z`, `orange_line_z`,
     /// `short_interval_days`, `screening_flags`, `weight_faltering`,
-    /// `scale_to_nominal`, `d_sources`). Unknown keys are ignored (the
+    /// `scale_to_nominal`, `velocity`, `d_sources`). Unknown keys are ignored (the
     /// bindings add their own, such as `as_of` and `locale`).
     ///
     /// # Errors
@@ -469,6 +473,9 @@ impl MonitoringRules {
         }
         if let Some(b) = opt_bool(&f, "scale_to_nominal", &mut errors) {
             r.scale_to_nominal = b;
+        }
+        if let Some(b) = opt_bool(&f, "velocity", &mut errors) {
+            r.velocity = b;
         }
         if let Some(x) = opt_number(&f, "red_line_z", -6.0, 6.0, &mut errors) {
             r.red_line_z = x;

@@ -214,10 +214,10 @@ pub struct VelocityZ {
     pub interval_days: i32,
 }
 
-/// Round-half-away to `d` decimals through the decimal string (exact on
-/// ties, as [`round2`]).
+/// A centile (0-100) to 1 decimal, half up (no libm call).
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    ((x * 10.0 + 0.5) as i64) as f64 / 10.0
 }
 
 /// The standard normal CDF Φ(z) (complementary error function, W. J. Cody's
@@ -254,14 +254,55 @@ pub fn velocity_z(
     x: f64,
     scale_to_nominal: bool,
 ) -> Result<VelocityZ, VelocityStatus> {
-    let s = f64::from(start_day);
-    let k = (s / DAYS_PER_MONTH).round();
-    if !(0.0..=f64::from(u16::MAX)).contains(&k) {
-        return Err(VelocityStatus::AgeOutsideTable);
+    fit(table, sex, start_day, interval_days, x, scale_to_nominal).map(Fit::finish)
+}
+
+/// A row and interval that fit, with the unrounded z (the centile is
+/// computed only for the fit finally chosen).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fit {
+    pub(crate) table: VelocityTable,
+    pub(crate) row: VelocityRow,
+    pub(crate) z: f64,
+    pub(crate) x: f64,
+    pub(crate) interval_days: i32,
+}
+
+impl Fit {
+    /// `|Δ − nominal|`, days.
+    pub(crate) fn distance(&self) -> f64 {
+        (f64::from(self.interval_days) - self.row.nominal_days).abs()
     }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let row = table
-        .row(sex, k as usize)
+
+    /// The reported z-score: z to 2 decimals, centile to 1.
+    pub(crate) fn finish(self) -> VelocityZ {
+        VelocityZ {
+            table: self.table,
+            row: self.row.k,
+            z: round2(self.z),
+            centile: round1(100.0 * normal_cdf(self.z)),
+            increment: self.x,
+            interval_days: self.interval_days,
+        }
+    }
+}
+
+/// [`velocity_z`] without the rounding and the centile.
+pub(crate) fn fit(
+    table: VelocityTable,
+    sex: Sex,
+    start_day: i32,
+    interval_days: i32,
+    x: f64,
+    scale_to_nominal: bool,
+) -> Result<Fit, VelocityStatus> {
+    let s = f64::from(start_day);
+    // k = round(s / 30.4375) = round(16·s / 487) in integers (487 is odd,
+    // so 16·s / 487 is never a half: no tie to break).
+    let k = (i64::from(start_day) * 16 + 243).div_euclid(487);
+    let row = usize::try_from(k)
+        .ok()
+        .and_then(|k| table.row(sex, k))
         .ok_or(VelocityStatus::AgeOutsideTable)?;
     let d = f64::from(interval_days);
     if (s - row.start_day).abs() > 15.0
@@ -275,12 +316,11 @@ pub fn velocity_z(
         x
     };
     let z = row.z(x).ok_or(VelocityStatus::IncrementBelowTableRange)?;
-    Ok(VelocityZ {
+    Ok(Fit {
         table,
-        row: row.k,
-        z: round2(z),
-        centile: round1(100.0 * normal_cdf(z)),
-        increment: x,
+        row,
+        z,
+        x,
         interval_days,
     })
 }
