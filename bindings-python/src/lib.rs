@@ -4,6 +4,7 @@
 mod convert;
 mod errors;
 mod growth;
+mod monitoring;
 mod report;
 mod risk;
 
@@ -316,5 +317,6 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;
     m.add_function(wrap_pyfunction!(report::_classify_kampung, m)?)?;
     m.add_function(wrap_pyfunction!(risk::_evaluate_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(monitoring::_monitoring, m)?)?;
     Ok(())
 }

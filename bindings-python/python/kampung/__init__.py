@@ -29,12 +29,13 @@ from ._kampung import (
 from ._codes import ALL_ERROR_CODES, ErrorCode
 from .errors import ErrorDetails, KampungError, SchemaError, ValidationError
 from ._batch import BatchResult
-from . import growth, kb, report, risk
+from . import growth, kb, monitoring, report, risk
 
 __all__ = [
     "report",
     "growth",
     "kb",
+    "monitoring",
     "risk",
     "BatchResult",
     "Nik",

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._codes import ErrorCode
 
-__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_report", "_report_jsonl", "_report_entities", "_classify_kampung"]
+__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring"]
 
 @final
 class Nik:
@@ -98,3 +98,13 @@ def _classify_kampung(profile: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _report_entities(
     families: List[Any], members: List[Any], measurements: List[Any], as_of: Any, locale: str = "id"
 ) -> Dict[str, Any]: ...
+def _monitoring(
+    children: Dict[str, Any],
+    visits: Dict[str, Any],
+    options: Any,
+    locale: str = "id",
+    month: Optional[str] = None,
+    by: str = "posyandu_id",
+    level: Optional[str] = None,
+    breakdown: bool = False,
+) -> Tuple[Dict[str, Any], Dict[str, Any], Optional[Dict[str, Any]]]: ...

@@ -510,3 +510,34 @@ pub fn skdn_row_json(
     }
     Value::Object(m)
 }
+
+/// Parent areas at `level` for areas named by Kemendagri region codes
+/// (`64.72.05.1001` → kecamatan `64.72.05`): the parent names in order of
+/// first appearance and each area's parent index, for
+/// [`SkdnTable::rollup`](super::skdn::SkdnTable::rollup). An area that is
+/// not a region code, or is above `level`, stays its own parent.
+pub fn parents_at_level(
+    areas: &[String],
+    level: crate::id::wilayah::Level,
+) -> (Vec<String>, Vec<u32>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let parent_of = areas
+        .iter()
+        .map(|a| {
+            let name = crate::KodeWilayah::parse(a).map_or_else(
+                |_| a.clone(),
+                |k| {
+                    std::iter::successors(Some(k), crate::KodeWilayah::parent)
+                        .find(|p| p.level() == level)
+                        .map_or_else(|| a.clone(), |p| p.to_string())
+                },
+            );
+            *index.entry(name.clone()).or_insert_with(|| {
+                names.push(name);
+                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    (names, parent_of)
+}
