@@ -15,7 +15,7 @@ wasm-bindgen --target nodejs --out-dir "$here/pkg/node" --out-name kampung "$was
 for d in web node; do
   cp "$here/js/error-codes.d.ts" "$here/pkg/$d/error-codes.d.ts"
   # Options are optional: wasm-bindgen renders the typed parameter as required.
-  sed -i -E 's/options: (Options|FamilyOptions|RuleOptions)\)/options?: \1)/' "$here/pkg/$d/kampung.d.ts"
+  sed -i -E 's/options: (Options|FamilyOptions|RuleOptions|MonitorOptions)\)/options?: \1)/' "$here/pkg/$d/kampung.d.ts"
 done
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
 cat > "$here/pkg/web/package.json" <<JSON

@@ -4,6 +4,7 @@
 //! only for programmer misuse (unknown locale, malformed options).
 
 mod convert;
+mod monitoring;
 mod risk;
 
 use chrono::NaiveDate;
