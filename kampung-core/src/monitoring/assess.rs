@@ -726,6 +726,8 @@ pub fn assess(
 /// Reused per-child buffers.
 #[derive(Default)]
 struct Scratch {
+    /// `(date, visit)` of the child's visits, sorted by date (stable).
+    order: Vec<(i32, u32)>,
     vs: Vec<V>,
     errs: Vec<FieldError>,
     hist_w: Vec<(i32, i32, f64)>,
@@ -753,10 +755,20 @@ fn child(
     let birth_period = 12 * birth_ymd.0 + birth_ymd.1;
     s.vs.clear();
     // ---- 1. single-visit checks -------------------------------------------
-    for &iu in idx {
+    // Date order first (stable: ties keep input order), on 8-byte keys.
+    s.order.clear();
+    s.order.extend(idx.iter().map(|&i| (v.date[i as usize], i)));
+    for k in 1..s.order.len() {
+        let mut j = k;
+        while j > 0 && s.order[j - 1].0 > s.order[j].0 {
+            s.order.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    for k in 0..s.order.len() {
+        let (date, iu) = s.order[k];
         let i = iu as usize;
         s.errs.clear();
-        let date = v.date[i];
         if date == NO_DATE {
             s.errs
                 .push(FieldError::at("visit_date", ErrorCode::Required));
@@ -911,15 +923,8 @@ fn child(
             VisitStatus::NotWeighed
         };
     }
-    // ---- 2. date order (stable: ties keep input order) ---------------------
+    // ---- 2. (the visits were taken in date order) -------------------------
     let vs = &mut s.vs;
-    for k in 1..vs.len() {
-        let mut j = k;
-        while j > 0 && vs[j - 1].date > vs[j].date {
-            vs.swap(j - 1, j);
-            j -= 1;
-        }
-    }
     // ---- 3. same-date duplicates (§4.2, §4.3) ------------------------------
     let mut k = 0;
     while k < vs.len() {
@@ -1074,6 +1079,7 @@ fn child(
         }
         out.warnings[i] |= warn;
         let mut reasons = 0u8;
+        let mut extreme = false;
         if x.w_g >= 0 {
             let prev = last_w.filter(|(j, _, _)| vs[*j].period == x.period - 1);
             let kbm_age = match rules.kbm_age_basis {
@@ -1166,7 +1172,7 @@ fn child(
                     (VelocityTable::Weight2Month, 1),
                 ] {
                     let r = pick(&s.hist_w, x.date, wv, t, sex, rules.scale_to_nominal);
-                    put_velocity(out, slot, i, r);
+                    extreme |= put_velocity(out, slot, i, r);
                 }
             }
             if matches!(code, Code::N | Code::T) {
@@ -1202,7 +1208,7 @@ fn child(
                 sex,
                 rules.scale_to_nominal,
             );
-            put_velocity(out, 2, i, r);
+            extreme |= put_velocity(out, 2, i, r);
             s.hist_l.push((x.date, x.age_days, lv));
         }
         if x.hc_mm >= 0 && rules.velocity {
@@ -1215,7 +1221,7 @@ fn child(
                 sex,
                 rules.scale_to_nominal,
             );
-            put_velocity(out, 3, i, r);
+            extreme |= put_velocity(out, 3, i, r);
             s.hist_h.push((x.date, x.age_days, hv));
         }
         if rules.screening_flags {
@@ -1227,7 +1233,7 @@ fn child(
             }
         }
         out.refer_reasons[i] = reasons;
-        if out.velocity.iter().any(|c| c.z[i].abs() > 3.0) {
+        if extreme {
             out.warnings[i] |= Warning::VelocityExtreme.bit();
         }
     }
@@ -1251,8 +1257,15 @@ fn reject(out: &mut Assessment, i: u32, child: u32, e: FieldError) {
     });
 }
 
-fn put_velocity(out: &mut Assessment, slot: usize, i: usize, r: Result<VelocityZ, VelocityStatus>) {
+/// Writes one velocity result; true when |z| > 3 (`velocity_extreme`).
+fn put_velocity(
+    out: &mut Assessment,
+    slot: usize,
+    i: usize,
+    r: Result<VelocityZ, VelocityStatus>,
+) -> bool {
     let c = &mut out.velocity[slot];
+    let extreme = matches!(&r, Ok(z) if z.z.abs() > 3.0);
     match r {
         Ok(z) => {
             c.z[i] = z.z;
@@ -1262,6 +1275,7 @@ fn put_velocity(out: &mut Assessment, slot: usize, i: usize, r: Result<VelocityZ
         }
         Err(st) => c.status[i] = Some(st),
     }
+    extreme
 }
 
 /// The velocity z of the current value against the earlier measurement

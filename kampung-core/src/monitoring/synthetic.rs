@@ -90,11 +90,7 @@ pub fn generate(n_children: usize, visits_per_child: usize, children_per_area: u
     }
     // Shuffle visits in blocks of 4096 (any row order is accepted).
     let n = s.date.len();
-    let block = std::env::var("SHUF")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4096usize)
-        .min(n.max(1));
+    let block = 4096.min(n.max(1));
     for b in (0..n).step_by(block) {
         let end = (b + block).min(n);
         for i in (b + 1..end).rev() {
