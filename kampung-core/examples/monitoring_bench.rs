@@ -101,7 +101,12 @@ fn main() {
     );
     #[allow(clippy::cast_precision_loss)]
     let rate = n as f64 / c_assess;
+    let mut by_code = std::collections::BTreeMap::new();
+    for e in &a.errors {
+        *by_code.entry(e.error.code().as_str()).or_insert(0usize) += 1;
+    }
     println!("join by child id: {t_join:.2?}");
+    println!("errors by code: {by_code:?}");
     println!("assess (codes, WAZ, velocity, referral): {t_assess:.2?} wall, {c_assess:.2} s CPU = {:.2} M visits per CPU second ({coded} coded, {} errors)", rate / 1e6, a.errors.len());
     #[allow(clippy::cast_precision_loss)]
     let rate_codes = n as f64 / c_codes;
