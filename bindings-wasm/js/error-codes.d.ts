@@ -64,4 +64,9 @@ export type ErrorCode =
   | "register_kb_missing"
   | "kampung_count_exceeds"
   | "register_unsorted"
+  | "unknown_field"
+  | "kb_method_while_pregnant"
+  | "identifier_is_float"
+  | "screening_pregnancy_dates_mismatch"
+  | "lms_table_column"
 ;

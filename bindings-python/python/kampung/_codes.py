@@ -67,6 +67,11 @@ ErrorCode = Literal[
     "register_kb_missing",
     "kampung_count_exceeds",
     "register_unsorted",
+    "unknown_field",
+    "kb_method_while_pregnant",
+    "identifier_is_float",
+    "screening_pregnancy_dates_mismatch",
+    "lms_table_column",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)

@@ -105,8 +105,8 @@ impl Family {
     pub fn from_value(v: &Value, opts: &FamilyOptions) -> Result<Family, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let f = Fields::of(v, &mut errors);
-        let kk_raw = f.text("no_kk", true, false, &mut errors);
-        let region_raw = f.text("region_code", true, false, &mut errors);
+        let kk_raw = f.id_text("no_kk", true, &mut errors);
+        let region_raw = f.id_text("region_code", true, &mut errors);
         let members_raw = f.list("members", &mut errors);
 
         let no_kk = kk_raw.and_then(|s| match NomorKk::parse(&s) {

@@ -188,7 +188,7 @@ fn read_measurement(
 ) -> Result<Measurement, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let f = Fields::of(v, &mut errors);
-    let nik = f.text("nik", false, false, &mut errors);
+    let nik = f.id_text("nik", false, &mut errors);
     let member_ix = crate::kb::read::opt_int(&f, "member", 0, 1000, &mut errors);
     let member = resolve_member(
         nik.as_deref(),
