@@ -143,12 +143,58 @@ pub fn wife(family: &Family) -> Option<&Person> {
     }
 }
 
-/// Whether a wife of `age` completed years is PUS.
+/// Whether a wife of `age` completed years is PUS, pregnancy unknown (see
+/// [`is_pus`]).
 pub fn is_pus_age(age: i64, menstruating: Option<bool>, opts: PusOptions) -> bool {
+    is_pus(age, menstruating, false, opts)
+}
+
+/// Whether a wife of `age` completed years is PUS.
+///
+/// 15-49 completed years always (DOMAIN.md §2.1). With
+/// [`PusOptions::include_menstruating_outside_15_49`] also a wife outside
+/// that band who menstruates (under 15 with menarche, 50 or over and not
+/// menopausal; from age 10) and, DOMAIN.md §9.2, a **pregnant** wife of any
+/// age: "a pregnancy is proof of both" (menarche and not menopausal), so a
+/// pregnant 14-year-old under the option is PUS (and *PUS hamil*, and
+/// *terlalu muda*). Without the option the band stays 15-49 whatever the
+/// pregnancy ([`PusAgeNote`] says why she is outside it).
+pub fn is_pus(age: i64, menstruating: Option<bool>, pregnant: bool, opts: PusOptions) -> bool {
     if (PUS_AGE_MIN..=PUS_AGE_MAX).contains(&age) {
         return true;
     }
-    opts.include_menstruating_outside_15_49 && menstruating == Some(true) && age >= 10
+    opts.include_menstruating_outside_15_49
+        && (pregnant || (menstruating == Some(true) && age >= 10))
+}
+
+/// Why a married wife is not PUS (DOMAIN.md §9.2: "the result says why she
+/// is outside" the 15-49 band).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PusAgeNote {
+    /// Under 15 completed years (and not admitted by the option).
+    UnderPusAge,
+    /// 50 or more completed years (and not admitted by the option).
+    OverPusAge,
+}
+
+impl PusAgeNote {
+    /// The note for a wife of `age` who is not PUS, `None` when she is.
+    pub fn of(age: i64, is_pus: bool) -> Option<PusAgeNote> {
+        match (is_pus, age < PUS_AGE_MIN) {
+            (true, _) => None,
+            (false, true) => Some(PusAgeNote::UnderPusAge),
+            (false, false) => Some(PusAgeNote::OverPusAge),
+        }
+    }
+    /// The stable code: `di_bawah_usia_pus` or `di_atas_usia_pus`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            PusAgeNote::UnderPusAge => "di_bawah_usia_pus",
+            PusAgeNote::OverPusAge => "di_atas_usia_pus",
+        }
+    }
 }
 
 /// The children (SHDK *anak*) of a family, youngest first.
@@ -407,5 +453,14 @@ mod tests {
         assert!(is_pus_age(50, Some(true), op));
         assert!(!is_pus_age(50, Some(false), op));
         assert!(!is_pus_age(50, None, op));
+        // DOMAIN.md §9.2: under the option a pregnancy proves menarche and
+        // that she is not menopausal; without it the band stays 15-49.
+        assert!(is_pus(14, None, true, op));
+        assert!(is_pus(52, Some(false), true, op));
+        assert!(!is_pus(14, None, true, strict));
+        assert!(!is_pus(50, Some(true), true, strict));
+        assert_eq!(PusAgeNote::of(14, false), Some(PusAgeNote::UnderPusAge));
+        assert_eq!(PusAgeNote::of(50, false), Some(PusAgeNote::OverPusAge));
+        assert_eq!(PusAgeNote::of(14, true), None);
     }
 }

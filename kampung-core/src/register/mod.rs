@@ -33,7 +33,7 @@ use crate::family::{Family, FamilyOptions};
 use crate::growth::child::Measure;
 use crate::input::{parse_date, Fields};
 use crate::kb::method::{Method, NonUseReason};
-use crate::kb::pus::{age_years, is_pus_age, wife};
+use crate::kb::pus::{age_years, is_pus, wife};
 use crate::kb::read::{opt_bool, opt_code, opt_number};
 use crate::risk::krs::{read_housing, Housing, KrsRuleSet};
 use chrono::NaiveDate;
@@ -335,7 +335,12 @@ fn check_wife(
             }
         }
         Some(w) => {
-            let pus = is_pus_age(age_years(w, opts.as_of), None, opts.krs_rules.pus);
+            let pus = is_pus(
+                age_years(w, opts.as_of),
+                None,
+                pregnant == Some(true),
+                opts.krs_rules.pus,
+            );
             if pus && kb_absent {
                 errors.push(FieldError::at("kb", ErrorCode::RegisterKbMissing));
             }
