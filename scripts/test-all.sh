@@ -21,6 +21,10 @@ git diff --exit-code -- bindings-python/python/kampung/_codes.py bindings-wasm/j
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "kampung-core without default features (identifiers, families, KB, KRS; no WHO tables)"
+cargo clippy -p kampung-core --no-default-features --all-targets --locked -- -D warnings
+cargo test -p kampung-core --no-default-features --locked --lib --test fixtures_foundation --test fixtures_risk
+
 step "cargo doc (warnings are errors: broken links, missing docs)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p kampung-core --no-deps --locked
 

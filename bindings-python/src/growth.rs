@@ -266,7 +266,7 @@ pub fn _zscores_2006<'py>(
         zscores_2006_threaded(
             &input,
             &tables,
-            ZscoreOptions { rounded },
+            ZscoreOptions::new().with_rounded(rounded),
             cols.output(),
             &mut errs,
             threads,
@@ -325,7 +325,7 @@ pub fn _zscores_2007<'py>(
         zscores_2007(
             &input,
             &tables,
-            ZscoreOptions { rounded },
+            ZscoreOptions::new().with_rounded(rounded),
             &mut cols.output(),
             &mut errs,
         )

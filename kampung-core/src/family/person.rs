@@ -138,6 +138,45 @@ impl Person {
         self.marriage_recorded
     }
 
+    /// Starts a member from typed values (a database row, a struct): set
+    /// the NIK and the recording of a marriage with the builder's methods,
+    /// then [`PersonBuilder::build`] runs every check of
+    /// [`Person::from_value`].
+    ///
+    /// ```
+    /// use kampung_core::family::{marital::MaritalStatus, person::Person, relationship::Relationship};
+    /// use kampung_core::{Nik, Sex};
+    /// use chrono::NaiveDate;
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let p = Person::builder("Siti", Sex::Female, d(1990, 7, 5), Relationship::Istri, MaritalStatus::Kawin)
+    ///     .nik(Nik::parse("6472054507900002").unwrap())
+    ///     .marriage_recorded(Some(false))
+    ///     .build(d(2026, 1, 15))
+    ///     .unwrap();
+    /// assert_eq!(p.marriage_recorded(), Some(false));
+    /// let wrong = Person::builder("Siti", Sex::Male, d(1990, 7, 5), Relationship::Istri, MaritalStatus::Kawin)
+    ///     .nik(Nik::parse("6472054507900002").unwrap())
+    ///     .build(d(2026, 1, 15))
+    ///     .unwrap_err();
+    /// assert_eq!(wrong.errors()[0].code().as_str(), "nik_sex_mismatch");
+    /// ```
+    pub fn builder(
+        name: &str,
+        sex: Sex,
+        birth_date: NaiveDate,
+        relationship: Relationship,
+        marital_status: MaritalStatus,
+    ) -> PersonBuilder {
+        PersonBuilder {
+            name: name.to_owned(),
+            nik: None,
+            sex,
+            birth_date,
+            relationship,
+            marital: KkMaritalStatus::new(marital_status, None),
+        }
+    }
+
     /// Validates one member from untyped input with fields `name`, `nik`
     /// (optional), `sex`, `birth_date` (`YYYY-MM-DD`), `relationship`
     /// (SHDK code or name) and `marital_status`, against the reference date
@@ -283,6 +322,65 @@ impl Person {
             }
             _ => Err(errors),
         }
+    }
+}
+
+/// A member under construction from typed values ([`Person::builder`]).
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct PersonBuilder {
+    name: String,
+    nik: Option<Nik>,
+    sex: Sex,
+    birth_date: NaiveDate,
+    relationship: Relationship,
+    marital: KkMaritalStatus,
+}
+
+impl PersonBuilder {
+    /// With a NIK (checked against the sex and date of birth by `build`).
+    pub fn nik(mut self, nik: Nik) -> PersonBuilder {
+        self.nik = Some(nik);
+        self
+    }
+    /// With the recording of the marriage (DOMAIN.md §9.1; kept only for
+    /// a married member).
+    pub fn marriage_recorded(mut self, recorded: Option<bool>) -> PersonBuilder {
+        self.marital = KkMaritalStatus::new(self.marital.status, recorded);
+        self
+    }
+    /// Validates the member against `as_of` with the very checks of
+    /// [`Person::from_value`] (name required, birth not after `as_of`, NIK
+    /// consistent with sex and date of birth).
+    ///
+    /// # Errors
+    /// Every problem, with paths relative to the member.
+    pub fn build(self, as_of: NaiveDate) -> Result<Person, ValidationErrors> {
+        let date = self.birth_date.format("%Y-%m-%d").to_string();
+        let sex = match self.sex {
+            Sex::Male => "L",
+            Sex::Female => "P",
+        };
+        let rel = self.relationship.code().to_string();
+        let mar = match (self.marital.status, self.marital.recorded) {
+            (MaritalStatus::Kawin, Some(true)) => "kawin_tercatat",
+            (MaritalStatus::Kawin, Some(false)) => "kawin_belum_tercatat",
+            (m, _) => m.as_str(),
+        };
+        let name = self.name.trim();
+        let texts = PersonTexts {
+            name: (!name.is_empty()).then_some(name),
+            nik: self.nik.as_ref().map(Nik::as_str),
+            sex: Some(sex),
+            birth_date: Some(&date),
+            relationship: Some(&rel),
+            marital_status: Some(mar),
+        };
+        let mut errors = ValidationErrors::new();
+        if texts.name.is_none() {
+            errors.push(FieldError::at("name", ErrorCode::Required));
+        }
+        Person::from_texts(&texts, as_of, errors)
     }
 }
 

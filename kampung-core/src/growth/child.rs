@@ -14,6 +14,7 @@ use serde::Serialize;
 /// How length/height was measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Measure {
     /// Lying down (recumbent length, *panjang badan*).
     Length,
@@ -43,6 +44,7 @@ pub struct ChildMeasurement {
 /// Which WHO growth reference was used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reference {
     /// WHO Child Growth Standards 2006 (age < 60 months).
     Who2006,

@@ -30,6 +30,7 @@ pub fn completed_months(from: NaiveDate, to: NaiveDate) -> i64 {
 /// (**\[B\]**) says *di atas 35 tahun*. The default follows the BKKBN text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TerlaluTua {
     /// 35 ≤ age ≤ 40 completed years (default, BKKBN KRS text "35–40").
     #[default]
@@ -56,6 +57,7 @@ impl TerlaluTua {
 /// ≥ 3" (§1.4). Default > 3.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TerlaluBanyak {
     /// More than three children (default, *lebih dari tiga*).
     #[default]
@@ -82,6 +84,7 @@ impl TerlaluBanyak {
 /// usual reading" (default). Births on the same date (twins) are one birth.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SpacingRule {
     /// The interval between the two youngest children (default).
     #[default]
@@ -94,6 +97,7 @@ pub enum SpacingRule {
 /// under 20; *terlalu tua* per [`TerlaluTua`]; *terlalu dekat* = birth
 /// interval under 24 months; *terlalu banyak* per [`TerlaluBanyak`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FourTRules {
     /// "Terlalu tua" band.
     pub terlalu_tua: TerlaluTua,
@@ -101,6 +105,35 @@ pub struct FourTRules {
     pub terlalu_banyak: TerlaluBanyak,
     /// "Terlalu dekat" measurement.
     pub spacing: SpacingRule,
+}
+
+impl FourTRules {
+    /// The defaults (35-40, more than 3, two youngest).
+    pub const fn new() -> FourTRules {
+        FourTRules {
+            terlalu_tua: TerlaluTua::From35To40,
+            terlalu_banyak: TerlaluBanyak::MoreThan3,
+            spacing: SpacingRule::TwoYoungest,
+        }
+    }
+    /// With another "terlalu tua" band.
+    #[must_use]
+    pub const fn with_terlalu_tua(mut self, v: TerlaluTua) -> FourTRules {
+        self.terlalu_tua = v;
+        self
+    }
+    /// With another "terlalu banyak" threshold.
+    #[must_use]
+    pub const fn with_terlalu_banyak(mut self, v: TerlaluBanyak) -> FourTRules {
+        self.terlalu_banyak = v;
+        self
+    }
+    /// With another "terlalu dekat" measurement.
+    #[must_use]
+    pub const fn with_spacing(mut self, v: SpacingRule) -> FourTRules {
+        self.spacing = v;
+        self
+    }
 }
 
 /// The wife's age under which she is "terlalu muda": 20 (DOMAIN.md §1.3).
@@ -120,9 +153,26 @@ pub const PUS_AGE_MAX: i64 = 49;
 /// under 15 who already menstruate and wives 50+ who still menstruate. With
 /// this option on, a wife outside 15–49 counts when `wife_menstruating` is true.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PusOptions {
-    /// Apply the operational menstruation exception.
+    /// Apply the operational menstruation exception (and, DOMAIN.md §9.2,
+    /// admit a pregnant wife of any age).
     pub include_menstruating_outside_15_49: bool,
+}
+
+impl PusOptions {
+    /// The default: 15-49 only.
+    pub const fn new() -> PusOptions {
+        PusOptions {
+            include_menstruating_outside_15_49: false,
+        }
+    }
+    /// With the operational exception on or off.
+    #[must_use]
+    pub const fn with_menstruation_exception(mut self, on: bool) -> PusOptions {
+        self.include_menstruating_outside_15_49 = on;
+        self
+    }
 }
 
 /// The wife of the head couple: the *istri* of a married male head (the
@@ -278,6 +328,7 @@ impl FourT {
 /// *balita* 24–59 completed months.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChildAgeClass {
     /// 0–23 completed months (*bawah dua tahun*).
     Baduta,

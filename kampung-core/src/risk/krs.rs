@@ -28,6 +28,7 @@ use serde_json::Value;
 /// Main drinking-water source (*sumber air minum utama*).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WaterSource {
     /// *Air kemasan / isi ulang* (bottled or refill).
     AirKemasan,
@@ -85,6 +86,7 @@ impl WaterSource {
 /// Which water sources count as *layak*.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WaterRule {
     /// Default, BKKBN operational text (DOMAIN.md §1.3 item 1, **\[B\]**):
     /// layak = air kemasan/isi ulang, ledeng/PAM, sumur bor, sumur terlindung.
@@ -113,6 +115,7 @@ impl WaterRule {
 /// Latrine (*jamban*) kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Latrine {
     /// *Jamban sendiri* (own).
     Sendiri,
@@ -150,6 +153,7 @@ impl Latrine {
 /// Which latrines count as *layak*.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LatrineRule {
     /// Default, BKKBN operational text (DOMAIN.md §1.3 item 2, **\[B\]**):
     /// not layak = no latrine, or a latrine without septic tank.
@@ -162,8 +166,10 @@ pub enum LatrineRule {
     SigaCompiled,
 }
 
-/// A KRS rule set: a named, versioned value callers can replace.
+/// A KRS rule set: a named, versioned value callers can replace
+/// ([`KrsRuleSet::new`] then `with_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct KrsRuleSet {
     /// Rule-set name.
     pub name: &'static str,
@@ -181,6 +187,43 @@ pub struct KrsRuleSet {
     /// mentioned by Kepala BKKBN (DOMAIN.md §1.3, **\[B\]**) but its criteria
     /// and its place in the computed flag were not found (Uncertain 1).
     pub include_housing: bool,
+}
+
+impl KrsRuleSet {
+    /// The default rule set (`bkkbn_krs` 2024-01).
+    pub fn new() -> KrsRuleSet {
+        KrsRuleSet::default()
+    }
+    /// With another drinking-water list.
+    #[must_use]
+    pub const fn with_water(mut self, v: WaterRule) -> KrsRuleSet {
+        self.water = v;
+        self
+    }
+    /// With another latrine rule.
+    #[must_use]
+    pub const fn with_latrine(mut self, v: LatrineRule) -> KrsRuleSet {
+        self.latrine = v;
+        self
+    }
+    /// With other 4T thresholds.
+    #[must_use]
+    pub const fn with_four_t(mut self, v: FourTRules) -> KrsRuleSet {
+        self.four_t = v;
+        self
+    }
+    /// With another PUS definition.
+    #[must_use]
+    pub const fn with_pus(mut self, v: PusOptions) -> KrsRuleSet {
+        self.pus = v;
+        self
+    }
+    /// With the housing factor on or off.
+    #[must_use]
+    pub const fn with_housing(mut self, on: bool) -> KrsRuleSet {
+        self.include_housing = on;
+        self
+    }
 }
 
 impl Default for KrsRuleSet {
@@ -208,6 +251,7 @@ pub struct Reason {
 
 /// The KRS result of one family.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct KrsResult {
     /// The rule set applied.
     pub rule_set: KrsRuleSet,
@@ -434,6 +478,7 @@ impl Codes {
             .map(|(_, c)| *c)
     }
     /// Bit `i` set when `names[i]` was found.
+    #[cfg_attr(not(feature = "report"), allow(dead_code))]
     pub(crate) fn bits(&self) -> u16 {
         self.bits
     }

@@ -228,6 +228,7 @@ pub enum HbRule {
 /// Which age rule applies to catin.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AgeRule {
     /// Default: the 4T ages for the woman (< 20 *terlalu muda*, DOMAIN.md
     /// §1.3; *terlalu tua* per option). Men: no age rule.
@@ -298,6 +299,7 @@ pub enum Category {
 
 /// The screening result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ScreeningResult {
     /// The rule set applied.
     pub rule_set: ScreeningRuleSet,
@@ -800,7 +802,12 @@ fn read_gestation(
 /// gestational_age_weeks? (1-42), hpht? (first day of the last menstrual
 /// period), expected_delivery_date?, parity (live births before this
 /// pregnancy, 0-20), last_birth_date?, pre_pregnancy_weight_kg?}`; one of
-/// the three pregnancy dates is required (see [`read_gestation`]).
+/// the three pregnancy dates is required. `hpht` must lie 1-42 weeks
+/// before `as_of`, `expected_delivery_date` 1-42 weeks of gestation from
+/// it (start = delivery − 280 days, Naegele); with both HPHT and weeks the
+/// weeks must be the completed weeks since HPHT
+/// (`screening_pregnancy_dates_mismatch`); the expected delivery is used
+/// only when neither HPHT nor weeks is given.
 /// IMT is computed only from the pre-pregnancy (or first-trimester) weight
 /// (PRIOR_ART.md D-17), else `imt` is in `not_assessed`.
 ///
