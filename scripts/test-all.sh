@@ -46,6 +46,12 @@ rm -rf target/wheels
 "$venv/bin/pip" install --quiet --force-reinstall --no-deps target/wheels/kampung-*.whl
 (cd bindings-python/tests && "$venv/bin/python" -m pytest -q -p no:cacheprovider)
 
+step "python: the documented install from a checkout (pip install ./bindings-python)"
+rm -rf target/pip-venv
+python3 -m venv target/pip-venv
+target/pip-venv/bin/pip install --quiet --disable-pip-version-check "./bindings-python[pandas]"
+target/pip-venv/bin/python -c "import kampung, pandas; assert kampung.__version__; print('kampung', kampung.__version__)"
+
 step "python: type stubs match the built module (mypy stubtest)"
 (cd target && "$venv/bin/python" -m mypy.stubtest kampung._kampung && "$venv/bin/python" -m mypy -p kampung)
 

@@ -283,8 +283,50 @@ pub fn _zscores_2006<'py>(
     };
     row_errors.extend(errs);
     row_errors.sort_by_key(|e| e.row);
+    // anthro 1.1's column order: clenhei, cmeasure, c9mo_flag, cbmi, csex,
+    // then the z-scores and flags (WHO_GROWTH.md §1.12).
+    let cmeasure: Vec<Option<&str>> = (0..n)
+        .map(|i| {
+            let m = measure_c
+                .as_ref()
+                .and_then(|m| m.get(i))
+                .copied()
+                .unwrap_or(0);
+            match growth::cmeasure(m, cols.c9mo_flag.get(i).copied().unwrap_or(f64::NAN)) {
+                b'l' => Some("l"),
+                b'h' => Some("h"),
+                _ => None,
+            }
+        })
+        .collect();
+    let csex: Vec<f64> = sex_c
+        .iter()
+        .map(|s| if *s == 0 { f64::NAN } else { f64::from(*s) })
+        .collect();
+    let cmeasure = PyArray1::from_iter(
+        py,
+        cmeasure.iter().map(|c| -> Py<PyAny> {
+            match c {
+                Some(s) => PyString::new(py, s).into_any().unbind(),
+                None => py.None(),
+            }
+        }),
+    );
+    let mut named: Vec<(&'static str, Vec<f64>)> = cols.into_named().into_iter().collect();
+    let mut take = |name: &str| -> Vec<f64> {
+        named
+            .iter()
+            .position(|(n, _)| *n == name)
+            .map(|i| named.remove(i).1)
+            .unwrap_or_default()
+    };
     let out = PyDict::new(py);
-    for (name, v) in cols.into_named() {
+    out.set_item("clenhei", PyArray1::from_vec(py, take("clenhei")))?;
+    out.set_item("cmeasure", cmeasure)?;
+    out.set_item("c9mo_flag", PyArray1::from_vec(py, take("c9mo_flag")))?;
+    out.set_item("cbmi", PyArray1::from_vec(py, take("cbmi")))?;
+    out.set_item("csex", PyArray1::from_vec(py, csex))?;
+    for (name, v) in named {
         out.set_item(name, PyArray1::from_vec(py, v))?;
     }
     Ok((out, errors_table(py, &row_errors, locale)?))

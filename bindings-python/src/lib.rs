@@ -333,8 +333,28 @@ fn error_template(code: &str, locale: &str) -> PyResult<&'static str> {
         .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(code.to_owned()))
 }
 
+/// The keys a record of `area` may have (`krs`, `catin`, `ibu_hamil`,
+/// `kb_record`): any other is `unknown_field` (DOMAIN.md §9.5). The batch
+/// functions check a table's columns against it once.
+#[pyfunction]
+fn _fields(area: &str) -> PyResult<Vec<&'static str>> {
+    Ok(match area {
+        "krs" => kampung_core::risk::krs::KRS_FIELDS.to_vec(),
+        "catin" => kampung_core::risk::screening::CATIN_FIELDS.to_vec(),
+        "ibu_hamil" => kampung_core::risk::screening::IBU_HAMIL_FIELDS.to_vec(),
+        "kb_record" => kampung_core::kb::indicators::RECORD_FIELDS.to_vec(),
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown area {other:?}"
+            )))
+        }
+    })
+}
+
 #[pymodule(gil_used = false)]
 fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(_fields, m)?)?;
     m.add_class::<PyNik>()?;
     m.add_class::<PyNomorKk>()?;
     m.add_class::<PyKodeWilayah>()?;

@@ -71,9 +71,15 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The raw value, treating `null` as absent.
+    /// The raw value, treating `null` as absent, and also a NaN marker (a
+    /// float NaN from Python: pandas' and numpy's missing value; JS `NaN`)
+    /// — a missing cell, as pandas reads it.
     pub(crate) fn get(&self, name: &str) -> Option<&'a Value> {
-        self.map.and_then(|m| m.get(name)).filter(|v| !v.is_null())
+        self.map.and_then(|m| m.get(name)).filter(|v| match v {
+            Value::Null => false,
+            Value::Object(m) => !m.contains_key("$non_finite"),
+            _ => true,
+        })
     }
 
     /// A text field; numbers are accepted when `numbers_ok` (codes like
@@ -145,10 +151,6 @@ impl<'a> Fields<'a> {
     ) -> Option<Cow<'a, str>> {
         match self.get(name) {
             Some(Value::Number(n)) if !(n.is_i64() || n.is_u64()) => {
-                errors.push(FieldError::at(name, ErrorCode::IdentifierIsFloat));
-                None
-            }
-            Some(Value::Object(m)) if m.contains_key("$non_finite") => {
                 errors.push(FieldError::at(name, ErrorCode::IdentifierIsFloat));
                 None
             }

@@ -40,6 +40,19 @@ pub fn parse_sex(s: &str) -> Result<u8, FieldError> {
     }
 }
 
+/// WHO anthro's output `cmeasure` (anthro 1.1, `R/z-score.R`): the cleaned
+/// measuring position used in the computation, `b'l'` or `b'h'`, or
+/// [`MEASURE_MISSING`] when none was given or when a child under 9 months
+/// was measured standing (`c9mo_flag` = 1: the measure is then ignored,
+/// WHO_GROWTH.md §1.2).
+pub fn cmeasure(measure: u8, c9mo_flag: f64) -> u8 {
+    if c9mo_flag == 1.0 {
+        MEASURE_MISSING
+    } else {
+        measure
+    }
+}
+
 /// Parses a measure cell, trimmed and case-insensitive: `l` → `b'l'`,
 /// `h` → `b'h'`, empty or `NA` → 0 (missing). WHO anthro
 /// `R/z-score.R:192, 230-231`.

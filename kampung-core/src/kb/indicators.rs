@@ -553,8 +553,8 @@ const DHS_FIELDS: [&str; 5] = [
     "desire",
     "infecund",
 ];
-/// The keys of one KB record.
-const RECORD_FIELDS: [&str; 6] = [
+/// The keys of one KB record (any other is `unknown_field`, DOMAIN.md §9.5).
+pub const RECORD_FIELDS: [&str; 6] = [
     "method",
     "acceptor_sex",
     "reason_not_using",
