@@ -31,6 +31,7 @@
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
+pub mod codes;
 pub mod error;
 pub mod family;
 #[cfg(feature = "growth")]
