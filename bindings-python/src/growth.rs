@@ -165,7 +165,11 @@ fn errors_table<'py>(
     Ok(d)
 }
 
-fn load_tables(py: Python<'_>, tables: Option<&Bound<'_, PyDict>>) -> PyResult<Tables2006> {
+fn load_tables(
+    py: Python<'_>,
+    tables: Option<&Bound<'_, PyDict>>,
+    locale: Locale,
+) -> PyResult<Tables2006> {
     let mut t = Tables2006::bundled();
     if let Some(d) = tables {
         for (k, v) in d.iter() {
@@ -187,7 +191,7 @@ fn load_tables(py: Python<'_>, tables: Option<&Bound<'_, PyDict>>) -> PyResult<T
             let text: String = v.extract()?;
             let table = LmsTable::from_csv(&text)
                 .and_then(|lms| t.clone().with_table(which, lms))
-                .map_err(|e| errors::validation_error(py, &e.into(), "LmsTable", Locale::En))?;
+                .map_err(|e| errors::validation_error(py, &e.into(), "LmsTable", locale))?;
             t = table;
         }
     }
@@ -246,7 +250,7 @@ pub fn _zscores_2006<'py>(
         slice(&triskin)?,
         slice(&subskin)?,
     );
-    let tables = load_tables(py, tables)?;
+    let tables = load_tables(py, tables, locale)?;
     let input = Input2006 {
         sex: &sex_c,
         age: age_s,

@@ -160,3 +160,21 @@ def test_version():
     from importlib.metadata import version
 
     assert kampung.__version__ == version("kampung")
+
+
+# -- 15 (second half): the WHO LMS table loader --------------------------------
+
+
+def test_lms_table_from_an_indonesian_spreadsheet_and_localised_errors():
+    who = "sex,age_days,l,m,s\n1,91,1,8.0,0.1\n1,92,1,8.0,0.1\n2,91,1,8.0,0.1\n2,92,1,8.0,0.1\n"
+    sheet = "\ufeffsex;age_days;l;m;s\r\n1;91;1;8,0;0,1\r\n1;92;1;8,0;0,1\r\n2;91;1;8,0;0,1\r\n2;92;1;8,0;0,1\r\n"
+    a = growth.zscores(sex=[1], age=[91], triskin=[8.8], tables={"triceps_skinfold_for_age": who})
+    b = growth.zscores(sex=[1], age=[91], triskin=[8.8], tables={"triceps_skinfold_for_age": sheet})
+    assert a["zts"].tolist() == b["zts"].tolist() == [1.0]
+    with pytest.raises(kampung.ValidationError) as e:
+        growth.zscores(sex=[1], age=[91], triskin=[8.8], tables={"triceps_skinfold_for_age": who.replace("8.0", "x", 1)})
+    assert e.value.errors()[0]["message"] == "Tabel LMS WHO: kolom m pada baris 2 tidak dapat dibaca."
+    with pytest.raises(kampung.ValidationError) as e:
+        growth.zscores(sex=[1], age=[91], triskin=[8.8], locale="en",
+                       tables={"triceps_skinfold_for_age": who.replace("8.0", "x", 1)})
+    assert e.value.errors()[0]["message"] == "WHO LMS table: column m on line 2 cannot be read."

@@ -61,7 +61,9 @@ pub struct Family {
     members: Vec<Person>,
 }
 
-/// Whole years from `from` to `to` (negative when `to` is earlier).
+/// Whole years from `from` to `to` (negative when `to` is earlier). A 29
+/// February birthday counts as 1 March in non-leap years (DOMAIN.md §9.5):
+/// on 28 February the year is not yet complete.
 pub fn completed_years(from: NaiveDate, to: NaiveDate) -> i64 {
     let mut y = i64::from(to.year()) - i64::from(from.year());
     if (to.month(), to.day()) < (from.month(), from.day()) {

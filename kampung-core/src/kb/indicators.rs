@@ -467,8 +467,9 @@ pub struct KbIndicators {
     pub cpr: Ratio,
     /// mCPR = users of a modern method / PUS (DOMAIN.md §2.4, DHS v313 = 3).
     pub mcpr: Ratio,
-    /// MKJP share = (IUD + MOW + MOP + implant) users / all users (Kampung
-    /// KB portal `kampungs.sql`, DOMAIN.md §2.4).
+    /// MKJP share = (IUD + MOW + MOP + implant) users / all users of a
+    /// method (Kampung KB portal `kampungs.sql`, DOMAIN.md §2.4; §9.5: the
+    /// denominator is all users, not PUS; it equals [`KbIndicators::users`]).
     pub mkjp_share: Ratio,
     /// Method mix: users of each method / all users (portal
     /// `peserta-mix-kontrasepsi.sql`, with the zero-user guard it lacks, D-22).
@@ -480,8 +481,9 @@ pub struct KbIndicators {
     pub unmet_need_proxy: Ratio,
     /// Revised DHS unmet need, when every record has DHS inputs.
     pub unmet_need_dhs: Option<UnmetNeedDhs>,
-    /// Demand satisfied by modern methods (SDG 3.7.1) = modern users / (unmet
-    /// + met need), DOMAIN.md §2.5-§2.6; only with DHS inputs.
+    /// Demand satisfied by modern methods (SDG 3.7.1) = modern users /
+    /// (unmet + met need), DOMAIN.md §2.5-§2.6; only with DHS inputs, else
+    /// `None`, never guessed (DOMAIN.md §9.5).
     pub demand_satisfied_modern: Option<Ratio>,
     /// Records that were pregnant while naming a method and were counted as
     /// pregnant non-users (reason *hamil*, a method failure) under the

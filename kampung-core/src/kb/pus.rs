@@ -81,7 +81,8 @@ impl TerlaluBanyak {
 /// How "terlalu dekat" (births too close) is measured.
 ///
 /// DOMAIN.md §1.4: "between the two youngest children's birth dates is the
-/// usual reading" (default). Births on the same date (twins) are one birth.
+/// usual reading" (default; DOMAIN.md §9.5: the two **youngest**, not any
+/// consecutive pair). Births on the same date (twins) are one birth (§9.5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -178,7 +179,9 @@ impl PusOptions {
 /// The wife of the head couple: the *istri* of a married male head (the
 /// first listed if several), or a married female head. DOMAIN.md §1.2
 /// "keluarga yang memiliki istri"; other married couples in the household
-/// (e.g. a *menantu*) are not the family's PUS.
+/// (e.g. a married child and a *menantu*) are not the family's PUS
+/// (DOMAIN.md §9.5: they are a PUS of their own KK when registered). A KK
+/// may list more than one *istri* beside one head (§9.1).
 pub fn wife(family: &Family) -> Option<&Person> {
     let head = family.head()?;
     if head.marital_status() != MaritalStatus::Kawin {

@@ -56,7 +56,10 @@ pub struct Band {
 /// scribd "Imt", **\[B\]** UGM FK-KMK): < 17.0 *kurus berat*; 17.0–18.4
 /// *kurus ringan*; 18.5–25.0 *normal*; 25.1–27.0 *gemuk ringan*; > 27.0
 /// *gemuk berat*. The published one-decimal bands leave gaps (25.0–25.1);
-/// here they are closed as `(-∞,17)`, `[17,18.5)`, `[18.5,25]`, `(25,27]`, `(27,∞)`.
+/// here they are closed as `(-∞,17)`, `[17,18.5)`, `[18.5,25]`, `(25,27]`,
+/// `(27,∞)`: DOMAIN.md §9.5, a value in a printed gap (25.05) falls in the
+/// band whose explicitly closed interval contains it, as §3.3 closes
+/// "normal" on both sides; no value is without a band.
 pub const IMT_BANDS: [Band; 5] = [
     Band {
         code: "kurus_berat",
