@@ -107,6 +107,9 @@ fn camel_errors(errors: ValidationErrors, camel_given: &[String]) -> ValidationE
                 kampung_core::PathSegment::Field(f) if camel_given.iter().any(|c| c == f) => {
                     kampung_core::PathSegment::Field(intern_camel(f))
                 }
+                kampung_core::PathSegment::Key(k) if camel_given.iter().any(|c| c == k) => {
+                    kampung_core::PathSegment::Key(camel(k))
+                }
                 other => other.clone(),
             });
         }

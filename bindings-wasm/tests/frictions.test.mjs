@@ -135,3 +135,9 @@ test("Standard Schema: TanStack Form validates a family with kampung directly", 
   assert.deepEqual(nik["~standard"].validate("123").issues.map((i) => i.code), ["nik_length"]);
   assert.equal(nik["~standard"].validate("3174064509870003").value.sex, "female");
 });
+
+test("a misspelt form key is an error at the caller's own key, never ignored", () => {
+  const out = kampung.growthZscores({ sex: "P", birthDate: "2024-01-10", measuredOn: "2025-07-01", heightCm: 70 }, { asOf: "2026-01-15", locale: "en" });
+  assert.equal(out.status, "invalid");
+  assert.deepEqual(out.errors.map((e) => [e.field, e.code]), [["heightCm", "unknown_field"]]);
+});
