@@ -84,7 +84,7 @@ fn core_options(opts: &Value, as_of: Option<String>, locale: &str) -> Value {
     let mut m = Map::new();
     if let Value::Object(o) = opts {
         for (k, v) in o {
-            if k != "asOf" {
+            if k != "asOf" && k != "as_of" {
                 m.insert(snake(k), v.clone());
             }
         }
@@ -109,8 +109,8 @@ pub fn assess_weighing(
     let raw = convert::to_value(&input);
     let o = core_options(&opts, Some(as_of.to_string()), locale.as_str());
     Ok(match assess_weighing_json(&raw, &o) {
-        Ok(a) => valid(serde_json::to_value(a).unwrap_or(Value::Null)),
-        Err(e) => invalid(&camel_paths(e), locale),
+        Ok(a) => valid(serde_json::to_value(a).unwrap_or(Value::Null), as_of),
+        Err(e) => invalid(&camel_paths(e), locale, as_of),
     })
 }
 
@@ -122,11 +122,13 @@ pub fn monitor_visits(
     #[wasm_bindgen(unchecked_param_type = "MonitorOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsError> {
     let (locale, as_of, opts) = read_options(&options)?;
-    let given = opts.get("asOf").is_some_and(|v| !v.is_null());
+    let given = ["asOf", "as_of"]
+        .iter()
+        .any(|k| opts.get(k).is_some_and(|v| !v.is_null()));
     let o = core_options(&opts, given.then(|| as_of.to_string()), locale.as_str());
     let raw = convert::to_value(&input);
     Ok(match assess_json(&raw, &o) {
-        Ok(v) => valid(v),
-        Err(e) => invalid(&e, locale),
+        Ok(v) => valid(v, as_of),
+        Err(e) => invalid(&e, locale, as_of),
     })
 }
