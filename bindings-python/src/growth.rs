@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 /// A code column: either a float64 array (numeric codes, NaN = missing) or a
 /// list of Python objects (str, int, float, None).
-fn code_column<T: Copy>(
+pub(crate) fn code_column<T: Copy>(
     obj: &Bound<'_, PyAny>,
     name: &'static str,
     n: usize,
@@ -73,7 +73,7 @@ fn code_column<T: Copy>(
     Ok(out)
 }
 
-fn sex_codes(
+pub(crate) fn sex_codes(
     obj: &Bound<'_, PyAny>,
     n: usize,
     row_errors: &mut Vec<RowError>,
@@ -81,7 +81,7 @@ fn sex_codes(
     code_column(obj, "sex", n, growth::parse_sex, sex_num, 0, row_errors)
 }
 
-fn oedema_codes(
+pub(crate) fn oedema_codes(
     obj: Option<&Bound<'_, PyAny>>,
     n: usize,
     row_errors: &mut Vec<RowError>,
@@ -118,7 +118,7 @@ fn sex_num(x: f64) -> Option<u8> {
         None
     }
 }
-fn measure_num(_: f64) -> Option<u8> {
+pub(crate) fn measure_num(_: f64) -> Option<u8> {
     None
 }
 fn oedema_num(x: f64) -> Option<bool> {
@@ -131,14 +131,14 @@ fn oedema_num(x: f64) -> Option<bool> {
     }
 }
 
-fn slice<'a>(a: &'a Option<PyReadonlyArray1<'_, f64>>) -> PyResult<Option<&'a [f64]>> {
+pub(crate) fn slice<'a>(a: &'a Option<PyReadonlyArray1<'_, f64>>) -> PyResult<Option<&'a [f64]>> {
     a.as_ref()
         .map(|x| x.as_slice())
         .transpose()
         .map_err(Into::into)
 }
 
-fn errors_table<'py>(
+pub(crate) fn errors_table<'py>(
     py: Python<'py>,
     errs: &[RowError],
     locale: Locale,

@@ -5,6 +5,7 @@ mod convert;
 mod errors;
 mod growth;
 mod monitoring;
+mod prevalence;
 mod report;
 mod risk;
 
@@ -366,6 +367,8 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(growth::_zscores_2006, m)?)?;
     m.add_function(wrap_pyfunction!(growth::_zscores_2007, m)?)?;
     m.add_function(wrap_pyfunction!(growth::_classify, m)?)?;
+    m.add_function(wrap_pyfunction!(prevalence::_prevalence, m)?)?;
+    m.add_function(wrap_pyfunction!(prevalence::_quality, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;

@@ -6,9 +6,9 @@ import inspect
 import pytest
 
 import kampung
-from kampung import _batch, errors, growth, kb, report, risk
+from kampung import _batch, _prevalence, errors, growth, kb, report, risk
 
-MODULES = [kampung, kampung._kampung, growth, kb, report, risk, errors, _batch]
+MODULES = [kampung, kampung._kampung, growth, kb, report, risk, errors, _batch, _prevalence]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -260,6 +260,31 @@ error_codes! {
     WeightImplausibleForAge = "weight_implausible_for_age" { id: "Berat badan tidak masuk akal untuk umur ini (z-score BB/U di luar -6 sampai +5).", en: "The weight is implausible for this age (weight-for-age z-score outside -6 to +5)." }
     /// A month is not written as `YYYY-MM`.
     InvalidMonth = "invalid_month" { id: "Bulan tidak valid; gunakan format TTTT-BB (contoh 2024-03).", en: "Not a valid month; use the form YYYY-MM (e.g. 2024-03)." }
+    // ---- survey estimation and growth prevalence (issue 11; SURVEY.md) ----
+    /// A sampling weight is negative, infinite or missing where the design needs one.
+    SurveyWeightInvalid = "survey_weight_invalid" { id: "Bobot sampel harus berupa angka 0 atau lebih.", en: "A sampling weight must be a number of 0 or more." }
+    /// A PSU (cluster) or stratum identifier is missing.
+    SurveyIdMissing = "survey_id_missing" { id: "Kode PSU/klaster atau strata tidak boleh kosong.", en: "A PSU (cluster) or stratum identifier must not be missing." }
+    /// The same PSU identifier appears in more than one stratum and the design is not nested.
+    SurveyPsuNotNested = "survey_psu_not_nested" { id: "Kode PSU ini muncul di lebih dari satu strata; gunakan opsi nest (kode PSU unik hanya di dalam strata).", en: "This PSU identifier appears in more than one stratum; use the nest option (PSU ids unique only within a stratum)." }
+    /// A stratum has a single PSU and the lonely-PSU option is `fail`.
+    SurveyLonelyPsu = "survey_lonely_psu" { id: "Strata ini hanya memiliki satu PSU; variansnya tidak dapat dihitung dengan opsi lonely_psu = fail.", en: "This stratum has only one PSU; its variance cannot be computed with lonely_psu = fail." }
+    /// A survey design or an estimate has no records.
+    SurveyEmpty = "survey_empty" { id: "Tidak ada data untuk dianalisis.", en: "There are no records to analyse." }
+    /// A proportion's variable has a value other than 0 and 1.
+    SurveyNotBinary = "survey_not_binary" { id: "Nilai untuk proporsi harus 0 atau 1.", en: "A value for a proportion must be 0 or 1." }
+    /// More problems of the same kind were found than are listed.
+    ErrorsTruncated = "errors_truncated" { id: "Masih ada {count} masalah lain yang tidak ditampilkan.", en: "{count} more problems are not listed." }
+    /// A row is left out of the prevalence because its age is above 1,826 days (WHO anthro).
+    PrevalenceAgeExcluded = "prevalence_age_excluded" { id: "Anak berumur lebih dari 1826 hari tidak ikut dihitung dalam prevalensi.", en: "A child older than 1,826 days is left out of the prevalence." }
+    /// A row is left out of the prevalence because its cluster or stratum is missing (WHO anthro).
+    PrevalenceDesignMissing = "prevalence_design_missing" { id: "Baris tanpa kode klaster atau strata tidak ikut dihitung dalam prevalensi.", en: "A row without a cluster or stratum is left out of the prevalence." }
+    /// A missing sampling weight is set to 0, which leaves the child out of the weighted estimates (WHO anthro).
+    PrevalenceWeightMissing = "prevalence_weight_missing" { id: "Bobot sampel kosong dianggap 0, sehingga anak ini tidak ikut dalam estimasi berbobot.", en: "A missing sampling weight is set to 0, which leaves this child out of the weighted estimates." }
+    /// A wealth quintile is not 1-5 or Q1-Q5 and is treated as missing (WHO anthro).
+    PrevalenceWealthqInvalid = "prevalence_wealthq_invalid" { id: "Kuintil kekayaan harus 1-5 atau Q1-Q5; nilai lain dianggap kosong.", en: "A wealth quintile must be 1-5 or Q1-Q5; other values are treated as missing." }
+    /// A row is left out of the prevalence because an input code (sex, measure, oedema) or its age is invalid.
+    PrevalenceRowExcluded = "prevalence_row_excluded" { id: "Baris ini tidak ikut dihitung dalam prevalensi karena datanya tidak valid.", en: "This row is left out of the prevalence because its data are invalid." }
 }
 
 impl fmt::Display for ErrorCode {

@@ -48,6 +48,7 @@ pub mod monitoring;
 pub mod register;
 pub mod risk;
 pub mod sex;
+pub mod survey;
 pub mod today;
 
 pub use error::{Error, ErrorCode, FieldError, FieldPath, Locale, PathSegment, ValidationErrors};

@@ -2,6 +2,7 @@
 //! of MONITORING.md §5, the worked SKDN month, float traps and bad inputs)
 //! through the JSON route of `kampung_core::monitoring::records` and
 //! compares every key the fixture states (ratios at 2 decimals).
+#![cfg(feature = "growth")]
 #![allow(clippy::unwrap_used)]
 
 use kampung_core::monitoring::records::assess_json;

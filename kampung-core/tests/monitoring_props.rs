@@ -2,6 +2,7 @@
 //! z-score; row order does not matter; bad visits never change the codes
 //! of good ones and never get a code; SKDN identities hold and parent areas
 //! sum their children; the form route agrees with the batch route.
+#![cfg(feature = "growth")]
 #![allow(clippy::unwrap_used)]
 
 use kampung_core::growth::{zscores_2006, Columns2006, Input2006, Tables2006, ZscoreOptions};

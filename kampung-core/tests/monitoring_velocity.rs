@@ -3,6 +3,7 @@
 //! the same L, M, S and δ, and the −3 … +3 SD values computed with
 //! `M·(1 + L·S·z)^(1/L) − δ` equal WHO's, rounded as WHO prints them
 //! (whole grams; 0.1 cm, with negative values printed as 0.0).
+#![cfg(feature = "growth")]
 #![allow(clippy::unwrap_used)]
 
 use kampung_core::monitoring::velocity::VelocityTable;

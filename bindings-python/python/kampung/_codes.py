@@ -83,6 +83,18 @@ ErrorCode = Literal[
     "visit_out_of_order",
     "weight_implausible_for_age",
     "invalid_month",
+    "survey_weight_invalid",
+    "survey_id_missing",
+    "survey_psu_not_nested",
+    "survey_lonely_psu",
+    "survey_empty",
+    "survey_not_binary",
+    "errors_truncated",
+    "prevalence_age_excluded",
+    "prevalence_design_missing",
+    "prevalence_weight_missing",
+    "prevalence_wealthq_invalid",
+    "prevalence_row_excluded",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)

@@ -7,7 +7,7 @@ from ._codes import ErrorCode
 
 __version__: str
 
-__all__ = ["__version__", "_fields", "Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring"]
+__all__ = ["__version__", "_fields", "Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_prevalence", "_quality", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring"]
 
 @final
 class Nik:
@@ -98,6 +98,15 @@ def _zscores_2007(
     sex: Any, age_in_months: Any, height: Any, weight: Any, oedema: Any, rounded: bool, locale: str
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
 def _classify(index: str, z: Any, flag: Any) -> List[Optional[str]]: ...
+def _prevalence(
+    sex: Any, age: Any, is_age_in_month: bool, weight: Any, lenhei: Any, measure: Any, oedema: Any, sw: Any,
+    cluster: Any, strata: Any, groups: List[Any], nest: bool, lonely_psu: str, method: str, threads: int,
+    locale: str,
+) -> Dict[str, Any]: ...
+def _quality(
+    sex: Any, age: Any, is_age_in_month: bool, weight: Any, lenhei: Any, measure: Any, oedema: Any,
+    groups: List[Any], dob_day: Any, dob_month: Any, threads: int, locale: str,
+) -> Dict[str, Any]: ...
 def _report(records: List[Any], as_of: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _report_jsonl(path: str, as_of: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _classify_kampung(profile: Any, locale: str = "id") -> Dict[str, Any]: ...

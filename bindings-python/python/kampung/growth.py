@@ -37,6 +37,12 @@ __all__ = [
     "OUTPUT_NAMES",
     "OUTPUT_NAMES_2007",
     "PERMENKES_INDICES",
+    "prevalence",
+    "prevalence_long",
+    "plot_prevalence",
+    "PREVALENCE_INDICATORS",
+    "quality",
+    "QualityReport",
 ]
 
 OUTPUT_NAMES = (
@@ -388,3 +394,14 @@ def classify(index: str, z: ArrayLike, flag: ArrayLike) -> list:  # type: ignore
     ['severely_stunted', 'stunted', 'normal', None, 'flagged']
     """
     return _kampung._classify(index, _num(z, "z"), _num(flag, "flag"))
+
+
+# WHO anthro's prevalence table (issue 11); defined in _prevalence.py.
+from ._prevalence import (  # noqa: E402
+    PREVALENCE_INDICATORS,
+    QualityReport,
+    plot_prevalence,
+    prevalence,
+    prevalence_long,
+    quality,
+)

@@ -39,6 +39,8 @@ pub mod codes;
 pub mod form;
 pub mod lms;
 pub mod parallel;
+pub mod prevalence;
+pub mod quality;
 pub mod round;
 pub mod tables;
 pub mod who2006;
