@@ -64,4 +64,7 @@ export type ErrorCode =
   | "register_kb_missing"
   | "kampung_count_exceeds"
   | "register_unsorted"
+  | "wilayah_not_in_gazetteer"
+  | "gazetteer_invalid"
+  | "gazetteer_missing"
 ;

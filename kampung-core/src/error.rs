@@ -224,6 +224,14 @@ error_codes! {
     KampungCountExceeds = "kampung_count_exceeds" { id: "Nilai ini ({value}) tidak boleh lebih dari {limit} ({other}).", en: "This value ({value}) must not exceed {limit} ({other})." }
     /// A row of a table grouped by `no_kk` comes after its group ended (the file is not sorted by `no_kk`).
     RegisterUnsorted = "register_unsorted" { id: "Baris ini tidak berurutan menurut no_kk (sesudah baris {line}); keluarganya sudah diproses tanpa baris ini.", en: "This row is out of no_kk order (after line {line}); its family was already processed without it." }
+
+    // ---- region gazetteer (issue 14 §5; id::gazetteer) ----
+    /// A well-formed region code is not in the gazetteer (the opt-in existence check).
+    WilayahNotInGazetteer = "wilayah_not_in_gazetteer" { id: "Kode wilayah {missing} tidak ada dalam daftar wilayah ({regulation}).", en: "Region code {missing} is not in the list of regions ({regulation})." }
+    /// A gazetteer file supplied at run time cannot be read.
+    GazetteerInvalid = "gazetteer_invalid" { id: "Berkas daftar wilayah tidak dapat dibaca: {reason}.", en: "The gazetteer file cannot be read: {reason}." }
+    /// Region names were asked for before a gazetteer was loaded.
+    GazetteerMissing = "gazetteer_missing" { id: "Daftar wilayah belum dimuat; muat berkasnya terlebih dahulu.", en: "The gazetteer is not loaded; load its file first." }
 }
 
 impl fmt::Display for ErrorCode {

@@ -41,6 +41,7 @@ pub mod sex;
 pub use error::{Error, ErrorCode, FieldError, FieldPath, Locale, PathSegment, ValidationErrors};
 pub use family::{Family, FamilyOptions};
 pub use growth::{zscores_2006, zscores_2007, RowError};
+pub use id::gazetteer::{self, Gazetteer};
 pub use id::nik::Nik;
 pub use id::nomor_kk::NomorKk;
 pub use id::wilayah::{self, KodeWilayah};

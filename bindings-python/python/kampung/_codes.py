@@ -67,6 +67,9 @@ ErrorCode = Literal[
     "register_kb_missing",
     "kampung_count_exceeds",
     "register_unsorted",
+    "wilayah_not_in_gazetteer",
+    "gazetteer_invalid",
+    "gazetteer_missing",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)
