@@ -14,6 +14,9 @@ wasm-bindgen --target web --out-dir "$here/pkg/web" --out-name kampung "$wasm"
 wasm-bindgen --target nodejs --out-dir "$here/pkg/node" --out-name kampung "$wasm"
 for d in web node; do
   cp "$here/js/error-codes.d.ts" "$here/pkg/$d/error-codes.d.ts"
+  # The region gazetteer, fetched by the page on demand (loadGazetteer), and
+  # the NOTICE crediting its data (MIT, Cahya DSN) and the WHO tables.
+  cp "$root/kampung-core/src/id/gazetteer/gazetteer.bin" "$root/kampung-core/NOTICE" "$here/pkg/$d/"
   # Options are optional: wasm-bindgen renders the typed parameter as required.
   sed -i -E 's/options: (Options|FamilyOptions|RuleOptions)\)/options?: \1)/' "$here/pkg/$d/kampung.d.ts"
 done
@@ -27,7 +30,7 @@ cat > "$here/pkg/web/package.json" <<JSON
   "main": "kampung.js",
   "module": "kampung.js",
   "types": "kampung.d.ts",
-  "files": ["kampung.js", "kampung.d.ts", "kampung_bg.wasm", "kampung_bg.wasm.d.ts", "error-codes.d.ts"],
+  "files": ["kampung.js", "kampung.d.ts", "kampung_bg.wasm", "kampung_bg.wasm.d.ts", "error-codes.d.ts", "gazetteer.bin", "NOTICE"],
   "sideEffects": false,
   "license": "Apache-2.0"
 }
@@ -47,3 +50,4 @@ if [ -x "$opt" ]; then
 else
   echo "wasm-opt not found (npm ci in tools/js): package left unoptimised"
 fi
+echo "gazetteer.bin (loaded on demand): $(size "$here/pkg/web/gazetteer.bin")"

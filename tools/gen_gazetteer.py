@@ -29,7 +29,7 @@ kampung-core/src/id/gazetteer/format.rs:
   magic "KWIL", u16 format version, u16 reserved (0)
   u32 meta_len, u32 n[4] (provinsi, kabupaten/kota, kecamatan, desa/kelurahan),
   u32 pool_len
-  meta: UTF-8 JSON object (source, regulation, licences, file hashes)
+  meta: UTF-8 lines key=value (source, regulation, licences; sha256:FILE=hash)
   pool: every name in UTF-8, concatenated in entry order (no separators)
   codes: n[0] u8, n[1] u8, n[2] u8 (the level's own two digits), n[3] u16
          (the desa/kelurahan's own four digits)
@@ -169,7 +169,12 @@ def encode(regions, meta):
             child_count.append(j - start)
         if j != len(nxt):
             fail(f"level {i + 1} is not grouped by parent")
-    meta_bytes = json.dumps(meta, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    lines = [f"{k}={v}" for k, v in sorted(meta.items()) if k != "files_sha256"]
+    lines += [f"sha256:{f}={h}" for f, h in sorted(meta["files_sha256"].items())]
+    for line in lines:
+        if "\n" in line or "\r" in line:
+            fail(f"line break in metadata {line!r}")
+    meta_bytes = ("\n".join(lines) + "\n").encode()
     out = bytearray(b"KWIL")
     out += struct.pack("<HH", FORMAT, 0)
     out += struct.pack("<I", len(meta_bytes))

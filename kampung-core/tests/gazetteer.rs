@@ -34,7 +34,8 @@ fn bundled_table_loads_with_the_source_counts() {
         (s.data.as_str(), s.data_licence.as_str()),
         ("cahyadsn/wilayah", "MIT")
     );
-    assert_eq!(s.files_sha256.len(), 2);
+    assert_eq!(s.files.len(), 2);
+    assert!(s.files.iter().all(|f| f.sha256.len() == 64));
 }
 
 /// DOMAIN.md §7.3: "2025 totals: 416 kabupaten, 98 kota, 7,285 kecamatan,

@@ -29,13 +29,14 @@ from ._kampung import (
 from ._codes import ALL_ERROR_CODES, ErrorCode
 from .errors import ErrorDetails, KampungError, SchemaError, ValidationError
 from ._batch import BatchResult
-from . import growth, kb, report, risk
+from . import growth, kb, report, risk, wilayah
 
 __all__ = [
     "report",
     "growth",
     "kb",
     "risk",
+    "wilayah",
     "BatchResult",
     "Nik",
     "NomorKk",

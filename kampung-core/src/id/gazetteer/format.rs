@@ -3,7 +3,7 @@
 //! loaded, so that every look-up afterwards is total: a file from anywhere
 //! (`Gazetteer::from_bytes`) is hostile input.
 
-use super::{Counts, Source};
+use super::{Counts, Source, SourceFile};
 use crate::error::{ErrorCode, FieldError};
 use crate::id::province::{is_kabkota_code, province_name};
 
@@ -101,8 +101,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, FieldError> {
     if expected != Some(bytes.len()) {
         return Err(invalid("length does not match its header"));
     }
-    let source: Source = serde_json::from_slice(r.take(meta_len)?)
-        .map_err(|_| invalid("metadata is not the expected JSON object"))?;
+    let source = read_meta(r.take(meta_len)?)?;
     let pool_at = r.at;
     let pool =
         std::str::from_utf8(r.take(pool_len)?).map_err(|_| invalid("names are not UTF-8"))?;
@@ -164,6 +163,42 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, FieldError> {
         pool: pool_at..pool_at + pool_len,
         tables: Tables { counts, ..tables },
     })
+}
+
+/// The metadata: UTF-8 lines `key=value`; `sha256:FILE=HASH` for the source
+/// files; keys this version does not know are skipped. `regulation` is
+/// required (error messages cite it).
+fn read_meta(bytes: &[u8]) -> Result<Source, FieldError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| invalid("metadata is not UTF-8"))?;
+    let mut s = Source::default();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| invalid("metadata line without '='"))?;
+        let value = value.to_owned();
+        match key {
+            "regulation" => s.regulation = value,
+            "data" => s.data = value,
+            "data_copyright" => s.data_copyright = value,
+            "data_licence" => s.data_licence = value,
+            "package" => s.package = value,
+            "package_version" => s.package_version = value,
+            "package_licence" => s.package_licence = value,
+            "registry" => s.registry = value,
+            _ => {
+                if let Some(path) = key.strip_prefix("sha256:") {
+                    s.files.push(SourceFile {
+                        path: path.to_owned(),
+                        sha256: value,
+                    });
+                }
+            }
+        }
+    }
+    if s.regulation.is_empty() {
+        return Err(invalid("metadata names no regulation"));
+    }
+    Ok(s)
 }
 
 /// Every code is valid for its level and, within its parent, strictly

@@ -40,13 +40,12 @@ pub use generated::{BUNDLED_LEN, SOURCE_COUNTS};
 
 use crate::error::{ErrorCode, FieldError};
 use crate::id::wilayah::{KodeWilayah, Level};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Where a gazetteer's data comes from, as recorded in its file.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Source {
     /// The decree the data follows, e.g. `"Kepmendagri No. 300.2.2-2138/2025"`.
@@ -65,9 +64,17 @@ pub struct Source {
     pub package_licence: String,
     /// Its registry, e.g. `"PyPI"`.
     pub registry: String,
-    /// SHA-256 of each source file read.
-    #[serde(default)]
-    pub files_sha256: BTreeMap<String, String>,
+    /// The source files read, with their SHA-256.
+    pub files: Vec<SourceFile>,
+}
+
+/// One source file of a gazetteer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourceFile {
+    /// Its path in the package, e.g. `"lokal/data/desa.json.gz"`.
+    pub path: String,
+    /// Its SHA-256, in hexadecimal.
+    pub sha256: String,
 }
 
 /// How many regions a gazetteer holds, per level and kind.
@@ -229,7 +236,7 @@ impl Gazetteer {
     }
 
     /// The bundled gazetteer (feature `gazetteer`), decoded on first use
-    /// (well under a millisecond in release builds; see the `gazetteer` bench).
+    /// (about a millisecond in release builds; see the `gazetteer` bench).
     #[cfg(feature = "gazetteer")]
     pub fn bundled() -> &'static Gazetteer {
         static BUNDLED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
@@ -571,7 +578,7 @@ mod tests {
 
     /// A tiny file written the way tools/gen_gazetteer.py writes one.
     fn file(n: [u32; 4], names: &[&str], upper: &[u8], desa: &[u16], kids: &[u16]) -> Vec<u8> {
-        let meta = br#"{"regulation":"Test 1/2025","data":"d","data_copyright":"c","data_licence":"MIT","package":"p","package_version":"1","package_licence":"MIT","registry":"test"}"#;
+        let meta = b"regulation=Test 1/2025\ndata=d\nfuture_key=ignored\nsha256:a.json=00\n";
         let pool: String = names.concat();
         let mut out = b"KWIL".to_vec();
         out.extend(1u16.to_le_bytes());
@@ -625,6 +632,8 @@ mod tests {
         assert_eq!(g.name(&k("64.72.05.1003")), None);
         assert_eq!(g.name(&k("65.72")), None);
         assert_eq!(g.source().regulation, "Test 1/2025");
+        assert_eq!(g.source().files[0].path, "a.json");
+        assert_eq!(g.source().files[0].sha256, "00");
         let c = g.counts();
         assert_eq!((c.provinsi, c.kota, c.kabupaten, c.kecamatan), (2, 1, 0, 1));
         assert_eq!((c.kelurahan, c.desa, c.desa_adat), (1, 1, 0));
