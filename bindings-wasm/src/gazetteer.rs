@@ -134,7 +134,7 @@ pub fn check_region_code(
     #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
 ) -> Result<JsValue, JsError> {
-    let (locale, _, _) = read_options(&options)?;
+    let (locale, as_of, _) = read_options(&options)?;
     let g = loaded()?;
     let checked = text_input(&input)
         .and_then(|s| KodeWilayah::parse(&s))
@@ -149,8 +149,8 @@ pub fn check_region_code(
                 m.insert("name".to_owned(), Value::from(name));
                 m.insert("names".to_owned(), json!(names));
             }
-            valid(v)
+            valid(v, as_of)
         }
-        Err(e) => invalid(&e, locale),
+        Err(e) => invalid(&e, locale, as_of),
     })
 }

@@ -3,11 +3,19 @@
 import init, {
   validateNik, validateFamily, validateRegionCode, growthZscores, evaluateKrs, screenCatin, kbIndicators, listErrorCodes,
   type ErrorCode, type FieldError, type Outcome, type NikInfo, type Family, type ChildAssessment, type KrsResult,
-  type Classification,
+  type Classification, codeLists, type CodeLists, type Person,
 } from "kampung";
+import { familySchema, type StandardSchemaV1 } from "kampung/standard-schema";
 
 async function main(): Promise<void> {
   await init();
+  const lists: CodeLists = codeLists({ locale: "id" });
+  const label: string = lists.marital_status[0].label;
+  const schema: StandardSchemaV1<unknown, Family> = familySchema({ as_of: new Date(), locale: "en" });
+  const checked = schema["~standard"].validate({});
+  if (!(checked instanceof Promise) && checked.issues) console.log(checked.issues[0].message, label);
+  const recorded = (p: Person): boolean | null => p.marriage_recorded;
+  console.log(recorded);
   const nik: Outcome<NikInfo> = validateNik("6472050101850003", { locale: "en", asOf: "2026-01-15" });
   if (nik.status === "valid") {
     const sex: "male" | "female" = nik.value.sex;

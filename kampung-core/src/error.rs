@@ -155,7 +155,7 @@ error_codes! {
     /// Relationship to the head is not a Dukcapil SHDK code.
     RelationshipInvalid = "relationship_invalid" { id: "Hubungan dalam keluarga tidak dikenal; gunakan kode SHDK 1-11.", en: "Unknown relationship to the head; use SHDK code 1-11." }
     /// Marital status is not one of the accepted codes.
-    MaritalStatusInvalid = "marital_status_invalid" { id: "Status perkawinan tidak dikenal; gunakan 1-4 (belum kawin, kawin, cerai hidup, cerai mati).", en: "Unknown marital status; use 1-4 (never married, married, divorced, widowed)." }
+    MaritalStatusInvalid = "marital_status_invalid" { id: "Status perkawinan tidak dikenal; gunakan belum kawin, kawin tercatat, kawin belum tercatat, kawin, cerai hidup, cerai mati (atau kode 1-4).", en: "Unknown marital status; use belum kawin, kawin tercatat, kawin belum tercatat, kawin, cerai hidup, cerai mati (or code 1-4)." }
     /// A family has no members.
     FamilyNoMembers = "family_no_members" { id: "Keluarga harus memiliki minimal satu anggota.", en: "A family must have at least one member." }
     /// A family has no head (kepala keluarga).
@@ -225,6 +225,18 @@ error_codes! {
     /// A row of a table grouped by `no_kk` comes after its group ended (the file is not sorted by `no_kk`).
     RegisterUnsorted = "register_unsorted" { id: "Baris ini tidak berurutan menurut no_kk (sesudah baris {line}); keluarganya sudah diproses tanpa baris ini.", en: "This row is out of no_kk order (after line {line}); its family was already processed without it." }
 
+    // ---- domain rulings and input frictions (DOMAIN.md §9, issue 16) ----
+    /// A key of a structured input is not one kampung reads (a misspelling such as `dhs.desir`); DOMAIN.md §9.5.
+    UnknownField = "unknown_field" { id: "Isian {key} tidak dikenal; periksa ejaannya. Isian yang dikenal: {allowed}.", en: "Unknown field {key}; check its spelling. Known fields: {allowed}." }
+    /// A record is pregnant and names a current contraceptive method (DOMAIN.md §9.4).
+    KbMethodWhilePregnant = "kb_method_while_pregnant" { id: "Ibu hamil tidak dicatat sebagai pemakai metode KB; isi metode \"none\" dengan alasan \"hamil\" (atau pilih opsi kegagalan KB).", en: "A pregnant woman is not recorded as using a method; record method \"none\" with reason \"pregnant\" (or choose the method-failure option)." }
+    /// An identifier (NIK, Nomor KK, region code) arrived as a decimal number, which cannot hold 16 digits exactly.
+    IdentifierIsFloat = "identifier_is_float" { id: "Nomor identitas terbaca sebagai angka desimal sehingga digitnya bisa berubah; baca file dengan kolom ini sebagai teks (pandas: dtype=str; polars: infer_schema=False).", en: "The identifier was read as a decimal number, which can change its digits; read the file with this column as text (pandas: dtype=str; polars: infer_schema=False)." }
+    /// Two ways of stating the pregnancy's dates disagree (HPHT, gestational age, expected delivery).
+    ScreeningPregnancyDatesMismatch = "screening_pregnancy_dates_mismatch" { id: "HPHT, umur kehamilan dan taksiran persalinan tidak saling sesuai.", en: "The last menstrual period, the gestational age and the expected delivery date do not agree." }
+    /// A value of a WHO LMS table supplied at run time cannot be read (the column is named).
+    LmsTableColumn = "lms_table_column" { id: "Tabel LMS WHO: kolom {column} pada baris {line} tidak dapat dibaca.", en: "WHO LMS table: column {column} on line {line} cannot be read." }
+
     // ---- region gazetteer (issue 14 §5; id::gazetteer) ----
     /// A well-formed region code is not in the gazetteer (the opt-in existence check).
     WilayahNotInGazetteer = "wilayah_not_in_gazetteer" { id: "Kode wilayah {missing} tidak ada dalam daftar wilayah ({regulation}).", en: "Region code {missing} is not in the list of regions ({regulation})." }
@@ -248,11 +260,15 @@ impl Serialize for ErrorCode {
 
 /// One segment of a [`FieldPath`]: a field name or an index in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PathSegment {
     /// A field name, as the key in the input object (snake_case).
     Field(&'static str),
     /// A position in a list, counted from 0.
     Index(u32),
+    /// A key of the input that kampung does not know (an `unknown_field`
+    /// error points at it), kept as written.
+    Key(String),
 }
 
 /// Where a problem is: `members[2].birth_date` is
@@ -281,6 +297,24 @@ impl FieldPath {
     pub fn push(&mut self, segment: PathSegment) {
         self.0.push(segment);
     }
+    /// The path in the dotted form form libraries use (react-hook-form,
+    /// TanStack Form, VeeValidate, Standard Schema issue paths joined by
+    /// dots): `members.2.birth_date` where [`Display`](fmt::Display) gives
+    /// `members[2].birth_date`.
+    pub fn dotted(&self) -> String {
+        let mut out = String::new();
+        for (i, seg) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            match seg {
+                PathSegment::Field(name) => out.push_str(name),
+                PathSegment::Key(name) => out.push_str(name),
+                PathSegment::Index(n) => out.push_str(&n.to_string()),
+            }
+        }
+        out
+    }
 }
 
 impl fmt::Display for FieldPath {
@@ -288,7 +322,9 @@ impl fmt::Display for FieldPath {
         for (i, seg) in self.0.iter().enumerate() {
             match seg {
                 PathSegment::Field(name) if i == 0 => f.write_str(name)?,
+                PathSegment::Key(name) if i == 0 => f.write_str(name)?,
                 PathSegment::Field(name) => write!(f, ".{name}")?,
+                PathSegment::Key(name) => write!(f, ".{name}")?,
                 PathSegment::Index(n) => write!(f, "[{n}]")?,
             }
         }
@@ -302,6 +338,7 @@ impl Serialize for FieldPath {
         for seg in &self.0 {
             match seg {
                 PathSegment::Field(name) => seq.serialize_element(name)?,
+                PathSegment::Key(name) => seq.serialize_element(name)?,
                 PathSegment::Index(n) => seq.serialize_element(n)?,
             }
         }

@@ -19,6 +19,7 @@ nik_serial_zero
 from __future__ import annotations
 
 from ._kampung import (
+    __version__,
     KodeWilayah,
     Nik,
     NomorKk,
@@ -32,6 +33,7 @@ from ._batch import BatchResult
 from . import growth, kb, report, risk, wilayah
 
 __all__ = [
+    "__version__",
     "report",
     "growth",
     "kb",

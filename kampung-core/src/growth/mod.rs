@@ -49,7 +49,7 @@ use serde::Serialize;
 
 pub use child::{assess_child, ChildAssessment, ChildMeasurement, Measure};
 pub use classify::{classify, Classification, PermenkesIndex};
-pub use codes::{parse_measure, parse_oedema, parse_sex};
+pub use codes::{cmeasure, parse_measure, parse_oedema, parse_sex};
 #[cfg(not(target_arch = "wasm32"))]
 pub use parallel::zscores_2006_threaded;
 pub use tables::{LmsTable, Table, TableKind};

@@ -9,10 +9,12 @@
 //! in the source (`generated.rs`), which the tests compare with the table.
 //! [`Gazetteer::source`] tells which regulation and package a table follows.
 //!
-//! The table is bundled with the cargo feature `gazetteer`
-//! (`Gazetteer::bundled()`, `KodeWilayah::name()`, `KodeWilayah::check_exists()`);
-//! without it (NIK-only users, the WASM form bundle) the reader is still here
-//! and [`Gazetteer::from_bytes`] loads the same file at run time.
+//! The table is bundled with the cargo feature `gazetteer`, on by default
+//! (`Gazetteer::bundled()`, `KodeWilayah::name()`, `KodeWilayah::check_exists()`).
+//! A program that never asks for a name does not link it; the WASM module
+//! never does. The reader is always compiled: [`Gazetteer::from_bytes`]
+//! loads the same file at run time (the WASM package's `loadGazetteer`), and
+//! `default-features = false` leaves the table out of the build.
 //!
 //! # What the existence check does and does not say
 //! A code in the gazetteer was in force under the regulation it follows.
