@@ -73,6 +73,10 @@ cat > "$here/pkg/web/package.json" <<JSON
 }
 JSON
 cp "$here/README.md" "$here/pkg/README.md"
+# The region gazetteer, one file for every build, read on demand
+# (loadGazetteer; "kampung/gazetteer.bin" in the exports map), and the NOTICE
+# crediting its data (MIT, Cahya DSN) and the WHO tables.
+cp "$root/kampung-core/src/id/gazetteer/gazetteer.bin" "$root/kampung-core/NOTICE" "$here/pkg/"
 cat > "$here/pkg/package.json" <<JSON
 {
   "name": "kampung",
@@ -98,9 +102,10 @@ cat > "$here/pkg/package.json" <<JSON
     "./web": { "types": "./web/kampung.d.ts", "default": "./web/kampung.js" },
     "./node": { "types": "./node/index.d.mts", "import": "./node/index.mjs", "require": "./node/kampung.js" },
     "./kampung_bg.wasm": "./web/kampung_bg.wasm",
+    "./gazetteer.bin": "./gazetteer.bin",
     "./package.json": "./package.json"
   },
-  "files": ["web", "node", "bundler", "README.md"],
+  "files": ["web", "node", "bundler", "README.md", "gazetteer.bin", "NOTICE"],
   "sideEffects": ["./bundler/kampung.js"]
 }
 JSON
@@ -119,3 +124,4 @@ if [ -x "$opt" ]; then
 else
   echo "wasm-opt not found (npm ci in tools/js): package left unoptimised"
 fi
+echo "gazetteer.bin (loaded on demand): $(size "$here/pkg/gazetteer.bin")"

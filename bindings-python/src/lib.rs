@@ -8,6 +8,7 @@ mod monitoring;
 mod prevalence;
 mod report;
 mod risk;
+mod wilayah;
 
 use chrono::NaiveDate;
 use kampung_core::{ErrorCode, Family, FamilyOptions, KodeWilayah, Locale, Nik, NomorKk};
@@ -200,6 +201,16 @@ impl PyNomorKk {
 /// >>> k = KodeWilayah("6472051001")
 /// >>> k.code, k.level, k.kind, k.parent.code
 /// ('64.72.05.1001', 'desa_kelurahan', 'kelurahan', '64.72.05')
+///
+/// Names come from the bundled gazetteer (Kepmendagri 300.2.2-2138/2025, see
+/// ``kampung.wilayah``); ``must_exist=True`` also rejects a well-formed code
+/// that is not in it (``wilayah_not_in_gazetteer``).
+///
+/// >>> k = KodeWilayah("31.74.06.1003")
+/// >>> k.name, k.parent.name, k.exists
+/// ('Pondok Labu', 'Cilandak', True)
+/// >>> KodeWilayah("64.72.05.1001").name is None
+/// True
 #[pyclass(module = "kampung._kampung", name = "KodeWilayah", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash)]
 struct PyKodeWilayah(KodeWilayah);
@@ -207,13 +218,43 @@ struct PyKodeWilayah(KodeWilayah);
 #[pymethods]
 impl PyKodeWilayah {
     #[new]
-    #[pyo3(signature = (value, *, locale="id"))]
-    fn new(py: Python<'_>, value: &Bound<'_, PyAny>, locale: &str) -> PyResult<Self> {
+    #[pyo3(signature = (value, *, locale="id", must_exist=false))]
+    fn new(
+        py: Python<'_>,
+        value: &Bound<'_, PyAny>,
+        locale: &str,
+        must_exist: bool,
+    ) -> PyResult<Self> {
         let loc = errors::locale(locale)?;
         let s = text_arg(py, value, "KodeWilayah", loc)?;
-        KodeWilayah::parse(&s)
+        let parse = if must_exist {
+            KodeWilayah::parse_existing
+        } else {
+            KodeWilayah::parse
+        };
+        parse(&s)
             .map(PyKodeWilayah)
             .map_err(|e| errors::validation_error(py, &e, "KodeWilayah", loc))
+    }
+    /// The region's name in the gazetteer, or None when it is not there.
+    #[getter]
+    fn name(&self) -> Option<&'static str> {
+        self.0.name()
+    }
+    /// The names of the region and of the regions it lies in
+    /// (``provinsi``, ``kabupaten_kota``, ``kecamatan``, ``desa_kelurahan``;
+    /// None below the code's level), or None when it is not in the gazetteer.
+    #[getter]
+    fn names<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0
+            .names()
+            .map(|n| convert::from_value(py, &serde_json::to_value(n).unwrap_or_default()))
+            .transpose()
+    }
+    /// Whether the code is in the gazetteer.
+    #[getter]
+    fn exists(&self) -> bool {
+        self.0.exists()
     }
     /// Dotted form, e.g. "64.72.05.1001".
     #[getter]
@@ -375,5 +416,9 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report::_classify_kampung, m)?)?;
     m.add_function(wrap_pyfunction!(risk::_evaluate_batch, m)?)?;
     m.add_function(wrap_pyfunction!(monitoring::_monitoring, m)?)?;
+    m.add_function(wrap_pyfunction!(wilayah::_wilayah_name, m)?)?;
+    m.add_function(wrap_pyfunction!(wilayah::_wilayah_names, m)?)?;
+    m.add_function(wrap_pyfunction!(wilayah::_wilayah_children, m)?)?;
+    m.add_function(wrap_pyfunction!(wilayah::_wilayah_source, m)?)?;
     Ok(())
 }

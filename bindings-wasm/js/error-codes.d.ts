@@ -92,4 +92,7 @@ export type ErrorCode =
   | "prevalence_weight_missing"
   | "prevalence_wealthq_invalid"
   | "prevalence_row_excluded"
+  | "wilayah_not_in_gazetteer"
+  | "gazetteer_invalid"
+  | "gazetteer_missing"
 ;

@@ -4,6 +4,7 @@
 //! only for programmer misuse (unknown locale, malformed options).
 
 mod convert;
+mod gazetteer;
 mod monitoring;
 mod risk;
 
@@ -253,7 +254,7 @@ pub(crate) fn valid(value: Value, as_of: NaiveDate) -> JsValue {
     convert::to_js(&json!({ "status": "valid", "value": value, "as_of": as_of.to_string() }))
 }
 
-fn text_input(v: &JsValue) -> Result<String, ValidationErrors> {
+pub(crate) fn text_input(v: &JsValue) -> Result<String, ValidationErrors> {
     kampung_core::input::text_value(&convert::to_value(v)).map_err(ValidationErrors::from)
 }
 
@@ -304,25 +305,25 @@ pub fn validate_region_code(
     let (locale, as_of, _) = read_options(&options)?;
     Ok(
         match text_input(&input).and_then(|s| KodeWilayah::parse(&s)) {
-            Ok(k) => {
-                let parents: Vec<String> = std::iter::successors(k.parent(), KodeWilayah::parent)
-                    .map(|p| p.to_string())
-                    .collect();
-                valid(
-                    json!({
-                        "code": k.to_string(),
-                        "plain": k.as_plain(),
-                        "level": k.level(),
-                        "kind": k.kind(),
-                        "province_name": k.province_name(),
-                        "parents": parents,
-                    }),
-                    as_of,
-                )
-            }
+            Ok(k) => valid(region_info(&k), as_of),
             Err(e) => invalid(&e, locale, as_of),
         },
     )
+}
+
+/// A valid region code as `RegionInfo`.
+pub(crate) fn region_info(k: &KodeWilayah) -> Value {
+    let parents: Vec<String> = std::iter::successors(k.parent(), KodeWilayah::parent)
+        .map(|p| p.to_string())
+        .collect();
+    json!({
+        "code": k.to_string(),
+        "plain": k.as_plain(),
+        "level": k.level(),
+        "kind": k.kind(),
+        "province_name": k.province_name(),
+        "parents": parents,
+    })
 }
 
 /// Validates a whole family (Kartu Keluarga) with its cross-field rules.

@@ -285,6 +285,13 @@ error_codes! {
     PrevalenceWealthqInvalid = "prevalence_wealthq_invalid" { id: "Kuintil kekayaan harus 1-5 atau Q1-Q5; nilai lain dianggap kosong.", en: "A wealth quintile must be 1-5 or Q1-Q5; other values are treated as missing." }
     /// A row is left out of the prevalence because an input code (sex, measure, oedema) or its age is invalid.
     PrevalenceRowExcluded = "prevalence_row_excluded" { id: "Baris ini tidak ikut dihitung dalam prevalensi karena datanya tidak valid.", en: "This row is left out of the prevalence because its data are invalid." }
+    // ---- region gazetteer (issue 14 §5; id::gazetteer) ----
+    /// A well-formed region code is not in the gazetteer (the opt-in existence check).
+    WilayahNotInGazetteer = "wilayah_not_in_gazetteer" { id: "Kode wilayah {missing} tidak ada dalam daftar wilayah ({regulation}).", en: "Region code {missing} is not in the list of regions ({regulation})." }
+    /// A gazetteer file supplied at run time cannot be read.
+    GazetteerInvalid = "gazetteer_invalid" { id: "Berkas daftar wilayah tidak dapat dibaca: {reason}.", en: "The gazetteer file cannot be read: {reason}." }
+    /// Region names were asked for before a gazetteer was loaded.
+    GazetteerMissing = "gazetteer_missing" { id: "Daftar wilayah belum dimuat; muat berkasnya terlebih dahulu.", en: "The gazetteer is not loaded; load its file first." }
 }
 
 impl fmt::Display for ErrorCode {

@@ -55,6 +55,7 @@ pub use error::{Error, ErrorCode, FieldError, FieldPath, Locale, PathSegment, Va
 pub use family::{Family, FamilyOptions};
 #[cfg(feature = "growth")]
 pub use growth::{zscores_2006, zscores_2007, RowError};
+pub use id::gazetteer::{self, Gazetteer};
 pub use id::nik::Nik;
 pub use id::nomor_kk::NomorKk;
 pub use id::wilayah::{self, KodeWilayah};

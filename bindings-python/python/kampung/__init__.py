@@ -30,7 +30,7 @@ from ._kampung import (
 from ._codes import ALL_ERROR_CODES, ErrorCode
 from .errors import ErrorDetails, KampungError, SchemaError, ValidationError
 from ._batch import BatchResult
-from . import growth, kb, monitoring, report, risk
+from . import growth, kb, monitoring, report, risk, wilayah
 
 __all__ = [
     "__version__",
@@ -39,6 +39,7 @@ __all__ = [
     "kb",
     "monitoring",
     "risk",
+    "wilayah",
     "BatchResult",
     "Nik",
     "NomorKk",

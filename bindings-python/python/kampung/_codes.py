@@ -95,6 +95,9 @@ ErrorCode = Literal[
     "prevalence_weight_missing",
     "prevalence_wealthq_invalid",
     "prevalence_row_excluded",
+    "wilayah_not_in_gazetteer",
+    "gazetteer_invalid",
+    "gazetteer_missing",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)
