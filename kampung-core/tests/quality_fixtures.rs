@@ -1,6 +1,7 @@
 //! The data-quality report against hand-computed fixtures
 //! (`tests/fixtures/quality/*.json`, written by `tests/fixtures/gen_quality.py`
 //! from the definitions, never from the library).
+#![cfg(feature = "growth")]
 #![allow(clippy::unwrap_used)]
 
 use kampung_core::growth::parse_measure;

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _kampung
 from .growth import _is_arrow, _num
+from ._batch import records_of
 
 __all__ = [
     "indicators", "dhs_unmet_need", "dhs_fp_indicators", "DHS_COLUMNS", "DHS_REASONS", "FP_GROUPS",
@@ -22,20 +23,31 @@ __all__ = [
 
 
 def indicators(
-    data: Dict[str, Any],
+    data: Any,
     *,
     as_of: Union[datetime.date, str, None] = None,
     locale: str = "id",
     method_codes: str = "canonical",
+    pregnant_with_method: str = "error",
 ) -> Dict[str, Any]:
     """CPR, mCPR, MKJP share, method mix, non-use by reason, unmet need (portal
     proxy and revised DHS definition when its inputs are present) and demand
     satisfied by modern methods.
 
     ``data`` is either ``{"records": [{"method": ..., "reason_not_using": ...}, ...]}``
-    (one per PUS) or the portal's totals ``{"counts": {...}}``. ``method_codes``
+    (one per PUS) or the portal's totals ``{"counts": {...}}``; or the records
+    themselves as a pandas or polars DataFrame or an Arrow table (columns ``method``, ``acceptor_sex``, ``reason_not_using``,
+    ``pregnant``, ``age_years``; missing cells are missing). ``method_codes``
     names the code system of ``method``: ``canonical``, ``kampung_kb``,
-    ``opensid``, ``pk2015`` or ``kikb``.
+    ``opensid``, ``pk2015`` or ``kikb``. A record both pregnant and naming a
+    method is an error (DOMAIN.md §9.4) unless ``pregnant_with_method=
+    "method_failure"``, which counts it as a pregnant non-user and reports
+    the count in ``pregnant_method_failures``.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"method": ["iud", "none", "pill"], "reason_not_using": [None, "iat", None]})
+    >>> indicators(df, as_of="2026-01-15")["cpr"]["value"]
+    66.66666666666667
 
     >>> r = indicators({"records": [{"method": "iud"}, {"method": "none", "reason_not_using": "iat"}]},
     ...                as_of="2026-01-15")
@@ -44,7 +56,10 @@ def indicators(
 
     Raises :class:`kampung.ValidationError` for inconsistent input.
     """
-    options = {"as_of": as_of, "locale": locale, "method_codes": method_codes}
+    options = {"as_of": as_of, "locale": locale, "method_codes": method_codes,
+               "pregnant_with_method": pregnant_with_method}
+    if hasattr(data, "columns") or hasattr(data, "column_names") or hasattr(data, "__arrow_c_stream__"):
+        data = {"records": records_of(data, _kampung._fields("kb_record"))}
     return _kampung._evaluate("kb_indicators", data, options)
 
 

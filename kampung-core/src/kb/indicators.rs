@@ -234,6 +234,39 @@ pub struct KbRecord {
     pub pregnant: bool,
     /// Unmet-need inputs, when collected.
     pub dhs: Option<DhsInputs>,
+    /// Recorded as pregnant while naming a method, and counted as a
+    /// pregnant non-user under [`PregnantWithMethod::MethodFailure`]
+    /// (DOMAIN.md §9.4).
+    pub method_failure: bool,
+}
+
+/// What to do with a record that is pregnant and names a current method
+/// (DOMAIN.md §9.4: inconsistent, "DHS does not ask current use of
+/// pregnant women; the portal and PK record a pregnant PUS under 'not
+/// using, pregnant'").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PregnantWithMethod {
+    /// Reject the record with `kb_method_while_pregnant` (default), as the
+    /// opposite mismatch (`kb_reason_pregnant_mismatch`) is rejected.
+    #[default]
+    Error,
+    /// Count her as a pregnant non-user (reason *hamil*: the method
+    /// failed); the output counts such records in
+    /// [`KbIndicators::pregnant_method_failures`].
+    MethodFailure,
+}
+
+impl PregnantWithMethod {
+    fn parse(s: &str) -> Result<PregnantWithMethod, FieldError> {
+        match s.trim() {
+            "error" => Ok(PregnantWithMethod::Error),
+            "method_failure" => Ok(PregnantWithMethod::MethodFailure),
+            _ => Err(FieldError::new(ErrorCode::InvalidCode)
+                .with_param("allowed", "error, method_failure")),
+        }
+    }
 }
 
 /// The counts the indicators are computed from; [`Tally::merge`] merges regions.
@@ -251,6 +284,9 @@ pub struct Tally {
     pub need: Option<BTreeMap<&'static str, u64>>,
     /// Modern users among the records with DHS inputs.
     pub modern_users_dhs: u64,
+    /// Pregnant records naming a method, counted as pregnant non-users
+    /// (DOMAIN.md §9.4 option).
+    pub method_failures: u64,
 }
 
 fn need_key(c: NeedClass) -> &'static str {
@@ -278,6 +314,7 @@ impl Tally {
         let all_dhs = !records.is_empty() && records.iter().all(|r| r.dhs.is_some());
         let mut need: BTreeMap<&'static str, u64> = BTreeMap::new();
         for r in records {
+            t.method_failures += u64::from(r.method_failure);
             if r.method.is_user() {
                 *t.users.entry(r.method).or_insert(0) += 1;
             } else if let Some(reason) = r.reason {
@@ -320,6 +357,7 @@ impl Tally {
             _ => None,
         };
         self.modern_users_dhs += other.modern_users_dhs;
+        self.method_failures += other.method_failures;
         self
     }
 
@@ -400,6 +438,7 @@ impl Tally {
             ),
             unmet_need_dhs,
             demand_satisfied_modern,
+            pregnant_method_failures: self.method_failures,
         }
     }
 }
@@ -448,8 +487,9 @@ pub struct KbIndicators {
     pub cpr: Ratio,
     /// mCPR = users of a modern method / PUS (DOMAIN.md §2.4, DHS v313 = 3).
     pub mcpr: Ratio,
-    /// MKJP share = (IUD + MOW + MOP + implant) users / all users (Kampung
-    /// KB portal `kampungs.sql`, DOMAIN.md §2.4).
+    /// MKJP share = (IUD + MOW + MOP + implant) users / all users of a
+    /// method (Kampung KB portal `kampungs.sql`, DOMAIN.md §2.4; §9.5: the
+    /// denominator is all users, not PUS; it equals [`KbIndicators::users`]).
     pub mkjp_share: Ratio,
     /// Method mix: users of each method / all users (portal
     /// `peserta-mix-kontrasepsi.sql`, with the zero-user guard it lacks, D-22).
@@ -461,9 +501,15 @@ pub struct KbIndicators {
     pub unmet_need_proxy: Ratio,
     /// Revised DHS unmet need, when every record has DHS inputs.
     pub unmet_need_dhs: Option<UnmetNeedDhs>,
-    /// Demand satisfied by modern methods (SDG 3.7.1) = modern users / (unmet
-    /// + met need), DOMAIN.md §2.5-§2.6; only with DHS inputs.
+    /// Demand satisfied by modern methods (SDG 3.7.1) = modern users /
+    /// (unmet + met need), DOMAIN.md §2.5-§2.6; only with DHS inputs, else
+    /// `None`, never guessed (DOMAIN.md §9.5).
     pub demand_satisfied_modern: Option<Ratio>,
+    /// Records that were pregnant while naming a method and were counted as
+    /// pregnant non-users (reason *hamil*, a method failure) under the
+    /// option `pregnant_with_method: "method_failure"` (DOMAIN.md §9.4);
+    /// always 0 by default, where such a record is an error.
+    pub pregnant_method_failures: u64,
 }
 
 impl KbIndicators {
@@ -501,6 +547,7 @@ impl KbIndicators {
                 (Some(a), Some(b)) => Some(a + b),
                 _ => None,
             },
+            pregnant_method_failures: self.pregnant_method_failures + o.pregnant_method_failures,
         }
     }
 }
@@ -512,15 +559,37 @@ pub struct KbOptions {
     pub method_codes: MethodSystem,
     /// Message locale.
     pub locale: Locale,
+    /// A pregnant record naming a method (DOMAIN.md §9.4).
+    pub pregnant_with_method: PregnantWithMethod,
 }
 
 fn idx(i: usize) -> PathSegment {
     PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
+/// The keys of a record's `dhs` object.
+const DHS_FIELDS: [&str; 5] = [
+    "pregnancy_wantedness",
+    "ppa_months_since_birth",
+    "last_birth_wantedness",
+    "desire",
+    "infecund",
+];
+/// The keys of one KB record (any other is `unknown_field`, DOMAIN.md §9.5).
+pub const RECORD_FIELDS: [&str; 6] = [
+    "method",
+    "acceptor_sex",
+    "reason_not_using",
+    "pregnant",
+    "age_years",
+    "dhs",
+];
+
 fn read_dhs(v: &Value, pregnant: bool) -> Result<DhsInputs, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let f = Fields::of(v, &mut errors);
+    // DOMAIN.md §9.5: `dhs.desir` is an error, never ignored.
+    f.deny_unknown(&DHS_FIELDS, &mut errors);
     let pregnancy_wantedness = opt_code(&f, "pregnancy_wantedness", Wantedness::parse, &mut errors);
     let ppa = opt_int(&f, "ppa_months_since_birth", 0, 60, &mut errors);
     let last_birth_wantedness =
@@ -544,9 +613,14 @@ fn read_dhs(v: &Value, pregnant: bool) -> Result<DhsInputs, ValidationErrors> {
 
 /// Validates one record:
 /// `{method, acceptor_sex?, reason_not_using?, pregnant?, age_years?, dhs?}`.
-fn read_record(v: &Value, system: MethodSystem) -> Result<(KbRecord, bool), ValidationErrors> {
+fn read_record(
+    v: &Value,
+    system: MethodSystem,
+    pregnant_with_method: PregnantWithMethod,
+) -> Result<(KbRecord, bool), ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let f = Fields::of(v, &mut errors);
+    f.deny_unknown(&RECORD_FIELDS, &mut errors);
     let method = opt_code(
         &f,
         "method",
@@ -603,13 +677,29 @@ fn read_record(v: &Value, system: MethodSystem) -> Result<(KbRecord, bool), Vali
         }
         _ => {}
     }
+    // DOMAIN.md §9.4: pregnant and "using a method" at once.
+    let failure = pregnant == Some(true) && method.is_some_and(Method::is_user);
+    if failure && pregnant_with_method == PregnantWithMethod::Error {
+        errors.push(FieldError::at("method", ErrorCode::KbMethodWhilePregnant));
+    }
     match method {
+        Some(_) if failure && errors.is_empty() => Ok((
+            KbRecord {
+                method: Method::None,
+                reason: Some(NonUseReason::Hamil),
+                pregnant: true,
+                dhs,
+                method_failure: true,
+            },
+            has_dhs,
+        )),
         Some(method) if errors.is_empty() => Ok((
             KbRecord {
                 method,
                 reason,
                 pregnant: pregnant.unwrap_or(reason == Some(NonUseReason::Hamil)),
                 dhs,
+                method_failure: false,
             },
             has_dhs,
         )),
@@ -620,6 +710,7 @@ fn read_record(v: &Value, system: MethodSystem) -> Result<(KbRecord, bool), Vali
 fn read_counts(v: &Value) -> Result<Tally, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let f = Fields::of(v, &mut errors);
+    f.deny_unknown(&["pus", "users", "not_using"], &mut errors);
     let pus = opt_int(&f, "pus", 0, 100_000_000, &mut errors);
     if f.get("pus").is_none() && matches!(v, Value::Object(_)) {
         errors.push(FieldError::at("pus", ErrorCode::Required));
@@ -651,6 +742,10 @@ fn read_counts(v: &Value) -> Result<Tally, ValidationErrors> {
         let nf = Fields::of(u, &mut ValidationErrors::new());
         if let Value::Object(_) = u {
             let mut ne = ValidationErrors::new();
+            nf.deny_unknown(
+                &["hamil", "ingin_anak_segera", "iat", "tial", "not_stated"],
+                &mut ne,
+            );
             for (key, r) in [
                 ("hamil", NonUseReason::Hamil),
                 ("ingin_anak_segera", NonUseReason::InginAnakSegera),
@@ -689,7 +784,13 @@ fn read_counts(v: &Value) -> Result<Tally, ValidationErrors> {
 /// (one record per PUS / currently married woman) or the Kampung KB portal's
 /// aggregate `{"counts": {pus, users: {method: n}, not_using: {hamil, ingin_anak_segera, iat, tial, not_stated?}}}`
 /// (users + non-users must equal PUS, the portal's `sum_equal` rule).
-/// `options`: `{as_of, locale?, method_codes?: "canonical"|"kampung_kb"|"opensid"|"pk2015"|"kikb"}`.
+/// `options`: `{as_of, locale?, method_codes?: "canonical"|"kampung_kb"|"opensid"|"pk2015"|"kikb",
+/// pregnant_with_method?: "error"|"method_failure"}`.
+///
+/// A record that is `pregnant` and names a method is `kb_method_while_pregnant`
+/// (DOMAIN.md §9.4), or with `pregnant_with_method: "method_failure"` a
+/// pregnant non-user counted in `pregnant_method_failures`. A key that is
+/// not read (e.g. `dhs.desir`) is `unknown_field` at its path (§9.5).
 ///
 /// `dhs` (per record, all or none): `{pregnancy_wantedness?, ppa_months_since_birth?,
 /// last_birth_wantedness?, desire?, infecund?}` — see [`classify_need`].
@@ -705,14 +806,16 @@ pub fn kb_indicators_json(
     let mut errors = ValidationErrors::new();
     let opts = read_kb_options(options, &mut errors);
     let system = opts.map_or(MethodSystem::Canonical, |o| o.method_codes);
+    let policy = opts.map_or(PregnantWithMethod::Error, |o| o.pregnant_with_method);
     let f = Fields::of(input, &mut errors);
+    f.deny_unknown(&["records", "counts"], &mut errors);
     let tally = match (f.get("records"), f.get("counts")) {
         (Some(Value::Array(list)), None) => {
             let mut recs = Vec::new();
             let mut with_dhs = Vec::new();
             let mut rec_errors = ValidationErrors::new();
             for (i, r) in list.iter().enumerate() {
-                match read_record(r, system) {
+                match read_record(r, system, policy) {
                     Ok((rec, has)) => {
                         recs.push(rec);
                         with_dhs.push(has);
@@ -771,13 +874,25 @@ fn read_kb_options(options: &Value, errors: &mut ValidationErrors) -> Option<KbO
     let mut oe = ValidationErrors::new();
     let f = Fields::of(options, &mut oe);
     let (as_of, locale) = common_options(&f, &mut oe);
+    f.deny_unknown(
+        &["as_of", "locale", "method_codes", "pregnant_with_method"],
+        &mut oe,
+    );
     let method_codes = opt_code(&f, "method_codes", MethodSystem::parse, &mut oe)
         .unwrap_or(MethodSystem::Canonical);
+    let pregnant_with_method = opt_code(
+        &f,
+        "pregnant_with_method",
+        PregnantWithMethod::parse,
+        &mut oe,
+    )
+    .unwrap_or_default();
     let ok = oe.is_empty();
     under("options", oe, errors);
     (ok && as_of.is_some()).then_some(KbOptions {
         method_codes,
         locale,
+        pregnant_with_method,
     })
 }
 

@@ -38,7 +38,11 @@ pub(crate) fn opt_bool(
 
 /// A finite number; numeric strings (with `.` or `,` as the decimal mark)
 /// are accepted, as forms send them.
-fn finite(f: &Fields<'_>, name: &'static str, errors: &mut ValidationErrors) -> Option<f64> {
+pub(crate) fn finite(
+    f: &Fields<'_>,
+    name: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<f64> {
     let x = match f.get(name)? {
         Value::Number(n) => n.as_f64()?,
         Value::String(s) if s.trim().is_empty() => return None,

@@ -33,7 +33,7 @@ use crate::family::{Family, FamilyOptions};
 use crate::growth::child::Measure;
 use crate::input::{parse_date, Fields};
 use crate::kb::method::{Method, NonUseReason};
-use crate::kb::pus::{age_years, is_pus_age, wife};
+use crate::kb::pus::{age_years, is_pus, wife};
 use crate::kb::read::{opt_bool, opt_code, opt_number};
 use crate::risk::krs::{read_housing, Housing, KrsRuleSet};
 use chrono::NaiveDate;
@@ -188,7 +188,7 @@ fn read_measurement(
 ) -> Result<Measurement, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let f = Fields::of(v, &mut errors);
-    let nik = f.text("nik", false, false, &mut errors);
+    let nik = f.id_text("nik", false, &mut errors);
     let member_ix = crate::kb::read::opt_int(&f, "member", 0, 1000, &mut errors);
     let member = resolve_member(
         nik.as_deref(),
@@ -335,7 +335,12 @@ fn check_wife(
             }
         }
         Some(w) => {
-            let pus = is_pus_age(age_years(w, opts.as_of), None, opts.krs_rules.pus);
+            let pus = is_pus(
+                age_years(w, opts.as_of),
+                None,
+                pregnant == Some(true),
+                opts.krs_rules.pus,
+            );
             if pus && kb_absent {
                 errors.push(FieldError::at("kb", ErrorCode::RegisterKbMissing));
             }

@@ -59,6 +59,7 @@ mod estimate;
 mod interval;
 mod logit;
 
+#[cfg(feature = "growth")]
 pub(crate) use design::{at_row, push_capped, truncated};
 pub use design::{Design, DesignBuilder, DesignId, DesignOptions, LonelyPsu, NumberId};
 pub use estimate::{estimate, Domain, Estimate, Estimates, Kind, RecordValues, Statistic};

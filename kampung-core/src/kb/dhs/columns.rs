@@ -3,8 +3,8 @@
 
 use super::recode::{SurveyId, WomanRecode};
 use super::rules::{decide, derive, DhsRules, Reason};
+use crate::error::RowError;
 use crate::error::{ErrorCode, FieldError, ShapeError};
-use crate::growth::RowError;
 use crate::kb::indicators::NeedClass;
 
 /// The survey identifier column `v000`.

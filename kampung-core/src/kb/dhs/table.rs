@@ -19,8 +19,8 @@
 
 use super::columns::{classify_rows, in_blocks, Women};
 use super::rules::{DhsRules, Reason};
+use crate::error::RowError;
 use crate::error::{Error, ErrorCode, FieldError, ShapeError};
-use crate::growth::RowError;
 use crate::survey::{
     estimate, Design, DesignOptions, Domain, Estimate, Estimates, NumberId, Statistic,
 };
