@@ -21,6 +21,10 @@ git diff --exit-code -- bindings-python/python/kampung/_codes.py bindings-wasm/j
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "kampung-core without default features (identifiers, families, KB, KRS; no WHO tables)"
+cargo clippy -p kampung-core --no-default-features --all-targets --locked -- -D warnings
+cargo test -p kampung-core --no-default-features --locked --lib --test fixtures_foundation --test fixtures_risk
+
 step "cargo doc (warnings are errors: broken links, missing docs)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p kampung-core --no-deps --locked
 
@@ -41,6 +45,12 @@ rm -rf target/wheels
 "$venv/bin/maturin" build --release --locked -m bindings-python/Cargo.toml -i "$venv/bin/python" --out target/wheels
 "$venv/bin/pip" install --quiet --force-reinstall --no-deps target/wheels/kampung-*.whl
 (cd bindings-python/tests && "$venv/bin/python" -m pytest -q -p no:cacheprovider)
+
+step "python: the documented install from a checkout (pip install ./bindings-python)"
+rm -rf target/pip-venv
+python3 -m venv target/pip-venv
+target/pip-venv/bin/pip install --quiet --disable-pip-version-check "./bindings-python[pandas]"
+target/pip-venv/bin/python -c "import kampung, pandas; assert kampung.__version__; print('kampung', kampung.__version__)"
 
 step "python: type stubs match the built module (mypy stubtest)"
 (cd target && "$venv/bin/python" -m mypy.stubtest kampung._kampung && "$venv/bin/python" -m mypy -p kampung)

@@ -24,11 +24,19 @@ fn unsupported(obj: &Bound<'_, PyAny>) -> Value {
     Value::Object(m)
 }
 
+/// pandas' missing values `pd.NA` and `pd.NaT` (pandas 3 string and
+/// nullable columns hold `pd.NA`): read as missing, as pandas reads them.
+fn is_missing_marker(obj: &Bound<'_, PyAny>) -> bool {
+    obj.get_type()
+        .name()
+        .is_ok_and(|n| matches!(n.to_cow().as_deref(), Ok("NAType" | "NaTType")))
+}
+
 fn to_value_depth(obj: &Bound<'_, PyAny>, depth: usize) -> Value {
     if depth > MAX_DEPTH {
         return unsupported(obj);
     }
-    if obj.is_none() {
+    if obj.is_none() || is_missing_marker(obj) {
         return Value::Null;
     }
     if let Ok(b) = obj.cast::<PyBool>() {

@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 /// A code column: either a float64 array (numeric codes, NaN = missing) or a
 /// list of Python objects (str, int, float, None).
-fn code_column<T: Copy>(
+pub(crate) fn code_column<T: Copy>(
     obj: &Bound<'_, PyAny>,
     name: &'static str,
     n: usize,
@@ -73,7 +73,7 @@ fn code_column<T: Copy>(
     Ok(out)
 }
 
-fn sex_codes(
+pub(crate) fn sex_codes(
     obj: &Bound<'_, PyAny>,
     n: usize,
     row_errors: &mut Vec<RowError>,
@@ -81,7 +81,7 @@ fn sex_codes(
     code_column(obj, "sex", n, growth::parse_sex, sex_num, 0, row_errors)
 }
 
-fn oedema_codes(
+pub(crate) fn oedema_codes(
     obj: Option<&Bound<'_, PyAny>>,
     n: usize,
     row_errors: &mut Vec<RowError>,
@@ -118,7 +118,7 @@ fn sex_num(x: f64) -> Option<u8> {
         None
     }
 }
-fn measure_num(_: f64) -> Option<u8> {
+pub(crate) fn measure_num(_: f64) -> Option<u8> {
     None
 }
 fn oedema_num(x: f64) -> Option<bool> {
@@ -131,14 +131,14 @@ fn oedema_num(x: f64) -> Option<bool> {
     }
 }
 
-fn slice<'a>(a: &'a Option<PyReadonlyArray1<'_, f64>>) -> PyResult<Option<&'a [f64]>> {
+pub(crate) fn slice<'a>(a: &'a Option<PyReadonlyArray1<'_, f64>>) -> PyResult<Option<&'a [f64]>> {
     a.as_ref()
         .map(|x| x.as_slice())
         .transpose()
         .map_err(Into::into)
 }
 
-fn errors_table<'py>(
+pub(crate) fn errors_table<'py>(
     py: Python<'py>,
     errs: &[RowError],
     locale: Locale,
@@ -165,7 +165,11 @@ fn errors_table<'py>(
     Ok(d)
 }
 
-fn load_tables(py: Python<'_>, tables: Option<&Bound<'_, PyDict>>) -> PyResult<Tables2006> {
+fn load_tables(
+    py: Python<'_>,
+    tables: Option<&Bound<'_, PyDict>>,
+    locale: Locale,
+) -> PyResult<Tables2006> {
     let mut t = Tables2006::bundled();
     if let Some(d) = tables {
         for (k, v) in d.iter() {
@@ -187,7 +191,7 @@ fn load_tables(py: Python<'_>, tables: Option<&Bound<'_, PyDict>>) -> PyResult<T
             let text: String = v.extract()?;
             let table = LmsTable::from_csv(&text)
                 .and_then(|lms| t.clone().with_table(which, lms))
-                .map_err(|e| errors::validation_error(py, &e.into(), "LmsTable", Locale::En))?;
+                .map_err(|e| errors::validation_error(py, &e.into(), "LmsTable", locale))?;
             t = table;
         }
     }
@@ -246,7 +250,7 @@ pub fn _zscores_2006<'py>(
         slice(&triskin)?,
         slice(&subskin)?,
     );
-    let tables = load_tables(py, tables)?;
+    let tables = load_tables(py, tables, locale)?;
     let input = Input2006 {
         sex: &sex_c,
         age: age_s,
@@ -266,7 +270,7 @@ pub fn _zscores_2006<'py>(
         zscores_2006_threaded(
             &input,
             &tables,
-            ZscoreOptions { rounded },
+            ZscoreOptions::new().with_rounded(rounded),
             cols.output(),
             &mut errs,
             threads,
@@ -283,8 +287,50 @@ pub fn _zscores_2006<'py>(
     };
     row_errors.extend(errs);
     row_errors.sort_by_key(|e| e.row);
+    // anthro 1.1's column order: clenhei, cmeasure, c9mo_flag, cbmi, csex,
+    // then the z-scores and flags (WHO_GROWTH.md §1.12).
+    let cmeasure: Vec<Option<&str>> = (0..n)
+        .map(|i| {
+            let m = measure_c
+                .as_ref()
+                .and_then(|m| m.get(i))
+                .copied()
+                .unwrap_or(0);
+            match growth::cmeasure(m, cols.c9mo_flag.get(i).copied().unwrap_or(f64::NAN)) {
+                b'l' => Some("l"),
+                b'h' => Some("h"),
+                _ => None,
+            }
+        })
+        .collect();
+    let csex: Vec<f64> = sex_c
+        .iter()
+        .map(|s| if *s == 0 { f64::NAN } else { f64::from(*s) })
+        .collect();
+    let cmeasure = PyArray1::from_iter(
+        py,
+        cmeasure.iter().map(|c| -> Py<PyAny> {
+            match c {
+                Some(s) => PyString::new(py, s).into_any().unbind(),
+                None => py.None(),
+            }
+        }),
+    );
+    let mut named: Vec<(&'static str, Vec<f64>)> = cols.into_named().into_iter().collect();
+    let mut take = |name: &str| -> Vec<f64> {
+        named
+            .iter()
+            .position(|(n, _)| *n == name)
+            .map(|i| named.remove(i).1)
+            .unwrap_or_default()
+    };
     let out = PyDict::new(py);
-    for (name, v) in cols.into_named() {
+    out.set_item("clenhei", PyArray1::from_vec(py, take("clenhei")))?;
+    out.set_item("cmeasure", cmeasure)?;
+    out.set_item("c9mo_flag", PyArray1::from_vec(py, take("c9mo_flag")))?;
+    out.set_item("cbmi", PyArray1::from_vec(py, take("cbmi")))?;
+    out.set_item("csex", PyArray1::from_vec(py, csex))?;
+    for (name, v) in named {
         out.set_item(name, PyArray1::from_vec(py, v))?;
     }
     Ok((out, errors_table(py, &row_errors, locale)?))
@@ -325,7 +371,7 @@ pub fn _zscores_2007<'py>(
         zscores_2007(
             &input,
             &tables,
-            ZscoreOptions { rounded },
+            ZscoreOptions::new().with_rounded(rounded),
             &mut cols.output(),
             &mut errs,
         )

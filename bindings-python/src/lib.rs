@@ -2,20 +2,47 @@
 //! lives in the core.
 
 mod convert;
+mod dhs;
 mod errors;
 mod growth;
+mod monitoring;
+mod prevalence;
 mod report;
 mod risk;
+mod wilayah;
 
 use chrono::NaiveDate;
 use kampung_core::{ErrorCode, Family, FamilyOptions, KodeWilayah, Locale, Nik, NomorKk};
 use pyo3::prelude::*;
 
-fn today(py: Python<'_>) -> PyResult<NaiveDate> {
-    py.import("datetime")?
-        .getattr("date")?
-        .call_method0("today")?
-        .extract()
+/// A reference date argument: a `datetime.date` (or `datetime`, its
+/// date), an ISO text `YYYY-MM-DD`, or `None` for today's date in
+/// Indonesia (WIB, UTC+7; not the machine's or UTC's date).
+pub(crate) fn as_of_arg(
+    py: Python<'_>,
+    value: Option<&Bound<'_, PyAny>>,
+    title: &str,
+    locale: Locale,
+) -> PyResult<NaiveDate> {
+    let Some(v) = value.filter(|v| !v.is_none()) else {
+        return Ok(kampung_core::today::today_in_indonesia());
+    };
+    if let Ok(d) = v.extract::<NaiveDate>() {
+        return Ok(d);
+    }
+    if let Ok(d) = v.extract::<chrono::NaiveDateTime>() {
+        return Ok(d.date());
+    }
+    if let Ok(s) = v.extract::<String>() {
+        return kampung_core::today::parse_as_of(&s).map_err(|e| {
+            let e = e.with_path(kampung_core::FieldPath::field("as_of"));
+            errors::validation_error(py, &e.into(), title, locale)
+        });
+    }
+    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+        "as_of must be a datetime.date or an ISO date string 'YYYY-MM-DD', got {}",
+        v.get_type().name()?
+    )))
 }
 
 /// Extracts a text argument: `None` is `required`, a non-string `invalid_type`
@@ -55,15 +82,12 @@ impl PyNik {
     fn new(
         py: Python<'_>,
         value: &Bound<'_, PyAny>,
-        as_of: Option<NaiveDate>,
+        as_of: Option<&Bound<'_, PyAny>>,
         locale: &str,
     ) -> PyResult<Self> {
         let loc = errors::locale(locale)?;
         let s = text_arg(py, value, "Nik", loc)?;
-        let as_of = match as_of {
-            Some(d) => d,
-            None => today(py)?,
-        };
+        let as_of = as_of_arg(py, as_of, "Nik", loc)?;
         Nik::parse_as_of(&s, as_of)
             .map(|nik| PyNik { nik, as_of })
             .map_err(|e| errors::validation_error(py, &e, "Nik", loc))
@@ -107,6 +131,12 @@ impl PyNik {
     #[getter]
     fn serial(&self) -> u16 {
         self.nik.serial()
+    }
+    /// The reference date the century of the birth year was resolved
+    /// against: the ``as_of`` given, or today's date in Indonesia (WIB).
+    #[getter]
+    fn as_of(&self) -> NaiveDate {
+        self.as_of
     }
     /// The decoded parts as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -172,6 +202,16 @@ impl PyNomorKk {
 /// >>> k = KodeWilayah("6472051001")
 /// >>> k.code, k.level, k.kind, k.parent.code
 /// ('64.72.05.1001', 'desa_kelurahan', 'kelurahan', '64.72.05')
+///
+/// Names come from the bundled gazetteer (Kepmendagri 300.2.2-2138/2025, see
+/// ``kampung.wilayah``); ``must_exist=True`` also rejects a well-formed code
+/// that is not in it (``wilayah_not_in_gazetteer``).
+///
+/// >>> k = KodeWilayah("31.74.06.1003")
+/// >>> k.name, k.parent.name, k.exists
+/// ('Pondok Labu', 'Cilandak', True)
+/// >>> KodeWilayah("64.72.05.1001").name is None
+/// True
 #[pyclass(module = "kampung._kampung", name = "KodeWilayah", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash)]
 struct PyKodeWilayah(KodeWilayah);
@@ -179,13 +219,43 @@ struct PyKodeWilayah(KodeWilayah);
 #[pymethods]
 impl PyKodeWilayah {
     #[new]
-    #[pyo3(signature = (value, *, locale="id"))]
-    fn new(py: Python<'_>, value: &Bound<'_, PyAny>, locale: &str) -> PyResult<Self> {
+    #[pyo3(signature = (value, *, locale="id", must_exist=false))]
+    fn new(
+        py: Python<'_>,
+        value: &Bound<'_, PyAny>,
+        locale: &str,
+        must_exist: bool,
+    ) -> PyResult<Self> {
         let loc = errors::locale(locale)?;
         let s = text_arg(py, value, "KodeWilayah", loc)?;
-        KodeWilayah::parse(&s)
+        let parse = if must_exist {
+            KodeWilayah::parse_existing
+        } else {
+            KodeWilayah::parse
+        };
+        parse(&s)
             .map(PyKodeWilayah)
             .map_err(|e| errors::validation_error(py, &e, "KodeWilayah", loc))
+    }
+    /// The region's name in the gazetteer, or None when it is not there.
+    #[getter]
+    fn name(&self) -> Option<&'static str> {
+        self.0.name()
+    }
+    /// The names of the region and of the regions it lies in
+    /// (``provinsi``, ``kabupaten_kota``, ``kecamatan``, ``desa_kelurahan``;
+    /// None below the code's level), or None when it is not in the gazetteer.
+    #[getter]
+    fn names<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0
+            .names()
+            .map(|n| convert::from_value(py, &serde_json::to_value(n).unwrap_or_default()))
+            .transpose()
+    }
+    /// Whether the code is in the gazetteer.
+    #[getter]
+    fn exists(&self) -> bool {
+        self.0.exists()
     }
     /// Dotted form, e.g. "64.72.05.1001".
     #[getter]
@@ -234,9 +304,13 @@ fn json_str<T: serde::Serialize>(v: &T) -> String {
 
 /// Validates a family dict (``no_kk``, ``region_code``, ``members``: each
 /// with ``name``, ``nik`` (optional), ``sex``, ``birth_date``,
-/// ``relationship`` (SHDK) and ``marital_status``) against ``as_of``; returns
-/// the validated family as a dict or raises ``kampung.ValidationError`` with
-/// every problem and its path.
+/// ``relationship`` (SHDK) and ``marital_status``) against ``as_of`` (a
+/// ``datetime.date`` or an ISO string); returns the validated family as a
+/// dict or raises ``kampung.ValidationError`` with every problem and its
+/// path. Identifiers may be exact integers (as ``read_csv`` gives them); a
+/// float identifier is refused (``identifier_is_float``: read with
+/// ``dtype=str``). Marital status may be any KK spelling, e.g. ``"Kawin
+/// Tercatat"``; ``marriage_recorded`` keeps whether the marriage is recorded.
 ///
 /// >>> import datetime
 /// >>> fam = {"no_kk": "6472052301150007", "region_code": "64.72.05.1001",
@@ -255,16 +329,20 @@ fn json_str<T: serde::Serialize>(v: &T) -> String {
 fn validate_family<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
-    as_of: NaiveDate,
+    as_of: &Bound<'py, PyAny>,
     locale: &str,
     min_parent_child_gap_years: u32,
 ) -> PyResult<Bound<'py, PyAny>> {
     let loc = errors::locale(locale)?;
+    if as_of.is_none() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "validate_family() needs as_of (a datetime.date or 'YYYY-MM-DD')",
+        ));
+    }
+    let as_of = as_of_arg(py, Some(as_of), "Family", loc)?;
     let input = convert::to_value(data);
-    let opts = FamilyOptions {
-        as_of,
-        min_parent_child_gap_years,
-    };
+    let opts =
+        FamilyOptions::new(as_of).with_min_parent_child_gap_years(min_parent_child_gap_years);
     match Family::from_value(&input, &opts) {
         Ok(fam) => {
             let v = serde_json::to_value(&fam)
@@ -299,8 +377,28 @@ fn error_template(code: &str, locale: &str) -> PyResult<&'static str> {
         .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(code.to_owned()))
 }
 
+/// The keys a record of `area` may have (`krs`, `catin`, `ibu_hamil`,
+/// `kb_record`): any other is `unknown_field` (DOMAIN.md §9.5). The batch
+/// functions check a table's columns against it once.
+#[pyfunction]
+fn _fields(area: &str) -> PyResult<Vec<&'static str>> {
+    Ok(match area {
+        "krs" => kampung_core::risk::krs::KRS_FIELDS.to_vec(),
+        "catin" => kampung_core::risk::screening::CATIN_FIELDS.to_vec(),
+        "ibu_hamil" => kampung_core::risk::screening::IBU_HAMIL_FIELDS.to_vec(),
+        "kb_record" => kampung_core::kb::indicators::RECORD_FIELDS.to_vec(),
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown area {other:?}"
+            )))
+        }
+    })
+}
+
 #[pymodule(gil_used = false)]
 fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(_fields, m)?)?;
     m.add_class::<PyNik>()?;
     m.add_class::<PyNomorKk>()?;
     m.add_class::<PyKodeWilayah>()?;
@@ -312,11 +410,21 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(growth::_zscores_2007, m)?)?;
     m.add_function(wrap_pyfunction!(growth::_classify, m)?)?;
     m.add_class::<report::PyReport>()?;
+    m.add_function(wrap_pyfunction!(dhs::_dhs_unmet_need, m)?)?;
+    m.add_function(wrap_pyfunction!(dhs::_dhs_reasons, m)?)?;
+    m.add_function(wrap_pyfunction!(dhs::_dhs_fp_indicators, m)?)?;
+    m.add_function(wrap_pyfunction!(prevalence::_prevalence, m)?)?;
+    m.add_function(wrap_pyfunction!(prevalence::_quality, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;
     m.add_function(wrap_pyfunction!(report::_classify_kampung, m)?)?;
     m.add_function(wrap_pyfunction!(report::_write_synthetic_register, m)?)?;
     m.add_function(wrap_pyfunction!(risk::_evaluate_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(monitoring::_monitoring, m)?)?;
+    m.add_function(wrap_pyfunction!(wilayah::_wilayah_name, m)?)?;
+    m.add_function(wrap_pyfunction!(wilayah::_wilayah_names, m)?)?;
+    m.add_function(wrap_pyfunction!(wilayah::_wilayah_children, m)?)?;
+    m.add_function(wrap_pyfunction!(wilayah::_wilayah_source, m)?)?;
     Ok(())
 }

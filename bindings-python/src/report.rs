@@ -5,12 +5,12 @@
 //! gives its tables as columns.
 
 use crate::{convert, errors};
-use kampung_core::calendar::IndonesianTimeZone;
 use kampung_core::input::parse_date;
 use kampung_core::register::arrow::{ArrowRow, ArrowTable};
 use kampung_core::register::table::{Column, EntityTables, Table, TableRow};
 use kampung_core::register::Cell;
 use kampung_core::report::{classify_kampung, KampungProfile, Report, ReportOptions};
+use kampung_core::today::TimeZone as IndonesianTimeZone;
 use kampung_core::Locale;
 use numpy::IntoPyArray;
 use pyo3::prelude::*;

@@ -6,9 +6,9 @@ import inspect
 import pytest
 
 import kampung
-from kampung import _batch, errors, growth, kb, report, risk
+from kampung import _batch, _prevalence, errors, growth, kb, report, risk, wilayah
 
-MODULES = [kampung, kampung._kampung, growth, kb, report, risk, errors, _batch]
+MODULES = [kampung, kampung._kampung, growth, kb, report, risk, wilayah, errors, _batch, _prevalence]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
@@ -26,7 +26,7 @@ def _public(module):
 
 @pytest.mark.parametrize(
     "name,obj",
-    [p for m in (kampung._kampung, growth, kb, report, risk) for p in _public(m) if not p[0].split(".")[-1].startswith("_")],
+    [p for m in (kampung._kampung, growth, kb, report, risk, wilayah) for p in _public(m) if not p[0].split(".")[-1].startswith("_")],
     ids=lambda x: x if isinstance(x, str) else "",
 )
 def test_every_public_callable_has_an_example(name, obj):

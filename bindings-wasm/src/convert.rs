@@ -50,8 +50,15 @@ fn to_value_depth(v: &JsValue, depth: usize) -> Value {
         if t.is_nan() {
             return marker("invalid_date");
         }
-        let iso: String = date.to_iso_string().into();
-        return Value::String(iso.chars().take(10).collect());
+        // The user's calendar day: a date picker gives local midnight, which
+        // `toISOString()` (UTC) turns into the previous day east of UTC
+        // (all of Indonesia).
+        return Value::String(format!(
+            "{:04}-{:02}-{:02}",
+            date.get_full_year(),
+            date.get_month() + 1,
+            date.get_date()
+        ));
     }
     if v.is_function() || v.is_symbol() || v.is_bigint() {
         return marker("unsupported");

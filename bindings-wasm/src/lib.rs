@@ -4,6 +4,8 @@
 //! only for programmer misuse (unknown locale, malformed options).
 
 mod convert;
+mod gazetteer;
+mod monitoring;
 mod risk;
 
 use chrono::NaiveDate;
@@ -23,28 +25,51 @@ export interface FieldError {
   path: (string | number)[];
   /** The path as text, e.g. "members[2].birth_date". */
   field: string;
+  /** The path in the dotted form form libraries use, e.g. "members.2.birth_date". */
+  name: string;
   code: ErrorCode;
   /** The message in the requested locale. */
   message: string;
   params: Record<string, string | number>;
 }
 
+/** `as_of`: the reference date the outcome used ("YYYY-MM-DD"). */
 export type Outcome<T> =
-  | { status: "valid"; value: T }
-  | { status: "invalid"; errors: FieldError[] };
+  | { status: "valid"; value: T; as_of: string }
+  | { status: "invalid"; errors: FieldError[]; as_of: string };
 
 export type Locale = "id" | "en";
 
+/**
+ * Options. Data keys and options are snake_case, as in the JSON wire format
+ * and in Python and Rust (`as_of`); the camelCase spellings (`asOf`,
+ * `minParentChildGapYears`) are accepted as aliases.
+ */
 export interface Options {
   /** Language of messages: "id" (default) or "en". */
   locale?: Locale;
-  /** Reference date "YYYY-MM-DD" (default: today in the browser). */
-  asOf?: string;
+  /**
+   * Reference date: "YYYY-MM-DD" or a JS Date (its local calendar day). Default
+   * for the validators: today's local calendar date; the rule-set functions
+   * need it.
+   */
+  as_of?: string | Date;
+  /** Alias of `as_of`. */
+  asOf?: string | Date;
 }
 
 export interface FamilyOptions extends Options {
   /** Smallest plausible parent-child age gap in years (default 10). */
+  min_parent_child_gap_years?: number;
+  /** Alias of `min_parent_child_gap_years`. */
   minParentChildGapYears?: number;
+}
+
+/** One entry of a code list, with the label in the requested locale. */
+export interface CodeLabel { code: string; label_id: string; label_en: string; label: string; }
+export interface CodeLists {
+  relationship: CodeLabel[]; marital_status: CodeLabel[]; water_source: CodeLabel[];
+  latrine: CodeLabel[]; kb_method: CodeLabel[];
 }
 
 export interface NikInfo {
@@ -79,18 +104,22 @@ export interface Person {
   sex: "male" | "female";
   birth_date: string;
   relationship: Relationship;
+  /** The status for the rules: "kawin tercatat" and "kawin belum tercatat" are "kawin". */
   marital_status: MaritalStatus;
+  /** true "kawin tercatat", false "kawin belum tercatat", null unknown or not married. */
+  marriage_recorded: boolean | null;
 }
 
 export interface Family { no_kk: string; region_code: string; members: Person[]; }
 
-/** One child's measurement as typed in a Posyandu form. */
+/** One child's measurement as typed in a Posyandu form (snake_case keys; camelCase aliases accepted, and error paths echo the keys given). */
 export interface ChildForm {
-  sex?: unknown; birthDate?: unknown; measuredOn?: unknown;
+  sex?: unknown; birth_date?: unknown; measured_on?: unknown;
+  birthDate?: unknown; measuredOn?: unknown;
   /** kg; a number or text ("8,4" accepted). */
-  weightKg?: unknown;
+  weight_kg?: unknown; weightKg?: unknown;
   /** cm; a number or text. */
-  lengthCm?: unknown;
+  length_cm?: unknown; lengthCm?: unknown;
   /** "l" (lying, length) or "h" (standing, height); empty = unknown. */
   measure?: unknown;
   oedema?: unknown;
@@ -150,7 +179,9 @@ export interface RawPerson {
 export interface RawFamily { no_kk?: unknown; region_code?: unknown; members?: unknown; }
 "#;
 
-/// Reads `{locale, asOf}`; throws on misuse.
+/// Reads `{locale, as_of | asOf}`; throws on misuse. The date is the one
+/// given (text `YYYY-MM-DD` or a JS `Date`'s local calendar day) or today's
+/// local calendar date.
 pub(crate) fn read_options(
     options: &Option<JsValue>,
 ) -> Result<(Locale, NaiveDate, Value), JsError> {
@@ -166,14 +197,22 @@ pub(crate) fn read_options(
             .map_err(|_| JsError::new(&format!("unknown locale {s:?}: use \"id\" or \"en\"")))?,
         Some(_) => return Err(JsError::new("options.locale must be \"id\" or \"en\"")),
     };
-    let as_of = match obj.get("asOf") {
+    let given = obj
+        .get("as_of")
+        .filter(|v| !v.is_null())
+        .or_else(|| obj.get("asOf"));
+    let as_of = match given {
         None | Some(Value::Null) => today(),
         Some(Value::String(s)) => kampung_core::input::parse_date(s).map_err(|_| {
             JsError::new(&format!(
-                "options.asOf must be a date YYYY-MM-DD, got {s:?}"
+                "options.as_of must be a date YYYY-MM-DD, got {s:?}"
             ))
         })?,
-        Some(_) => return Err(JsError::new("options.asOf must be a string YYYY-MM-DD")),
+        Some(_) => {
+            return Err(JsError::new(
+                "options.as_of must be a string YYYY-MM-DD or a valid Date",
+            ))
+        }
     };
     Ok((locale, as_of, Value::Object(obj)))
 }
@@ -188,20 +227,34 @@ fn today() -> NaiveDate {
     .unwrap_or_default()
 }
 
-pub(crate) fn invalid(errors: &ValidationErrors, locale: Locale) -> JsValue {
-    let list: Vec<_> = errors
+/// The errors as JS objects, each with its dotted `name` (`members.2.birth_date`).
+pub(crate) fn error_list(errors: &ValidationErrors, locale: Locale) -> Vec<Value> {
+    errors
         .errors()
         .iter()
-        .map(|e| e.localized(locale))
-        .collect();
-    convert::to_js(&json!({ "status": "invalid", "errors": list }))
+        .map(|e| {
+            let mut v = serde_json::to_value(e.localized(locale)).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("name".into(), Value::String(e.path().dotted()));
+            }
+            v
+        })
+        .collect()
 }
 
-pub(crate) fn valid(value: Value) -> JsValue {
-    convert::to_js(&json!({ "status": "valid", "value": value }))
+pub(crate) fn invalid(errors: &ValidationErrors, locale: Locale, as_of: NaiveDate) -> JsValue {
+    convert::to_js(&json!({
+        "status": "invalid",
+        "errors": error_list(errors, locale),
+        "as_of": as_of.to_string(),
+    }))
 }
 
-fn text_input(v: &JsValue) -> Result<String, ValidationErrors> {
+pub(crate) fn valid(value: Value, as_of: NaiveDate) -> JsValue {
+    convert::to_js(&json!({ "status": "valid", "value": value, "as_of": as_of.to_string() }))
+}
+
+pub(crate) fn text_input(v: &JsValue) -> Result<String, ValidationErrors> {
     kampung_core::input::text_value(&convert::to_value(v)).map_err(ValidationErrors::from)
 }
 
@@ -214,8 +267,11 @@ pub fn validate_nik(
     let (locale, as_of, _) = read_options(&options)?;
     Ok(
         match text_input(&input).and_then(|s| Nik::parse_as_of(&s, as_of)) {
-            Ok(nik) => valid(serde_json::to_value(nik.info(as_of)).unwrap_or(Value::Null)),
-            Err(e) => invalid(&e, locale),
+            Ok(nik) => valid(
+                serde_json::to_value(nik.info(as_of)).unwrap_or(Value::Null),
+                as_of,
+            ),
+            Err(e) => invalid(&e, locale, as_of),
         },
     )
 }
@@ -226,14 +282,17 @@ pub fn validate_nomor_kk(
     #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
 ) -> Result<JsValue, JsError> {
-    let (locale, _, _) = read_options(&options)?;
+    let (locale, as_of, _) = read_options(&options)?;
     Ok(match text_input(&input).and_then(|s| NomorKk::parse(&s)) {
-        Ok(kk) => valid(json!({
-            "no_kk": kk.as_str(),
-            "province_code": format!("{:02}", kk.province_code()),
-            "region_prefix": kk.region_prefix(),
-        })),
-        Err(e) => invalid(&e, locale),
+        Ok(kk) => valid(
+            json!({
+                "no_kk": kk.as_str(),
+                "province_code": format!("{:02}", kk.province_code()),
+                "region_prefix": kk.region_prefix(),
+            }),
+            as_of,
+        ),
+        Err(e) => invalid(&e, locale, as_of),
     })
 }
 
@@ -243,25 +302,28 @@ pub fn validate_region_code(
     #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
 ) -> Result<JsValue, JsError> {
-    let (locale, _, _) = read_options(&options)?;
+    let (locale, as_of, _) = read_options(&options)?;
     Ok(
         match text_input(&input).and_then(|s| KodeWilayah::parse(&s)) {
-            Ok(k) => {
-                let parents: Vec<String> = std::iter::successors(k.parent(), KodeWilayah::parent)
-                    .map(|p| p.to_string())
-                    .collect();
-                valid(json!({
-                    "code": k.to_string(),
-                    "plain": k.as_plain(),
-                    "level": k.level(),
-                    "kind": k.kind(),
-                    "province_name": k.province_name(),
-                    "parents": parents,
-                }))
-            }
-            Err(e) => invalid(&e, locale),
+            Ok(k) => valid(region_info(&k), as_of),
+            Err(e) => invalid(&e, locale, as_of),
         },
     )
+}
+
+/// A valid region code as `RegionInfo`.
+pub(crate) fn region_info(k: &KodeWilayah) -> Value {
+    let parents: Vec<String> = std::iter::successors(k.parent(), KodeWilayah::parent)
+        .map(|p| p.to_string())
+        .collect();
+    json!({
+        "code": k.to_string(),
+        "plain": k.as_plain(),
+        "level": k.level(),
+        "kind": k.kind(),
+        "province_name": k.province_name(),
+        "parents": parents,
+    })
 }
 
 /// Validates a whole family (Kartu Keluarga) with its cross-field rules.
@@ -272,22 +334,51 @@ pub fn validate_family(
 ) -> Result<JsValue, JsError> {
     let (locale, as_of, opts) = read_options(&options)?;
     let mut fo = FamilyOptions::new(as_of);
-    match opts.get("minParentChildGapYears") {
+    let gap = opts
+        .get("min_parent_child_gap_years")
+        .filter(|v| !v.is_null())
+        .or_else(|| opts.get("minParentChildGapYears"));
+    match gap {
         None | Some(Value::Null) => {}
         Some(v) => {
-            fo.min_parent_child_gap_years = v
+            let years = v
                 .as_u64()
                 .and_then(|n| u32::try_from(n).ok())
                 .ok_or_else(|| {
-                    JsError::new("options.minParentChildGapYears must be a whole number")
+                    JsError::new("options.min_parent_child_gap_years must be a whole number")
                 })?;
+            fo = fo.with_min_parent_child_gap_years(years);
         }
     }
     let raw = convert::to_value(&input);
     Ok(match Family::from_value(&raw, &fo) {
-        Ok(fam) => valid(serde_json::to_value(&fam).unwrap_or(Value::Null)),
-        Err(e) => invalid(&e, locale),
+        Ok(fam) => valid(serde_json::to_value(&fam).unwrap_or(Value::Null), as_of),
+        Err(e) => invalid(&e, locale, as_of),
     })
+}
+
+/// The code lists a form offers (relationship, marital status, drinking
+/// water, latrine, KB method), each `{code, label_id, label_en, label}`
+/// with `label` in the requested locale.
+#[wasm_bindgen(js_name = codeLists, unchecked_return_type = "CodeLists")]
+pub fn code_lists(
+    #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    let (locale, _, _) = read_options(&options)?;
+    let mut out = serde_json::Map::new();
+    for (name, list) in kampung_core::codes::ALL {
+        let entries: Vec<Value> = list
+            .iter()
+            .map(|e| {
+                json!({
+                    "code": e.code, "label_id": e.label_id, "label_en": e.label_en,
+                    "label": match locale { Locale::Id => e.label_id, Locale::En => e.label_en },
+                })
+            })
+            .collect();
+        out.insert(name.to_owned(), Value::Array(entries));
+    }
+    Ok(convert::to_js(&Value::Object(out)))
 }
 
 /// Every stable error code, in registry order.

@@ -37,10 +37,25 @@ fn camel(key: &str) -> String {
     out
 }
 
-fn snake_keys(v: Value) -> Value {
+/// The keys in snake_case, and the snake_case names the caller wrote in
+/// camelCase (so that error paths echo the caller's own keys).
+fn snake_keys(v: Value) -> (Value, Vec<String>) {
     match v {
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, x)| (snake(&k), x)).collect()),
-        other => other,
+        Value::Object(m) => {
+            let mut camel_given = Vec::new();
+            let out = m
+                .into_iter()
+                .map(|(k, x)| {
+                    let s = snake(&k);
+                    if s != k {
+                        camel_given.push(s.clone());
+                    }
+                    (s, x)
+                })
+                .collect();
+            (Value::Object(out), camel_given)
+        }
+        other => (other, Vec::new()),
     }
 }
 
@@ -81,15 +96,19 @@ fn localize_labels(v: &mut Value, locale: Locale) {
     }
 }
 
-/// Error paths in the form's camelCase keys.
-fn camel_errors(errors: ValidationErrors) -> ValidationErrors {
+/// Error paths in the caller's own keys: a field the form wrote in
+/// camelCase is reported in camelCase.
+fn camel_errors(errors: ValidationErrors, camel_given: &[String]) -> ValidationErrors {
     let mut out = ValidationErrors::new();
     for e in errors.into_vec() {
         let mut path = kampung_core::FieldPath::root();
         for seg in e.path().segments() {
             path.push(match seg {
-                kampung_core::PathSegment::Field(f) => {
+                kampung_core::PathSegment::Field(f) if camel_given.iter().any(|c| c == f) => {
                     kampung_core::PathSegment::Field(intern_camel(f))
+                }
+                kampung_core::PathSegment::Key(k) if camel_given.iter().any(|c| c == k) => {
+                    kampung_core::PathSegment::Key(camel(k))
                 }
                 other => other.clone(),
             });
@@ -114,23 +133,27 @@ fn intern_camel(f: &'static str) -> &'static str {
 }
 
 /// Z-scores, WHO flags and Permenkes 2/2020 categories (with labels in the
-/// chosen locale) of one child, from `{sex, birthDate, measuredOn, weightKg,
-/// lengthCm, measure, oedema}`.
+/// chosen locale) of one child, from `{sex, birth_date, measured_on,
+/// weight_kg, length_cm, measure, oedema}` (camelCase keys accepted). A
+/// birth or measurement date after `as_of` (default: today's local date)
+/// is `date_in_future`.
 #[wasm_bindgen(js_name = growthZscores, unchecked_return_type = "Outcome<ChildAssessment>")]
 pub fn growth_zscores(
     #[wasm_bindgen(unchecked_param_type = "ChildForm | unknown")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
 ) -> Result<JsValue, JsError> {
-    let (locale, _, _) = read_options(&options)?;
-    let raw = snake_keys(convert::to_value(&input));
-    let result = ChildMeasurement::from_value(&raw).and_then(|m| assess_child(&m));
+    let (locale, as_of, _) = read_options(&options)?;
+    let (raw, camel_given) = snake_keys(convert::to_value(&input));
+    let result = ChildMeasurement::from_value(&raw)
+        .and_then(|m| m.check_as_of(as_of).map(|()| m))
+        .and_then(|m| assess_child(&m));
     Ok(match result {
         Ok(a) => {
             let mut v = serde_json::to_value(&a).unwrap_or(Value::Null);
             localize_labels(&mut v, locale);
-            valid(v)
+            valid(v, as_of)
         }
-        Err(e) => invalid(&camel_errors(e), locale),
+        Err(e) => invalid(&camel_errors(e, &camel_given), locale, as_of),
     })
 }
 
@@ -144,8 +167,8 @@ fn run(eval: Eval, input: &JsValue, options: &Option<JsValue>) -> Result<JsValue
     let (locale, as_of, opts) = read_options(options)?;
     let raw = convert::to_value(input);
     Ok(match eval(&raw, &core_options(&opts, as_of, locale)) {
-        Ok(v) => valid(v),
-        Err(e) => invalid(&e, locale),
+        Ok(v) => valid(v, as_of),
+        Err(e) => invalid(&e, locale, as_of),
     })
 }
 

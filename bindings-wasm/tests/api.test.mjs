@@ -45,7 +45,7 @@ test("validateNik and validateFamily answer any JS value without throwing", () =
 test("options are optional; misuse throws", () => {
   assert.equal(kampung.validateNik("3174064509870003").status, "valid");
   assert.throws(() => kampung.validateNik("3174064509870003", { locale: "fr" }), /unknown locale/);
-  assert.throws(() => kampung.validateNik("3174064509870003", { asOf: "15/01/2026" }), /asOf/);
+  assert.throws(() => kampung.validateNik("3174064509870003", { asOf: "15/01/2026" }), /as_of/);
   assert.throws(() => kampung.validateNik("3174064509870003", 5), /options must be an object/);
 });
 
@@ -57,7 +57,8 @@ test("messages in Indonesian by default, English on request", () => {
 });
 
 test("region codes decode level, kind and parents", () => {
-  const r = kampung.validateRegionCode("6472051001");
+  const { as_of, ...r } = kampung.validateRegionCode("6472051001");
+  assert.match(as_of, /^\d{4}-\d{2}-\d{2}$/);
   assert.deepEqual(r, {
     status: "valid",
     value: {

@@ -2,12 +2,21 @@
 // generated .d.ts is checked in CI. The @ts-expect-error lines must fail.
 import init, {
   validateNik, validateFamily, validateRegionCode, growthZscores, evaluateKrs, screenCatin, kbIndicators, listErrorCodes,
+  assessWeighing, monitorVisits, type WeighingAssessment,
   type ErrorCode, type FieldError, type Outcome, type NikInfo, type Family, type ChildAssessment, type KrsResult,
-  type Classification,
+  type Classification, codeLists, type CodeLists, type Person,
 } from "kampung";
+import { familySchema, type StandardSchemaV1 } from "kampung/standard-schema";
 
 async function main(): Promise<void> {
   await init();
+  const lists: CodeLists = codeLists({ locale: "id" });
+  const label: string = lists.marital_status[0].label;
+  const schema: StandardSchemaV1<unknown, Family> = familySchema({ as_of: new Date(), locale: "en" });
+  const checked = schema["~standard"].validate({});
+  if (!(checked instanceof Promise) && checked.issues) console.log(checked.issues[0].message, label);
+  const recorded = (p: Person): boolean | null => p.marriage_recorded;
+  console.log(recorded);
   const nik: Outcome<NikInfo> = validateNik("6472050101850003", { locale: "en", asOf: "2026-01-15" });
   if (nik.status === "valid") {
     const sex: "male" | "female" = nik.value.sex;
@@ -40,6 +49,17 @@ async function main(): Promise<void> {
   if (catin.status === "valid") console.log(catin.value.category === "berisiko");
   const kb = kbIndicators({ records: [] }, { asOf: "2026-01-15" });
   if (kb.status === "valid") console.log(kb.value.cpr.value ?? "n/a");
+  const w: Outcome<WeighingAssessment> = assessWeighing(
+    { sex: "L", birthDate: "2023-06-10", previous: [{ date: "2024-01-12", weightKg: 8.1 }], current: { date: "2024-02-12", weightKg: 8.3 } },
+    { asOf: "2024-06-30", locale: "en", rules: "legacy_2t" },
+  );
+  if (w.status === "valid") {
+    const code: "N" | "T" | "O" | "B" = w.value.code;
+    console.log(code, w.value.gain_g ?? 0, w.value.kbm_g ?? 0, w.value.refer, w.value.message, w.value.velocity[0]?.reason);
+  }
+  const m = monitorVisits({ children: [], visits: [] }, { month: "2024-03", by: "posyandu_id" });
+  if (m.status === "valid") console.log(m.value.visits.length, m.value.skdn?.length);
+  assessWeighing({});
   const codes: ErrorCode[] = listErrorCodes();
   console.log(codes.length);
 

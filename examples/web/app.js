@@ -25,6 +25,9 @@ const T = {
     c9mo: "Anak < 9 bulan diukur berdiri: cara ukur diabaikan (aturan WHO).",
     sasaran: "Keluarga sasaran", at_risk: "Berisiko stunting (KRS)", pus: "PUS", four_t: "4 Terlalu",
     region_hint: (r) => `${kindName.id[r.kind] ?? r.kind} · ${r.province_name}`,
+    previous_weighings: "Penimbangan sebelumnya (KMS)", add_weighing: "+ Tambah penimbangan",
+    weighing_date: "Tanggal", weighing_kg: "Berat (kg)", this_weighing: "Penimbangan ini",
+    gain: "Kenaikan", kbm: "KBM", refer: "Rujuk", two_t: "2T (dua kali tidak naik)",
   },
   en: {
     title: "Family & Child Measurement Form", language: "Language", loading: "Loading validator…",
@@ -48,6 +51,9 @@ const T = {
     sasaran: "Target family (keluarga sasaran)", at_risk: "At risk of stunting (KRS)", pus: "Couple of reproductive age (PUS)",
     four_t: "4T (too young/old/close/many)",
     region_hint: (r) => `${kindName.en[r.kind] ?? r.kind} · ${r.province_name}`,
+    previous_weighings: "Earlier weighings (KMS)", add_weighing: "+ Add weighing",
+    weighing_date: "Date", weighing_kg: "Weight (kg)", this_weighing: "This weighing",
+    gain: "Gain", kbm: "Minimum gain (KBM)", refer: "Refer", two_t: "2T (not gaining twice in a row)",
   },
 };
 const kindName = {
@@ -217,7 +223,65 @@ function validateChildForm() {
     <p id="stunted">${T[lang].stunted}: <b>${v.stunted === null ? "—" : v.stunted ? T[lang].yes : T[lang].no}</b></p>`;
 }
 
-function validateAll() { validateFamilyForm(); validateChildForm(); }
+// ---- monthly weighing: N/T against the earlier weighings (KMS) ----------------
+function weighingRow(i) {
+  const div = document.createElement("div");
+  div.className = "row weighing";
+  div.innerHTML = `
+    <div class="field"><label data-i18n="weighing_date">${T[lang].weighing_date}</label>
+      <input type="date" data-prev="date" data-field="previous[${i}].date">
+      <p class="error" data-error-for="previous[${i}].date" role="alert"></p></div>
+    <div class="field"><label data-i18n="weighing_kg">${T[lang].weighing_kg}</label>
+      <input data-prev="weightKg" data-field="previous[${i}].weightKg" inputmode="decimal" autocomplete="off">
+      <p class="error" data-error-for="previous[${i}].weightKg" role="alert"></p></div>`;
+  return div;
+}
+function addWeighing() {
+  $("#previous-weighings").appendChild(weighingRow(document.querySelectorAll("#previous-weighings .weighing").length));
+}
+function previousWeighings() {
+  return [...document.querySelectorAll("#previous-weighings .weighing")]
+    .map((div) => ({ date: $("[data-prev=date]", div).value, weightKg: $("[data-prev=weightKg]", div).value }))
+    .filter((w) => w.date !== "" || w.weightKg !== "");
+}
+function validateWeighing() {
+  const previous = previousWeighings();
+  const box = $("#weighing-result");
+  const errorsFor = (errs) => {
+    for (const p of document.querySelectorAll("#previous-weighings [data-error-for]")) {
+      const msgs = errs.filter((e) => e.field === p.dataset.errorFor).map((e) => e.message);
+      p.textContent = msgs.join(" ");
+      $(`[data-field="${p.dataset.errorFor}"]`)?.setAttribute("aria-invalid", msgs.length ? "true" : "false");
+    }
+  };
+  const c = childInput();
+  if (previous.length === 0 || !c.weightKg || !c.measuredOn) { errorsFor([]); box.innerHTML = ""; return; }
+  const out = kampung.assessWeighing(
+    { sex: c.sex, birthDate: c.birthDate, previous, current: { date: c.measuredOn, weightKg: c.weightKg } },
+    { locale: lang });
+  if (out.status === "invalid") {
+    errorsFor(out.errors);
+    const other = out.errors.filter((e) => !e.field.startsWith("previous"));
+    box.innerHTML = other.length ? `<ul class="reasons" id="weighing-errors">${other.map((e) => `<li data-code="${esc(e.code)}">${esc(e.message)}</li>`).join("")}</ul>` : "";
+    return;
+  }
+  errorsFor([]);
+  const a = out.value;
+  const tone = { N: "ok", T: "bad", O: "muted", B: "muted" }[a.code];
+  const g = (x) => (x === null ? "—" : `${x} g`);
+  box.innerHTML = `
+    <p>${T[lang].this_weighing}: <span id="weighing-code" class="badge ${tone}" data-code="${a.code}">${esc(a.code)} · ${esc(a.code_label)}</span>
+      ${a.two_t ? `<span class="badge bad" id="weighing-2t">${T[lang].two_t}</span>` : ""}</p>
+    <table><tbody>
+      <tr><th>${T[lang].gain}</th><td id="weighing-gain">${g(a.gain_g)}</td></tr>
+      <tr><th>${T[lang].kbm}</th><td id="weighing-kbm">${g(a.kbm_g)}</td></tr>
+      <tr><th>${T[lang].refer}</th><td id="weighing-refer" data-refer="${a.refer}">${a.refer ? `<span class="badge bad">${T[lang].yes}</span>` : `<span class="badge ok">${T[lang].no}</span>`}</td></tr>
+    </tbody></table>
+    <p id="weighing-message">${esc(a.message)}</p>
+    ${a.warnings.length ? `<ul class="reasons">${a.warnings.map((w) => `<li data-code="${esc(w.code)}">${esc(w.message)}</li>`).join("")}</ul>` : ""}`;
+}
+
+function validateAll() { validateFamilyForm(); validateChildForm(); validateWeighing(); }
 
 // ---- wiring ------------------------------------------------------------------
 let ready = false;
@@ -240,7 +304,9 @@ ready = true;
 addMember();
 $("#add-member").addEventListener("click", () => { addMember(); validateFamilyForm(); });
 onEdit($("#family-form"), validateFamilyForm);
-onEdit($("#child-form"), validateChildForm);
+onEdit($("#child-form"), () => { validateChildForm(); validateWeighing(); });
+addWeighing();
+$("#add-weighing").addEventListener("click", () => { addWeighing(); validateWeighing(); });
 $("#lang").addEventListener("change", (e) => { lang = e.target.value; applyLanguage(); });
 applyLanguage();
 document.body.dataset.ready = "true";

@@ -155,7 +155,7 @@ error_codes! {
     /// Relationship to the head is not a Dukcapil SHDK code.
     RelationshipInvalid = "relationship_invalid" { id: "Hubungan dalam keluarga tidak dikenal; gunakan kode SHDK 1-11.", en: "Unknown relationship to the head; use SHDK code 1-11." }
     /// Marital status is not one of the accepted codes.
-    MaritalStatusInvalid = "marital_status_invalid" { id: "Status perkawinan tidak dikenal; gunakan 1-4 (belum kawin, kawin, cerai hidup, cerai mati).", en: "Unknown marital status; use 1-4 (never married, married, divorced, widowed)." }
+    MaritalStatusInvalid = "marital_status_invalid" { id: "Status perkawinan tidak dikenal; gunakan belum kawin, kawin tercatat, kawin belum tercatat, kawin, cerai hidup, cerai mati (atau kode 1-4).", en: "Unknown marital status; use belum kawin, kawin tercatat, kawin belum tercatat, kawin, cerai hidup, cerai mati (or code 1-4)." }
     /// A family has no members.
     FamilyNoMembers = "family_no_members" { id: "Keluarga harus memiliki minimal satu anggota.", en: "A family must have at least one member." }
     /// A family has no head (kepala keluarga).
@@ -229,6 +229,73 @@ error_codes! {
     // ---- register engine (issue 14: one pipeline for every surface) ----
     /// A line of a JSON Lines register is longer than the limit; it was skipped.
     RegisterLineTooLong = "register_line_too_long" { id: "Baris terlalu panjang (lebih dari {max} byte) dan dilewati.", en: "The line is too long (more than {max} bytes) and was skipped." }
+    // ---- domain rulings and input frictions (DOMAIN.md §9, issue 16) ----
+    /// A key of a structured input is not one kampung reads (a misspelling such as `dhs.desir`); DOMAIN.md §9.5.
+    UnknownField = "unknown_field" { id: "Isian {key} tidak dikenal; periksa ejaannya. Isian yang dikenal: {allowed}.", en: "Unknown field {key}; check its spelling. Known fields: {allowed}." }
+    /// A record is pregnant and names a current contraceptive method (DOMAIN.md §9.4).
+    KbMethodWhilePregnant = "kb_method_while_pregnant" { id: "Ibu hamil tidak dicatat sebagai pemakai metode KB; isi metode \"none\" dengan alasan \"hamil\" (atau pilih opsi kegagalan KB).", en: "A pregnant woman is not recorded as using a method; record method \"none\" with reason \"pregnant\" (or choose the method-failure option)." }
+    /// An identifier (NIK, Nomor KK, region code) arrived as a decimal number, which cannot hold 16 digits exactly.
+    IdentifierIsFloat = "identifier_is_float" { id: "Nomor identitas terbaca sebagai angka desimal sehingga digitnya bisa berubah; baca file dengan kolom ini sebagai teks (pandas: dtype=str; polars: infer_schema=False).", en: "The identifier was read as a decimal number, which can change its digits; read the file with this column as text (pandas: dtype=str; polars: infer_schema=False)." }
+    /// Two ways of stating the pregnancy's dates disagree (HPHT, gestational age, expected delivery).
+    ScreeningPregnancyDatesMismatch = "screening_pregnancy_dates_mismatch" { id: "HPHT, umur kehamilan dan taksiran persalinan tidak saling sesuai.", en: "The last menstrual period, the gestational age and the expected delivery date do not agree." }
+    /// A value of a WHO LMS table supplied at run time cannot be read (the column is named).
+    LmsTableColumn = "lms_table_column" { id: "Tabel LMS WHO: kolom {column} pada baris {line} tidak dapat dibaca.", en: "WHO LMS table: column {column} on line {line} cannot be read." }
+
+    // ---- growth monitoring over time (MONITORING.md §4; issue 13) ----
+    /// A visit names a child id that is not in the children table.
+    VisitUnknownChild = "visit_unknown_child" { id: "Tidak ada anak dengan child_id ini dalam daftar anak.", en: "No child with this child_id is in the children table." }
+    /// A visit is dated before the child's date of birth.
+    VisitBeforeBirth = "visit_before_birth" { id: "Tanggal kunjungan tidak boleh sebelum tanggal lahir anak.", en: "The visit date must not be before the child's date of birth." }
+    /// Two visits of one child on one date with different values.
+    DuplicateVisitSameDate = "duplicate_visit_same_date" { id: "Ada dua kunjungan anak ini pada tanggal yang sama dengan nilai berbeda; keduanya tidak dipakai.", en: "This child has two visits on the same date with different values; neither is used." }
+    /// A child's sex or date of birth differs between records.
+    SexOrBirthDateChanged = "sex_or_birth_date_changed" { id: "Jenis kelamin atau tanggal lahir anak ini berbeda antar catatan.", en: "This child's sex or date of birth differs between records." }
+    /// The weight changed implausibly since the previous weighing.
+    WeightChangeImplausible = "weight_change_implausible" { id: "Perubahan berat badan sejak penimbangan sebelumnya tidak masuk akal ({rule}).", en: "The weight change since the previous weighing is implausible ({rule})." }
+    /// The length/height changed implausibly since the previous measurement.
+    LengthChangeImplausible = "length_change_implausible" { id: "Perubahan panjang/tinggi badan sejak pengukuran sebelumnya tidak masuk akal ({rule}).", en: "The length/height change since the previous measurement is implausible ({rule})." }
+    /// The head circumference fell by more than the allowed amount.
+    HeadcChangeImplausible = "headc_change_implausible" { id: "Lingkar kepala turun lebih dari {max_cm} cm sejak pengukuran sebelumnya.", en: "The head circumference fell by more than {max_cm} cm since the previous measurement." }
+    /// Several weighings in one calendar month under `month_policy = error`.
+    SeveralWeighingsInMonth = "several_weighings_in_month" { id: "Ada lebih dari satu penimbangan dalam bulan yang sama.", en: "There is more than one weighing in the same month." }
+    /// The current weighing is dated on or before an earlier weighing.
+    VisitOutOfOrder = "visit_out_of_order" { id: "Tanggal penimbangan ini harus sesudah penimbangan sebelumnya.", en: "This weighing must be dated after the earlier weighings." }
+    /// The weight-for-age z-score is flagged by WHO as implausible.
+    WeightImplausibleForAge = "weight_implausible_for_age" { id: "Berat badan tidak masuk akal untuk umur ini (z-score BB/U di luar -6 sampai +5).", en: "The weight is implausible for this age (weight-for-age z-score outside -6 to +5)." }
+    /// A month is not written as `YYYY-MM`.
+    InvalidMonth = "invalid_month" { id: "Bulan tidak valid; gunakan format TTTT-BB (contoh 2024-03).", en: "Not a valid month; use the form YYYY-MM (e.g. 2024-03)." }
+    // ---- survey estimation and growth prevalence (issue 11; SURVEY.md) ----
+    /// A sampling weight is negative, infinite or missing where the design needs one.
+    SurveyWeightInvalid = "survey_weight_invalid" { id: "Bobot sampel harus berupa angka 0 atau lebih.", en: "A sampling weight must be a number of 0 or more." }
+    /// A PSU (cluster) or stratum identifier is missing.
+    SurveyIdMissing = "survey_id_missing" { id: "Kode PSU/klaster atau strata tidak boleh kosong.", en: "A PSU (cluster) or stratum identifier must not be missing." }
+    /// The same PSU identifier appears in more than one stratum and the design is not nested.
+    SurveyPsuNotNested = "survey_psu_not_nested" { id: "Kode PSU ini muncul di lebih dari satu strata; gunakan opsi nest (kode PSU unik hanya di dalam strata).", en: "This PSU identifier appears in more than one stratum; use the nest option (PSU ids unique only within a stratum)." }
+    /// A stratum has a single PSU and the lonely-PSU option is `fail`.
+    SurveyLonelyPsu = "survey_lonely_psu" { id: "Strata ini hanya memiliki satu PSU; variansnya tidak dapat dihitung dengan opsi lonely_psu = fail.", en: "This stratum has only one PSU; its variance cannot be computed with lonely_psu = fail." }
+    /// A survey design or an estimate has no records.
+    SurveyEmpty = "survey_empty" { id: "Tidak ada data untuk dianalisis.", en: "There are no records to analyse." }
+    /// A proportion's variable has a value other than 0 and 1.
+    SurveyNotBinary = "survey_not_binary" { id: "Nilai untuk proporsi harus 0 atau 1.", en: "A value for a proportion must be 0 or 1." }
+    /// More problems of the same kind were found than are listed.
+    ErrorsTruncated = "errors_truncated" { id: "Masih ada {count} masalah lain yang tidak ditampilkan.", en: "{count} more problems are not listed." }
+    /// A row is left out of the prevalence because its age is above 1,826 days (WHO anthro).
+    PrevalenceAgeExcluded = "prevalence_age_excluded" { id: "Anak berumur lebih dari 1826 hari tidak ikut dihitung dalam prevalensi.", en: "A child older than 1,826 days is left out of the prevalence." }
+    /// A row is left out of the prevalence because its cluster or stratum is missing (WHO anthro).
+    PrevalenceDesignMissing = "prevalence_design_missing" { id: "Baris tanpa kode klaster atau strata tidak ikut dihitung dalam prevalensi.", en: "A row without a cluster or stratum is left out of the prevalence." }
+    /// A missing sampling weight is set to 0, which leaves the child out of the weighted estimates (WHO anthro).
+    PrevalenceWeightMissing = "prevalence_weight_missing" { id: "Bobot sampel kosong dianggap 0, sehingga anak ini tidak ikut dalam estimasi berbobot.", en: "A missing sampling weight is set to 0, which leaves this child out of the weighted estimates." }
+    /// A wealth quintile is not 1-5 or Q1-Q5 and is treated as missing (WHO anthro).
+    PrevalenceWealthqInvalid = "prevalence_wealthq_invalid" { id: "Kuintil kekayaan harus 1-5 atau Q1-Q5; nilai lain dianggap kosong.", en: "A wealth quintile must be 1-5 or Q1-Q5; other values are treated as missing." }
+    /// A row is left out of the prevalence because an input code (sex, measure, oedema) or its age is invalid.
+    PrevalenceRowExcluded = "prevalence_row_excluded" { id: "Baris ini tidak ikut dihitung dalam prevalensi karena datanya tidak valid.", en: "This row is left out of the prevalence because its data are invalid." }
+    // ---- region gazetteer (issue 14 §5; id::gazetteer) ----
+    /// A well-formed region code is not in the gazetteer (the opt-in existence check).
+    WilayahNotInGazetteer = "wilayah_not_in_gazetteer" { id: "Kode wilayah {missing} tidak ada dalam daftar wilayah ({regulation}).", en: "Region code {missing} is not in the list of regions ({regulation})." }
+    /// A gazetteer file supplied at run time cannot be read.
+    GazetteerInvalid = "gazetteer_invalid" { id: "Berkas daftar wilayah tidak dapat dibaca: {reason}.", en: "The gazetteer file cannot be read: {reason}." }
+    /// Region names were asked for before a gazetteer was loaded.
+    GazetteerMissing = "gazetteer_missing" { id: "Daftar wilayah belum dimuat; muat berkasnya terlebih dahulu.", en: "The gazetteer is not loaded; load its file first." }
 }
 
 impl fmt::Display for ErrorCode {
@@ -245,11 +312,15 @@ impl Serialize for ErrorCode {
 
 /// One segment of a [`FieldPath`]: a field name or an index in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PathSegment {
     /// A field name, as the key in the input object (snake_case).
     Field(&'static str),
     /// A position in a list, counted from 0.
     Index(u32),
+    /// A key of the input that kampung does not know (an `unknown_field`
+    /// error points at it), kept as written.
+    Key(String),
 }
 
 /// Where a problem is: `members[2].birth_date` is
@@ -278,6 +349,24 @@ impl FieldPath {
     pub fn push(&mut self, segment: PathSegment) {
         self.0.push(segment);
     }
+    /// The path in the dotted form form libraries use (react-hook-form,
+    /// TanStack Form, VeeValidate, Standard Schema issue paths joined by
+    /// dots): `members.2.birth_date` where [`Display`](fmt::Display) gives
+    /// `members[2].birth_date`.
+    pub fn dotted(&self) -> String {
+        let mut out = String::new();
+        for (i, seg) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            match seg {
+                PathSegment::Field(name) => out.push_str(name),
+                PathSegment::Key(name) => out.push_str(name),
+                PathSegment::Index(n) => out.push_str(&n.to_string()),
+            }
+        }
+        out
+    }
 }
 
 impl fmt::Display for FieldPath {
@@ -285,7 +374,9 @@ impl fmt::Display for FieldPath {
         for (i, seg) in self.0.iter().enumerate() {
             match seg {
                 PathSegment::Field(name) if i == 0 => f.write_str(name)?,
+                PathSegment::Key(name) if i == 0 => f.write_str(name)?,
                 PathSegment::Field(name) => write!(f, ".{name}")?,
+                PathSegment::Key(name) => write!(f, ".{name}")?,
                 PathSegment::Index(n) => write!(f, "[{n}]")?,
             }
         }
@@ -299,6 +390,7 @@ impl Serialize for FieldPath {
         for seg in &self.0 {
             match seg {
                 PathSegment::Field(name) => seq.serialize_element(name)?,
+                PathSegment::Key(name) => seq.serialize_element(name)?,
                 PathSegment::Index(n) => seq.serialize_element(n)?,
             }
         }
@@ -747,5 +839,27 @@ mod tests {
         errs.push(FieldError::new(ErrorCode::FamilyNoHead));
         let s = errs.summary("Family", Locale::En);
         assert!(s.starts_with("2 validation errors for Family\nnik\n  A NIK must have 16 digits (got 3). [code=nik_length]"), "{s}");
+    }
+}
+
+/// One problem of one row of a batch: `row` is the 0-based row index, and
+/// the error's path is the input column name (e.g. `weight`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RowError {
+    /// 0-based row index.
+    pub row: usize,
+    /// What is wrong, at the input column's name.
+    #[serde(serialize_with = "ser_error")]
+    pub error: FieldError,
+}
+
+fn ser_error<S: serde::Serializer>(e: &FieldError, s: S) -> Result<S::Ok, S::Error> {
+    e.localized(Locale::En).serialize(s)
+}
+
+impl RowError {
+    /// A new row error.
+    pub fn new(row: usize, error: FieldError) -> RowError {
+        RowError { row, error }
     }
 }

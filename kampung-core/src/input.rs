@@ -143,6 +143,27 @@ pub(crate) fn cell_text<'c>(
     None
 }
 
+/// An identifier (NIK, Nomor KK, region code): text, or an exact whole
+/// number as a table reader gives it (pandas' and polars' default
+/// `read_csv` read a column of digits as `int64`), read as its decimal
+/// digits; a decimal number is `identifier_is_float` (a `float64` holds
+/// whole numbers exactly only up to 2^53, so a NIK of Papua read as a float
+/// has already lost digits). The cell form of [`Fields::id_text`]; DOMAIN.md §9.
+#[inline]
+#[cfg_attr(not(feature = "report"), allow(dead_code))]
+pub(crate) fn cell_id_text<'c>(
+    cell: &Cell<'c>,
+    name: &'static str,
+    required: bool,
+    errors: &mut ValidationErrors,
+) -> Option<Cow<'c, str>> {
+    if let Cell::Float(_) = cell {
+        errors.push(FieldError::at(name, ErrorCode::IdentifierIsFloat));
+        return None;
+    }
+    cell_text(cell, name, required, true, errors)
+}
+
 /// A yes/no field: booleans, `1`/`0`, `ya`/`tidak`, `y`/`t`, `true`/`false`, `yes`/`no`.
 #[inline]
 pub(crate) fn cell_yes_no(
@@ -228,6 +249,15 @@ fn decimal_text(s: &str) -> Result<f64, std::num::ParseFloatError> {
     }
 }
 
+/// `unknown_field` at key `key` (kept as written), listing the `known` keys.
+pub(crate) fn unknown_field(key: &str, known: &[&str]) -> FieldError {
+    FieldError::new(ErrorCode::UnknownField)
+        .with_path(crate::error::FieldPath::root())
+        .with_outer(crate::error::PathSegment::Key(key.to_owned()))
+        .with_param("key", key.chars().take(64).collect::<String>())
+        .with_param("allowed", known.join(", "))
+}
+
 /// `Some(value)`, or records the error at field `name` and gives `None`.
 pub(crate) fn keep<T>(
     r: Result<T, FieldError>,
@@ -264,9 +294,15 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The raw value, treating `null` as absent.
+    /// The raw value, treating `null` as absent, and also a NaN marker (a
+    /// float NaN from Python: pandas' and numpy's missing value; JS `NaN`)
+    /// — a missing cell, as pandas reads it.
     pub(crate) fn get(&self, name: &str) -> Option<&'a Value> {
-        self.map.and_then(|m| m.get(name)).filter(|v| !v.is_null())
+        self.map.and_then(|m| m.get(name)).filter(|v| match v {
+            Value::Null => false,
+            Value::Object(m) => !m.contains_key("$non_finite"),
+            _ => true,
+        })
     }
 
     /// A text field; numbers are accepted when `numbers_ok` (codes like
@@ -296,6 +332,47 @@ impl<'a> Fields<'a> {
             None => true,
             Some(Value::String(s)) => s.trim().is_empty(),
             Some(_) => false,
+        }
+    }
+
+    /// Records `unknown_field` at every key of the object that is not in
+    /// `known` (DOMAIN.md §9.5: "a misspelt or unknown key inside a
+    /// structured input (e.g. `dhs.desir`) is an error with its path, never
+    /// silently ignored"). The path is the key itself, as written; the
+    /// message lists the known keys. A key whose value is `null` is checked
+    /// too: a misspelt key is wrong whatever its value.
+    pub(crate) fn deny_unknown(&self, known: &[&str], errors: &mut ValidationErrors) {
+        let Some(m) = self.map else { return };
+        if m.len() <= known.len() && m.keys().all(|k| known.contains(&k.as_str())) {
+            return;
+        }
+        for k in m.keys() {
+            if !known.contains(&k.as_str()) {
+                errors.push(unknown_field(k, known));
+            }
+        }
+    }
+
+    /// An identifier (NIK, Nomor KK, region code): text, or an exact
+    /// integer as a table reader gives it (pandas' and polars' default
+    /// `read_csv` read a column of digits as `int64`), turned into its
+    /// decimal digits. Identifiers never start with 0 (province codes are
+    /// 11-96, DOMAIN.md §7.4), so no leading zero can have been lost. A
+    /// decimal number is refused with `identifier_is_float`: a `float64`
+    /// holds integers exactly only up to 2^53 ≈ 9.007 × 10^15, so a NIK of
+    /// Papua (provinces 91-96) read as a float has already lost digits.
+    pub(crate) fn id_text(
+        &self,
+        name: &'static str,
+        required: bool,
+        errors: &mut ValidationErrors,
+    ) -> Option<Cow<'a, str>> {
+        match self.get(name) {
+            Some(Value::Number(n)) if !(n.is_i64() || n.is_u64()) => {
+                errors.push(FieldError::at(name, ErrorCode::IdentifierIsFloat));
+                None
+            }
+            _ => self.text(name, required, true, errors),
         }
     }
 

@@ -11,6 +11,14 @@
 //! passed in, never read from a clock. There is no binding code here: the
 //! Python and WASM packages only convert.
 //!
+//! Cargo features (all but `arrow` on by default): `growth` (WHO z-scores,
+//! their tables, prevalence and growth monitoring), `report` (the family
+//! register reader and the village report engine, needs `growth`),
+//! `gazetteer` (the bundled region names), `parallel` (the engine's worker
+//! threads), `csv` (CSV registers and children tables), `render` (text, JSON
+//! and HTML reports) and `arrow` (register tables as Arrow record batches). With `default-features = false` the identifiers, families,
+//! KB and KRS/screening rules remain and the WHO tables are not compiled.
+//!
 //! ```
 //! use kampung_core::{Nik, Locale};
 //! let err = Nik::parse("3201011503250000").unwrap_err();
@@ -22,26 +30,37 @@
 #![forbid(unsafe_code)]
 
 /// The README's Rust examples, compiled and run as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "report"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
-pub mod calendar;
+pub mod codes;
 pub mod error;
 pub mod family;
+#[cfg(feature = "growth")]
 pub mod growth;
 pub mod id;
 pub mod input;
 pub mod interval;
 pub mod kb;
+#[cfg(feature = "growth")]
+pub mod monitoring;
+#[cfg(feature = "report")]
 pub mod register;
+#[cfg(feature = "report")]
 pub mod report;
 pub mod risk;
 pub mod sex;
+pub mod survey;
+pub mod today;
 
-pub use error::{Error, ErrorCode, FieldError, FieldPath, Locale, PathSegment, ValidationErrors};
+pub use error::{
+    Error, ErrorCode, FieldError, FieldPath, Locale, PathSegment, RowError, ValidationErrors,
+};
 pub use family::{Family, FamilyOptions};
-pub use growth::{zscores_2006, zscores_2007, RowError};
+#[cfg(feature = "growth")]
+pub use growth::{zscores_2006, zscores_2007};
+pub use id::gazetteer::{self, Gazetteer};
 pub use id::nik::Nik;
 pub use id::nomor_kk::NomorKk;
 pub use id::wilayah::{self, KodeWilayah};

@@ -95,3 +95,25 @@ fn family_fixtures() {
     });
     assert!(n >= 20, "only {n} family fixtures");
 }
+
+/// tests/fixtures/wilayah: a code parsed, then checked against the bundled
+/// gazetteer (feature `gazetteer`), with its names.
+#[cfg(feature = "gazetteer")]
+#[test]
+fn wilayah_fixtures() {
+    use kampung_core::KodeWilayah;
+    let cases = fixtures("wilayah");
+    for (path, case) in &cases {
+        let locale =
+            Locale::parse(case["options"]["locale"].as_str().unwrap_or("id")).expect("locale");
+        let r = input::text_value(&case["input"])
+            .map_err(ValidationErrors::from)
+            .and_then(|s| KodeWilayah::parse_existing(&s))
+            .map(|k| {
+                json!({"code": k, "level": k.level(), "kind": k.kind(),
+                       "name": k.name(), "names": k.names()})
+            });
+        assert_eq!(outcome(r, locale), case["expected"], "{}", path.display());
+    }
+    assert!(cases.len() >= 15, "only {} wilayah fixtures", cases.len());
+}

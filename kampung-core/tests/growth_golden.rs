@@ -1,5 +1,6 @@
 //! Exactness against the WHO's own software (shared/data/who-growth/testdata).
 //! Run with `cargo test -p kampung-core --release`.
+#![cfg(feature = "growth")]
 #![allow(clippy::unwrap_used)] // test code may unwrap
 mod common;
 

@@ -1,4 +1,5 @@
 //! Every bundled WHO table value equals shared/data/who-growth/*.csv exactly.
+#![cfg(feature = "growth")]
 #![allow(clippy::unwrap_used)] // test code may unwrap
 mod common;
 

@@ -19,6 +19,7 @@ nik_serial_zero
 from __future__ import annotations
 
 from ._kampung import (
+    __version__,
     KodeWilayah,
     Nik,
     NomorKk,
@@ -29,13 +30,16 @@ from ._kampung import (
 from ._codes import ALL_ERROR_CODES, ErrorCode
 from .errors import ErrorDetails, KampungError, SchemaError, ValidationError
 from ._batch import BatchResult
-from . import growth, kb, report, risk
+from . import growth, kb, monitoring, report, risk, wilayah
 
 __all__ = [
+    "__version__",
     "report",
     "growth",
     "kb",
+    "monitoring",
     "risk",
+    "wilayah",
     "BatchResult",
     "Nik",
     "NomorKk",

@@ -6,14 +6,20 @@ from typing import Any, Dict, List, Optional, Tuple, Union, final
 from ._codes import ErrorCode
 
 __all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "Report", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_write_synthetic_register"]
+__version__: str
+
+__all__ = ["__version__", "_fields", "Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source"]
 
 @final
 class Nik:
     """A validated NIK (16 digits). Raises ValidationError when invalid.
 
-    ``as_of`` resolves the two-digit birth year (default: today)."""
+    ``as_of`` (a date or "YYYY-MM-DD") resolves the two-digit birth year
+    (default: today's date in Indonesia, WIB); :attr:`as_of` says which."""
 
-    def __new__(cls, value: Any, *, as_of: Optional[datetime.date] = None, locale: str = "id") -> "Nik": ...
+    def __new__(cls, value: Any, *, as_of: Union[datetime.date, str, None] = None, locale: str = "id") -> "Nik": ...
+    @property
+    def as_of(self) -> datetime.date: ...
     @property
     def value(self) -> str: ...
     @property
@@ -52,7 +58,13 @@ class NomorKk:
 class KodeWilayah:
     """A validated Kemendagri region code (2, 4, 6 or 10 digits, dots optional)."""
 
-    def __new__(cls, value: Any, *, locale: str = "id") -> "KodeWilayah": ...
+    def __new__(cls, value: Any, *, locale: str = "id", must_exist: bool = False) -> "KodeWilayah": ...
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def names(self) -> Optional[Dict[str, Optional[str]]]: ...
+    @property
+    def exists(self) -> bool: ...
     @property
     def code(self) -> str: ...
     @property
@@ -71,13 +83,14 @@ class KodeWilayah:
 def validate_family(
     data: Dict[str, Any],
     *,
-    as_of: datetime.date,
+    as_of: Union[datetime.date, str],
     locale: str = "id",
     min_parent_child_gap_years: int = 10,
 ) -> Dict[str, Any]:
     """Validates a family dict; returns the validated family or raises ValidationError."""
 
 def list_error_codes() -> List[ErrorCode]: ...
+def _fields(area: str) -> List[str]: ...
 def error_template(code: Union[ErrorCode, str], locale: str = "id") -> str: ...
 def _evaluate(area: str, data: Any, options: Dict[str, Any]) -> Dict[str, Any]: ...
 def _evaluate_batch(
@@ -125,3 +138,37 @@ def _report_entities(
 def _write_synthetic_register(
     path: str, families: int, seed: int, as_of: datetime.date, bad_rate: float, csv: bool = False
 ) -> None: ...
+def _prevalence(
+    sex: Any, age: Any, is_age_in_month: bool, weight: Any, lenhei: Any, measure: Any, oedema: Any, sw: Any,
+    cluster: Any, strata: Any, groups: List[Any], nest: bool, lonely_psu: str, method: str, threads: int,
+    locale: str,
+) -> Dict[str, Any]: ...
+def _quality(
+    sex: Any, age: Any, is_age_in_month: bool, weight: Any, lenhei: Any, measure: Any, oedema: Any,
+    groups: List[Any], dob_day: Any, dob_month: Any, threads: int, locale: str,
+) -> Dict[str, Any]: ...
+def _dhs_unmet_need(
+    v000_values: List[str], v000_codes: Any, columns: Dict[str, Any], rules: str, reasons: bool, locale: str,
+    threads: Optional[int] = None,
+) -> Tuple[Any, Optional[Any], Dict[str, Any]]: ...
+def _dhs_reasons() -> List[Tuple[str, str, str]]: ...
+def _dhs_fp_indicators(
+    v000_values: List[str], v000_codes: Any, columns: Dict[str, Any], v313: Any, weight: Optional[Any],
+    weight_scale: float, cluster: Optional[Any], strata: Optional[Any], by: List[Tuple[str, Any, List[str]]],
+    rules: str, groups: List[str], ci: str, level: float, lonely_psu: str, nest: bool, locale: str,
+    threads: Optional[int] = None,
+) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
+def _monitoring(
+    children: Dict[str, Any],
+    visits: Dict[str, Any],
+    options: Any,
+    locale: str = "id",
+    month: Optional[str] = None,
+    by: str = "posyandu_id",
+    level: Optional[str] = None,
+    breakdown: bool = False,
+) -> Tuple[Dict[str, Any], Dict[str, Any], Optional[Dict[str, Any]]]: ...
+def _wilayah_name(code: Any, *, locale: str = "id") -> Optional[str]: ...
+def _wilayah_names(codes: List[Any]) -> List[Optional[str]]: ...
+def _wilayah_children(code: Optional[Any] = None, *, locale: str = "id") -> List[Tuple[str, str]]: ...
+def _wilayah_source() -> Dict[str, Any]: ...

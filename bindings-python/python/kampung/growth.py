@@ -26,6 +26,7 @@ from typing import Any, Dict, Mapping, Optional, Union
 import numpy as np
 
 from . import _kampung
+from ._batch import frame_library, table
 
 __all__ = [
     "zscores",
@@ -36,28 +37,40 @@ __all__ = [
     "OUTPUT_NAMES",
     "OUTPUT_NAMES_2007",
     "PERMENKES_INDICES",
+    "prevalence",
+    "prevalence_long",
+    "plot_prevalence",
+    "PREVALENCE_INDICATORS",
+    "quality",
+    "QualityReport",
 ]
 
 OUTPUT_NAMES = (
-    "clenhei", "cbmi", "c9mo_flag", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl",
+    "clenhei", "cmeasure", "c9mo_flag", "cbmi", "csex", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl",
     "zbmi", "fbmi", "zhc", "fhc", "zac", "fac", "zts", "fts", "zss", "fss",
 )
+"""WHO anthro 1.1's output columns of ``anthro_zscores``, in its order:
+``cmeasure`` is the position used ("l", "h" or None: none given, or a child
+under 9 months measured standing), ``csex`` the cleaned sex (1, 2, NaN)."""
 OUTPUT_NAMES_2007 = ("cbmi", "zhfa", "fhfa", "zwfa", "fwfa", "zbfa", "fbfa")
 PERMENKES_INDICES = ("bb_u", "pb_tb_u", "bb_pb_tb", "imt_u", "imt_u_5_18")
 
 
 class ZscoreResult(dict):  # type: ignore[type-arg]
     """A ``dict`` of output name -> ``numpy.ndarray`` (NaN = missing), with
-    ``errors``: the per-row problems as a table (a pandas DataFrame when pandas
-    is installed, else a dict of columns ``row, field, code, message``).
-    Renders as a table in Jupyter; ``to_pandas()`` and ``to_arrow()`` convert.
+    ``errors``: the per-row problems as a table ``row, field, code, message``
+    in the caller's frame library (polars for polars input, pyarrow for Arrow
+    input, else pandas when installed, else a dict of columns).
+    Renders as a table in Jupyter; ``to_pandas()``, ``to_polars()`` (nulls,
+    not NaN) and ``to_arrow()`` convert.
 
     >>> r = zscores(sex=[1], age=[640], weight=[11.38])
-    >>> sorted(r)[:3], r.to_pandas().shape
-    (['c9mo_flag', 'cbmi', 'clenhei'], (1, 19))
+    >>> list(r)[:5], r.to_pandas().shape
+    (['clenhei', 'cmeasure', 'c9mo_flag', 'cbmi', 'csex'], (1, 21))
     """
 
     errors: Any
+    _errors_raw: Dict[str, Any]
 
     def to_pandas(self) -> Any:
         """The outputs as a pandas DataFrame (the arrays are not copied)."""
@@ -65,25 +78,38 @@ class ZscoreResult(dict):  # type: ignore[type-arg]
 
         return pd.DataFrame(dict(self), copy=False)
 
+    def to_polars(self) -> Any:
+        """The outputs as a polars DataFrame; a missing value is a null, not
+        NaN (polars' own idiom)."""
+        return table(dict(self), "polars")
+
     def to_arrow(self) -> Any:
         """The outputs as a ``pyarrow.Table`` (NaN becomes null; float64
         buffers are shared, not copied, where there is nothing missing)."""
         import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
-        return pa.table({k: pa.array(v, from_pandas=True) for k, v in self.items()})
+        return table(dict(self), "pyarrow")
 
     def _repr_html_(self) -> str:
         n = len(next(iter(self.values()))) if self else 0
         nerr = len(self.errors["row"]) if isinstance(self.errors, dict) else len(self.errors)
         head = "".join(f"<th>{k}</th>" for k in self)
         rows = "".join(
-            "<tr>" + "".join(f"<td>{'' if np.isnan(v[i]) else f'{v[i]:g}'}</td>" for v in self.values()) + "</tr>"
+            "<tr>" + "".join(f"<td>{_cell(v[i])}</td>" for v in self.values()) + "</tr>"
             for i in range(min(n, 10))
         )
         return (
             f"<p><b>kampung z-scores</b>: {n} rows, {nerr} row problems</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         )
+
+
+def _cell(x: Any) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, str):
+        return x
+    return "" if np.isnan(x) else f"{x:g}"
 
 
 ArrayLike = Any
@@ -154,8 +180,13 @@ def _codes(x: ArrayLike, n: int) -> Any:
         x = _from_arrow(x)
         if isinstance(x, list):
             return x
+    if type(x).__module__.split(".")[0] == "pandas" and hasattr(x, "notna"):
+        # pandas: NaN, pd.NA and None are missing (pandas 3 string columns hold NaN or pd.NA).
+        if getattr(x.dtype, "kind", "") in "iufb":
+            return np.ascontiguousarray(x.to_numpy(dtype=np.float64, na_value=np.nan))
+        return x.astype(object).where(x.notna(), None).tolist()
     if hasattr(x, "dtype") and hasattr(x, "tolist") and getattr(x.dtype, "kind", "") in "OUS":
-        return x.tolist()  # pandas/numpy strings: one C-level conversion
+        return x.tolist()  # numpy strings: one C-level conversion
     if hasattr(x, "to_numpy"):
         x = x.to_numpy()
     arr = np.asarray(x)
@@ -179,18 +210,16 @@ def _tables(tables: Optional[Mapping[str, Union[str, "os.PathLike[str]"]]]) -> O
     return out
 
 
-def _errors_table(errors: Dict[str, Any]) -> Any:
-    try:
-        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:  # pragma: no cover
-        return errors
-    return pd.DataFrame(errors, columns=["row", "field", "code", "message"])
+def _errors_table(errors: Dict[str, Any], library: Optional[str] = None) -> Any:
+    """The per-row problems in ``library`` (the caller's; None: pandas when installed)."""
+    return table({k: errors[k] for k in ("row", "field", "code", "message")}, library)
 
 
 def zscores_table(
-    table: Any,
+    data: Any,
     *,
-    age_in_month: bool = False,
+    is_age_in_month: bool = False,
+    age_in_month: Optional[bool] = None,
     rounded: bool = True,
     tables: Optional[Mapping[str, Any]] = None,
     locale: str = "id",
@@ -204,20 +233,21 @@ def zscores_table(
     passed without copying where their types allow.
 
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"sex": [1], "age_days": [640], "weight": [11.38], "lenhei": [78.99], "measure": ["l"]})
+    >>> df = pd.DataFrame({"sex": ["L"], "age_days": [640], "weight": [11.38], "lenhei": [78.99], "measure": ["l"]})
     >>> float(zscores_table(df, age="age_days")["zlen"][0])
     -2.15
     """
-    if hasattr(table, "__arrow_c_stream__") and not hasattr(table, "columns") and not hasattr(table, "column_names"):
+    like = data
+    if hasattr(data, "__arrow_c_stream__") and not hasattr(data, "columns") and not hasattr(data, "column_names"):
         import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
-        table = pa.table(table)
-    names = list(table.column_names) if hasattr(table, "column_names") else list(table.columns)
+        data = pa.table(data)
+    names = list(data.column_names) if hasattr(data, "column_names") else list(data.columns)
     args: Dict[str, Any] = {}
     for arg in ("sex", "age", "weight", "lenhei", "measure", "headc", "armc", "triskin", "subskin", "oedema"):
         col = columns.get(arg, arg)
         if col in names:
-            args[arg] = table[col]
+            args[arg] = data[col]
         elif arg in columns:
             from .errors import SchemaError
 
@@ -231,7 +261,12 @@ def zscores_table(
         from .errors import SchemaError
 
         raise SchemaError("the table needs `sex` and `age` columns (rename with sex=..., age=...)")
-    return zscores(**args, age_in_month=age_in_month, rounded=rounded, tables=tables, locale=locale)
+    in_months = is_age_in_month if age_in_month is None else age_in_month
+    result = zscores(**args, is_age_in_month=in_months, rounded=rounded, tables=tables, locale=locale)
+    lib = frame_library(like)
+    if lib is not None and lib != frame_library(*args.values()):
+        result.errors = _errors_table(result._errors_raw, lib)
+    return result
 
 
 def zscores(
@@ -245,8 +280,9 @@ def zscores(
     triskin: ArrayLike = None,
     subskin: ArrayLike = None,
     oedema: ArrayLike = None,
-    age_in_month: bool = False,
+    is_age_in_month: bool = False,
     *,
+    age_in_month: Optional[bool] = None,
     rounded: bool = True,
     tables: Optional[Mapping[str, Any]] = None,
     locale: str = "id",
@@ -255,8 +291,9 @@ def zscores(
     """WHO Child Growth Standards 2006 z-scores, exactly as WHO anthro's
     ``anthro_zscores`` (same argument and output names).
 
-    ``sex``: 1/2 or "m"/"f"; ``age``: days (or months with
-    ``age_in_month=True``); ``weight`` kg; ``lenhei``, ``headc``, ``armc`` cm;
+    ``sex``: 1/2, "m"/"f" or as the KK writes it, "L"/"P"; ``age``: days (or
+    months with ``is_age_in_month=True``, anthro's name; ``age_in_month`` is
+    kept as an alias); ``weight`` kg; ``lenhei``, ``headc``, ``armc`` cm;
     ``triskin``, ``subskin`` mm; ``measure``: "l"/"h"/missing; ``oedema``:
     "y"/"n". ``rounded=False`` returns unrounded z (flags unchanged).
     ``tables`` supplies WHO tables that are not bundled (triceps and
@@ -284,14 +321,16 @@ def zscores(
         from .errors import SchemaError
 
         raise SchemaError("`sex` is required")
+    in_months = is_age_in_month if age_in_month is None else age_in_month
     out, errors = _kampung._zscores_2006(
-        _codes(sex, n), age_a, bool(age_in_month),
+        _codes(sex, n), age_a, bool(in_months),
         _num(weight, "weight"), _num(lenhei, "lenhei"), _codes(measure, n),
         _num(headc, "headc"), _num(armc, "armc"), _num(triskin, "triskin"), _num(subskin, "subskin"),
         _codes(oedema, n), bool(rounded), _tables(tables), locale, threads,
     )
     result = ZscoreResult(out)
-    result.errors = _errors_table(errors)
+    result._errors_raw = errors
+    result.errors = _errors_table(errors, frame_library(sex, age, weight, lenhei, measure, headc, armc, triskin, subskin, oedema))
     return result
 
 
@@ -302,12 +341,16 @@ def zscores_2007(
     weight: ArrayLike = None,
     oedema: ArrayLike = None,
     *,
+    height_in_cm: ArrayLike = None,
+    weight_in_kg: ArrayLike = None,
     rounded: bool = True,
     locale: str = "id",
 ) -> ZscoreResult:
     """WHO Reference 2007 (5-19 years) z-scores, exactly as WHO anthroplus:
     ``cbmi, zhfa, fhfa, zwfa, fwfa, zbfa, fbfa`` (weight-for-age up to 120
-    months; ages 60-228 months, not rounded).
+    months; ages 60-228 months, not rounded). anthroplus' argument names
+    ``height_in_cm`` and ``weight_in_kg`` are accepted for ``height`` and
+    ``weight``.
 
     Row 197 of anthroplus' golden grid (``anthroplus_r_golden_grid.csv``):
 
@@ -315,6 +358,16 @@ def zscores_2007(
     >>> r["zhfa"].tolist(), r["zwfa"].tolist(), r["zbfa"].tolist()
     ([0.07], [0.12], [0.08])
     """
+    from .errors import SchemaError
+
+    if height_in_cm is not None:
+        if height is not None:
+            raise SchemaError("give `height` or `height_in_cm`, not both")
+        height = height_in_cm
+    if weight_in_kg is not None:
+        if weight is not None:
+            raise SchemaError("give `weight` or `weight_in_kg`, not both")
+        weight = weight_in_kg
     age_a = _num(age_in_months, "age_in_months")
     if age_a is None or sex is None:
         from .errors import SchemaError
@@ -325,7 +378,8 @@ def zscores_2007(
         _codes(sex, n), age_a, _num(height, "height"), _num(weight, "weight"), _codes(oedema, n), bool(rounded), locale
     )
     result = ZscoreResult(out)
-    result.errors = _errors_table(errors)
+    result._errors_raw = errors
+    result.errors = _errors_table(errors, frame_library(sex, age_in_months, height, weight, oedema))
     return result
 
 
@@ -340,3 +394,14 @@ def classify(index: str, z: ArrayLike, flag: ArrayLike) -> list:  # type: ignore
     ['severely_stunted', 'stunted', 'normal', None, 'flagged']
     """
     return _kampung._classify(index, _num(z, "z"), _num(flag, "flag"))
+
+
+# WHO anthro's prevalence table (issue 11); defined in _prevalence.py.
+from ._prevalence import (  # noqa: E402
+    PREVALENCE_INDICATORS,
+    QualityReport,
+    plot_prevalence,
+    prevalence,
+    prevalence_long,
+    quality,
+)

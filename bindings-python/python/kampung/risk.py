@@ -8,7 +8,11 @@ dicts, a pandas DataFrame or an Arrow table) and return a
 :class:`kampung.BatchResult` of a results table and an errors table.
 
 Rule options (keyword arguments) select documented alternatives where the
-sources disagree, e.g. ``terlalu_tua="over_35"`` or ``terlalu_banyak="3_or_more"``.
+sources disagree, e.g. ``terlalu_tua="over_35"`` or ``terlalu_banyak="3_or_more"``;
+a misspelt option or key is an ``unknown_field`` error (DOMAIN.md §9.5), and a
+table with a column kampung does not read raises :class:`kampung.SchemaError`.
+``as_of`` is a ``datetime.date`` or an ISO string ``"YYYY-MM-DD"``. Batch
+results come back in the caller's frame library (polars in, polars out).
 """
 
 from __future__ import annotations
@@ -67,7 +71,8 @@ def evaluate_krs_batch(families: Any, *, as_of: Optional[Date] = None, locale: s
     >>> len(res.results), sorted(set(res.errors["code"]))
     (0, ['family_no_members', 'required'])
     """
-    return as_tables(*_kampung._evaluate_batch("krs", records_of(families), _options(as_of, locale, rules)))
+    rows = records_of(families, _kampung._fields("krs"))
+    return as_tables(*_kampung._evaluate_batch("krs", rows, _options(as_of, locale, rules)), like=families)
 
 
 def screen_catin(data: Dict[str, Any], *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> Dict[str, Any]:
@@ -93,7 +98,8 @@ def screen_catin_batch(records: Any, *, as_of: Optional[Date] = None, locale: st
     >>> sorted(set(res.errors["row"]))
     [0, 1]
     """
-    return as_tables(*_kampung._evaluate_batch("catin", records_of(records), _options(as_of, locale, rules)))
+    rows = records_of(records, _kampung._fields("catin"))
+    return as_tables(*_kampung._evaluate_batch("catin", rows, _options(as_of, locale, rules)), like=records)
 
 
 def screen_ibu_hamil(data: Dict[str, Any], *, as_of: Optional[Date] = None, locale: str = "id", **rules: Any) -> Dict[str, Any]:
@@ -115,4 +121,5 @@ def screen_ibu_hamil_batch(records: Any, *, as_of: Optional[Date] = None, locale
     >>> screen_ibu_hamil_batch([], as_of="2026-01-15").results.empty
     True
     """
-    return as_tables(*_kampung._evaluate_batch("ibu_hamil", records_of(records), _options(as_of, locale, rules)))
+    rows = records_of(records, _kampung._fields("ibu_hamil"))
+    return as_tables(*_kampung._evaluate_batch("ibu_hamil", rows, _options(as_of, locale, rules)), like=records)

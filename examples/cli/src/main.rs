@@ -7,13 +7,13 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use kampung_core::calendar::IndonesianTimeZone;
 use kampung_core::growth::children_csv::{write_zscores_csv, ChildrenCsvOptions};
 use kampung_core::register::csv::CsvTable;
 use kampung_core::register::json::JsonLines;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
 use kampung_core::register::table::EntityTables;
 use kampung_core::report::{Observer, Problem, Progress, Report, ReportOptions};
+use kampung_core::today::TimeZone as IndonesianTimeZone;
 use kampung_core::{Family, FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -113,6 +113,42 @@ test("a cadre fills the family and child forms", async () => {
     assert.match(await page.locator('[data-error-for="weightKg"]').textContent(), /angka|number/i);
     await page.fill("#c_weight", "11.38");
 
+    // The monthly weighing: an earlier weighing makes this one N or T, with
+    // KBM, gain and the referral message (MONITORING.md example 15).
+    await page.selectOption("#c_sex", "P");
+    await page.fill("#c_birth", "2023-08-10");
+    await page.fill("#c_date", "2024-02-12");
+    await page.fill("#c_weight", "7,0");
+    await page.fill("#c_length", "");
+    await page.fill('[data-field="previous[0].date"]', "2024-01-11");
+    await page.fill('[data-field="previous[0].weightKg"]', "7,0");
+    await page.locator("#weighing-code").waitFor();
+    assert.equal(await page.locator("#weighing-code").getAttribute("data-code"), "T");
+    assert.equal((await page.locator("#weighing-gain").textContent()).trim(), "0 g");
+    assert.equal((await page.locator("#weighing-kbm").textContent()).trim(), "400 g");
+    assert.equal(await page.locator("#weighing-refer").getAttribute("data-refer"), "true");
+    assert.equal(await page.locator("#weighing-message").textContent(),
+      "Tidak naik (T): kenaikan 0 g kurang dari KBM 400 g. Rujuk ke Puskesmas: Berat badan tidak naik (T).");
+    await page.selectOption("#lang", "en");
+    assert.equal(await page.locator("#weighing-message").textContent(),
+      "Not gaining (T): gain of 0 g is below the minimum of 400 g. Refer to the Puskesmas: Weight not gaining (T).");
+    // 7.0 -> 7.5 kg a month later at 7 months: N, no referral.
+    await page.click("#add-weighing");
+    await page.fill('[data-field="previous[1].date"]', "2024-02-12");
+    await page.fill('[data-field="previous[1].weightKg"]', "7.0");
+    await page.fill("#c_date", "2024-03-11");
+    await page.fill("#c_weight", "7.5");
+    await page.locator('#weighing-code[data-code="N"]').waitFor();
+    assert.equal((await page.locator("#weighing-gain").textContent()).trim(), "500 g");
+    assert.equal((await page.locator("#weighing-kbm").textContent()).trim(), "300 g");
+    assert.equal(await page.locator("#weighing-refer").getAttribute("data-refer"), "false");
+    // A weighing dated before an earlier one is an error, not a code.
+    await page.fill("#c_date", "2024-02-01");
+    await page.locator('#weighing-errors li[data-code="visit_out_of_order"]').waitFor();
+    assert.equal(await page.locator("#weighing-code").count(), 0);
+    await page.fill("#c_date", "2024-03-11");
+    await page.locator('#weighing-code[data-code="N"]').waitFor();
+
     await mkdir(join(root, "target", "e2e"), { recursive: true });
     const shot = join(root, "target", "e2e", "web-form.png");
     await page.screenshot({ path: shot, fullPage: true });

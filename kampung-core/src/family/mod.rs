@@ -17,8 +17,9 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// Options for validating a family.
+/// Options for validating a family: [`FamilyOptions::new`] then `with_*`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FamilyOptions {
     /// The reference date: no birth date may be after it, and two-digit NIK
     /// years are resolved against it. Never read from a clock.
@@ -37,6 +38,12 @@ impl FamilyOptions {
             min_parent_child_gap_years: 10,
         }
     }
+    /// With another smallest parent-child age gap (whole years).
+    #[must_use]
+    pub const fn with_min_parent_child_gap_years(mut self, years: u32) -> FamilyOptions {
+        self.min_parent_child_gap_years = years;
+        self
+    }
 }
 
 /// A validated family (*keluarga*): one Kartu Keluarga.
@@ -54,7 +61,9 @@ pub struct Family {
     members: Vec<Person>,
 }
 
-/// Whole years from `from` to `to` (negative when `to` is earlier).
+/// Whole years from `from` to `to` (negative when `to` is earlier). A 29
+/// February birthday counts as 1 March in non-leap years (DOMAIN.md §9.5):
+/// on 28 February the year is not yet complete.
 pub fn completed_years(from: NaiveDate, to: NaiveDate) -> i64 {
     let mut y = i64::from(to.year()) - i64::from(from.year());
     if (to.month(), to.day()) < (from.month(), from.day()) {
@@ -105,8 +114,8 @@ impl Family {
     pub fn from_value(v: &Value, opts: &FamilyOptions) -> Result<Family, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let f = Fields::of(v, &mut errors);
-        let kk_raw = f.text("no_kk", true, false, &mut errors);
-        let region_raw = f.text("region_code", true, false, &mut errors);
+        let kk_raw = f.id_text("no_kk", true, &mut errors);
+        let region_raw = f.id_text("region_code", true, &mut errors);
         let members_raw = f.list("members", &mut errors);
 
         let no_kk = kk_raw.and_then(|s| match NomorKk::parse(&s) {
@@ -194,6 +203,48 @@ impl Family {
             }),
             _ => None,
         }
+    }
+}
+
+impl Family {
+    /// A family from typed parts (e.g. a database row and
+    /// [`Person::builder`] members): runs the cross-member rules of
+    /// [`Family::from_value`] (one head, spouses, unique NIKs, parent-child
+    /// gaps) and checks every birth date against `opts.as_of`.
+    ///
+    /// # Errors
+    /// Every problem, with paths such as `members[1].relationship`.
+    pub fn new(
+        no_kk: NomorKk,
+        region_code: KodeWilayah,
+        members: Vec<Person>,
+        opts: &FamilyOptions,
+    ) -> Result<Family, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        for (i, p) in members.iter().enumerate() {
+            if p.birth_date() > opts.as_of {
+                errors.push(
+                    FieldError::new(ErrorCode::DateInFuture)
+                        .with_path(member_path(i, "birth_date"))
+                        .with_param("as_of", opts.as_of.to_string()),
+                );
+            }
+        }
+        if members.is_empty() {
+            errors.push(FieldError::at("members", ErrorCode::FamilyNoMembers));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Family::from_read(
+            Some(no_kk),
+            Some(region_code),
+            members,
+            &[],
+            opts,
+            &mut errors,
+        )
+        .ok_or(errors)
     }
 }
 
@@ -297,5 +348,71 @@ fn check_valid_members(
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Sex;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    /// The typed constructors accept exactly what `from_value` accepts for
+    /// the same family, and report the same cross-member problems.
+    #[test]
+    fn typed_constructors_equal_from_value() {
+        let as_of = d(2026, 1, 15);
+        let opts = FamilyOptions::new(as_of);
+        let head = Person::builder(
+            "Budi",
+            Sex::Male,
+            d(1985, 1, 1),
+            Relationship::KepalaKeluarga,
+            MaritalStatus::Kawin,
+        )
+        .marriage_recorded(Some(true))
+        .build(as_of)
+        .expect("head");
+        let wife = Person::builder(
+            "Siti",
+            Sex::Female,
+            d(1990, 7, 5),
+            Relationship::Istri,
+            MaritalStatus::Kawin,
+        )
+        .nik(Nik::parse("6472054507900002").expect("nik"))
+        .build(as_of)
+        .expect("wife");
+        let kk = NomorKk::parse("6472052301150007").expect("kk");
+        let rc = KodeWilayah::parse("6472051001").expect("region");
+        let typed = Family::new(kk, rc, vec![head.clone(), wife.clone()], &opts).expect("family");
+        let v = serde_json::json!({"no_kk": "6472052301150007", "region_code": "64.72.05.1001",
+            "members": [
+              {"name": "Budi", "sex": "L", "birth_date": "1985-01-01",
+               "relationship": "kepala_keluarga", "marital_status": "Kawin Tercatat"},
+              {"name": "Siti", "nik": "6472054507900002", "sex": "P", "birth_date": "1990-07-05",
+               "relationship": "istri", "marital_status": "kawin"}]});
+        assert_eq!(Family::from_value(&v, &opts), Ok(typed));
+        // No head: the same error as from_value.
+        let e = Family::new(kk, rc, vec![wife.clone()], &opts).expect_err("no head");
+        assert_eq!(e.errors()[0].code(), ErrorCode::FamilyNoHead);
+        // A member born after as_of.
+        let e = Family::new(kk, rc, vec![head, wife], &FamilyOptions::new(d(1989, 1, 1)))
+            .expect_err("future");
+        assert_eq!(e.errors()[0].path().to_string(), "members[1].birth_date");
+        // An empty name is required, as in from_value.
+        let e = Person::builder(
+            " ",
+            Sex::Male,
+            d(1985, 1, 1),
+            Relationship::Anak,
+            MaritalStatus::BelumKawin,
+        )
+        .build(as_of)
+        .expect_err("name");
+        assert_eq!(e.errors()[0].code(), ErrorCode::Required);
     }
 }

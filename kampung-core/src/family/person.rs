@@ -1,7 +1,7 @@
 //! A family member (*anggota keluarga*) as on the Kartu Keluarga.
 
 use crate::error::{ErrorCode, FieldError, PathSegment, ValidationErrors};
-use crate::family::marital::MaritalStatus;
+use crate::family::marital::{KkMaritalStatus, MaritalStatus};
 use crate::family::relationship::Relationship;
 use crate::id::nik::Nik;
 use crate::input::{keep, parse_date, Fields};
@@ -22,6 +22,17 @@ pub(crate) struct PersonTexts<'a> {
     pub marital_status: Option<&'a str>,
 }
 
+/// The keys of a member object (any other key is `unknown_field`,
+/// DOMAIN.md §9.5).
+pub const MEMBER_FIELDS: [&str; 6] = [
+    "name",
+    "nik",
+    "sex",
+    "birth_date",
+    "relationship",
+    "marital_status",
+];
+
 /// A validated family member.
 ///
 /// The NIK is optional (a newborn may not have one yet); when present it
@@ -35,6 +46,9 @@ pub struct Person {
     birth_date: NaiveDate,
     relationship: Relationship,
     marital_status: MaritalStatus,
+    /// Whether the marriage is recorded (DOMAIN.md §9.1): `true` *kawin
+    /// tercatat*, `false` *kawin belum tercatat*, `null` unknown or not married.
+    marriage_recorded: Option<bool>,
 }
 
 /// A member's name, held inline when it has at most [`Name::INLINE`]
@@ -112,9 +126,55 @@ impl Person {
     pub fn relationship(&self) -> Relationship {
         self.relationship
     }
-    /// Marital status.
+    /// Marital status, as every rule uses it (*kawin tercatat* and *kawin
+    /// belum tercatat* are [`MaritalStatus::Kawin`], DOMAIN.md §9.1).
     pub fn marital_status(&self) -> MaritalStatus {
         self.marital_status
+    }
+    /// Whether the marriage is recorded: `Some(true)` *kawin tercatat*,
+    /// `Some(false)` *kawin belum tercatat* (e.g. *nikah siri*), `None`
+    /// unknown (an old card's *kawin*) or not married (DOMAIN.md §9.1).
+    pub fn marriage_recorded(&self) -> Option<bool> {
+        self.marriage_recorded
+    }
+
+    /// Starts a member from typed values (a database row, a struct): set
+    /// the NIK and the recording of a marriage with the builder's methods,
+    /// then [`PersonBuilder::build`] runs every check of
+    /// [`Person::from_value`].
+    ///
+    /// ```
+    /// use kampung_core::family::{marital::MaritalStatus, person::Person, relationship::Relationship};
+    /// use kampung_core::{Nik, Sex};
+    /// use chrono::NaiveDate;
+    /// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    /// let p = Person::builder("Siti", Sex::Female, d(1990, 7, 5), Relationship::Istri, MaritalStatus::Kawin)
+    ///     .nik(Nik::parse("6472054507900002").unwrap())
+    ///     .marriage_recorded(Some(false))
+    ///     .build(d(2026, 1, 15))
+    ///     .unwrap();
+    /// assert_eq!(p.marriage_recorded(), Some(false));
+    /// let wrong = Person::builder("Siti", Sex::Male, d(1990, 7, 5), Relationship::Istri, MaritalStatus::Kawin)
+    ///     .nik(Nik::parse("6472054507900002").unwrap())
+    ///     .build(d(2026, 1, 15))
+    ///     .unwrap_err();
+    /// assert_eq!(wrong.errors()[0].code().as_str(), "nik_sex_mismatch");
+    /// ```
+    pub fn builder(
+        name: &str,
+        sex: Sex,
+        birth_date: NaiveDate,
+        relationship: Relationship,
+        marital_status: MaritalStatus,
+    ) -> PersonBuilder {
+        PersonBuilder {
+            name: name.to_owned(),
+            nik: None,
+            sex,
+            birth_date,
+            relationship,
+            marital: KkMaritalStatus::new(marital_status, None),
+        }
     }
 
     /// Validates one member from untyped input with fields `name`, `nik`
@@ -127,8 +187,9 @@ impl Person {
     pub fn from_value(v: &Value, as_of: NaiveDate) -> Result<Person, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let f = Fields::of(v, &mut errors);
+        f.deny_unknown(&MEMBER_FIELDS, &mut errors);
         let name = f.text("name", true, false, &mut errors);
-        let nik = f.text("nik", false, false, &mut errors);
+        let nik = f.id_text("nik", false, &mut errors);
         let sex = f.text("sex", true, true, &mut errors);
         let birth_date = f.text("birth_date", true, false, &mut errors);
         let relationship = f.text("relationship", true, true, &mut errors);
@@ -165,13 +226,15 @@ impl Person {
         if !agrees || birth_date > as_of || nik.sex() != sex {
             return None;
         }
+        let marital = KkMaritalStatus::parse(t.marital_status?).ok()?;
         Some(Person {
             name: Name::new(crate::input::trim(t.name?)),
             nik: Some(nik),
             sex,
             birth_date,
             relationship: Relationship::parse(t.relationship?).ok()?,
-            marital_status: MaritalStatus::parse(t.marital_status?).ok()?,
+            marital_status: marital.status,
+            marriage_recorded: marital.recorded,
         })
     }
 
@@ -218,7 +281,7 @@ impl Person {
         let relationship =
             rel_raw.and_then(|s| keep(Relationship::parse(s), "relationship", &mut errors));
         let marital_status =
-            mar_raw.and_then(|s| keep(MaritalStatus::parse(s), "marital_status", &mut errors));
+            mar_raw.and_then(|s| keep(KkMaritalStatus::parse(s), "marital_status", &mut errors));
 
         if let Some(d) = birth_date {
             if d > as_of {
@@ -253,11 +316,71 @@ impl Person {
                     sex,
                     birth_date,
                     relationship,
-                    marital_status,
+                    marital_status: marital_status.status,
+                    marriage_recorded: marital_status.recorded,
                 })
             }
             _ => Err(errors),
         }
+    }
+}
+
+/// A member under construction from typed values ([`Person::builder`]).
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct PersonBuilder {
+    name: String,
+    nik: Option<Nik>,
+    sex: Sex,
+    birth_date: NaiveDate,
+    relationship: Relationship,
+    marital: KkMaritalStatus,
+}
+
+impl PersonBuilder {
+    /// With a NIK (checked against the sex and date of birth by `build`).
+    pub fn nik(mut self, nik: Nik) -> PersonBuilder {
+        self.nik = Some(nik);
+        self
+    }
+    /// With the recording of the marriage (DOMAIN.md §9.1; kept only for
+    /// a married member).
+    pub fn marriage_recorded(mut self, recorded: Option<bool>) -> PersonBuilder {
+        self.marital = KkMaritalStatus::new(self.marital.status, recorded);
+        self
+    }
+    /// Validates the member against `as_of` with the very checks of
+    /// [`Person::from_value`] (name required, birth not after `as_of`, NIK
+    /// consistent with sex and date of birth).
+    ///
+    /// # Errors
+    /// Every problem, with paths relative to the member.
+    pub fn build(self, as_of: NaiveDate) -> Result<Person, ValidationErrors> {
+        let date = self.birth_date.format("%Y-%m-%d").to_string();
+        let sex = match self.sex {
+            Sex::Male => "L",
+            Sex::Female => "P",
+        };
+        let rel = self.relationship.code().to_string();
+        let mar = match (self.marital.status, self.marital.recorded) {
+            (MaritalStatus::Kawin, Some(true)) => "kawin_tercatat",
+            (MaritalStatus::Kawin, Some(false)) => "kawin_belum_tercatat",
+            (m, _) => m.as_str(),
+        };
+        let name = self.name.trim();
+        let texts = PersonTexts {
+            name: (!name.is_empty()).then_some(name),
+            nik: self.nik.as_ref().map(Nik::as_str),
+            sex: Some(sex),
+            birth_date: Some(&date),
+            relationship: Some(&rel),
+            marital_status: Some(mar),
+        };
+        let mut errors = ValidationErrors::new();
+        if texts.name.is_none() {
+            errors.push(FieldError::at("name", ErrorCode::Required));
+        }
+        Person::from_texts(&texts, as_of, errors)
     }
 }
 
@@ -306,7 +429,13 @@ mod tests {
             Some("x"),
             None,
         ];
-        let mars = [Some("kawin"), Some("belum-kawin"), Some("x"), None];
+        let mars = [
+            Some("kawin"),
+            Some("belum-kawin"),
+            Some("Kawin Belum Tercatat"),
+            Some("x"),
+            None,
+        ];
         let (mut hits, mut total) = (0, 0);
         for as_of in as_ofs.into_iter().flatten() {
             for name in names {

@@ -11,6 +11,7 @@ use serde::Serialize;
 #[doc(alias = "hubungan_keluarga")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Relationship {
     /// 1 *Kepala Keluarga* (head).
     KepalaKeluarga,

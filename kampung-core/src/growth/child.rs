@@ -14,6 +14,7 @@ use serde::Serialize;
 /// How length/height was measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Measure {
     /// Lying down (recumbent length, *panjang badan*).
     Length,
@@ -40,9 +41,34 @@ pub struct ChildMeasurement {
     pub oedema: bool,
 }
 
+impl ChildMeasurement {
+    /// Checks the dates against the reference date `as_of` (a form's
+    /// "today"): a birth or a measurement after it is `date_in_future`
+    /// (a measurement date typed as 2052 is caught, issue 16 point 12).
+    ///
+    /// # Errors
+    /// `date_in_future` at `birth_date` and/or `measured_on`.
+    pub fn check_as_of(&self, as_of: NaiveDate) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        for (name, d) in [
+            ("birth_date", self.birth_date),
+            ("measured_on", self.measured_on),
+        ] {
+            if d > as_of {
+                errors.push(
+                    FieldError::at(name, ErrorCode::DateInFuture)
+                        .with_param("as_of", as_of.to_string()),
+                );
+            }
+        }
+        errors.into_result(())
+    }
+}
+
 /// Which WHO growth reference was used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reference {
     /// WHO Child Growth Standards 2006 (age < 60 months).
     Who2006,

@@ -3,6 +3,7 @@
 //! functions take, so bindings can convert string columns once.
 
 use crate::error::{ErrorCode, FieldError};
+use crate::sex::Sex;
 
 /// Sex code: missing.
 pub const SEX_MISSING: u8 = 0;
@@ -22,8 +23,10 @@ fn is_missing(s: &str) -> bool {
     t.is_empty() || t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("nan")
 }
 
-/// Parses a sex cell: `1`, `m`, `M` → 1; `2`, `f`, `F` → 2; empty or `NA`
-/// → 0 (missing). WHO anthro `R/z-score.R:176-187`.
+/// Parses a sex cell with the one sex parser of kampung ([`Sex::parse`]):
+/// WHO anthro's `1`, `m`, `M` → 1 and `2`, `f`, `F` → 2
+/// (`R/z-score.R:176-187`) and, as the Kartu Keluarga writes it, `L`/`P`,
+/// `laki-laki`/`perempuan`; empty or `NA` → 0 (missing).
 ///
 /// # Errors
 /// `sex_invalid` (path `sex`) for anything else.
@@ -31,10 +34,22 @@ pub fn parse_sex(s: &str) -> Result<u8, FieldError> {
     if is_missing(s) {
         return Ok(SEX_MISSING);
     }
-    match s.trim() {
-        "1" | "m" | "M" => Ok(SEX_MALE),
-        "2" | "f" | "F" => Ok(SEX_FEMALE),
-        _ => Err(FieldError::at("sex", ErrorCode::SexInvalid)),
+    match Sex::parse(s) {
+        Ok(sex) => Ok(sex.code()),
+        Err(e) => Err(e.with_path(crate::error::FieldPath::field("sex"))),
+    }
+}
+
+/// WHO anthro's output `cmeasure` (anthro 1.1, `R/z-score.R`): the cleaned
+/// measuring position used in the computation, `b'l'` or `b'h'`, or
+/// [`MEASURE_MISSING`] when none was given or when a child under 9 months
+/// was measured standing (`c9mo_flag` = 1: the measure is then ignored,
+/// WHO_GROWTH.md §1.2).
+pub fn cmeasure(measure: u8, c9mo_flag: f64) -> u8 {
+    if c9mo_flag == 1.0 {
+        MEASURE_MISSING
+    } else {
+        measure
     }
 }
 
@@ -81,7 +96,11 @@ mod tests {
         assert_eq!(parse_sex(" M ").unwrap(), 1);
         assert_eq!(parse_sex("f").unwrap(), 2);
         assert_eq!(parse_sex("NA").unwrap(), 0);
-        assert_eq!(parse_sex("L").unwrap_err().code(), ErrorCode::SexInvalid);
+        assert_eq!(parse_sex("L").unwrap(), 1);
+        assert_eq!(parse_sex(" p ").unwrap(), 2);
+        assert_eq!(parse_sex("Perempuan").unwrap(), 2);
+        assert_eq!(parse_sex("x").unwrap_err().code(), ErrorCode::SexInvalid);
+        assert_eq!(parse_sex("x").unwrap_err().path().to_string(), "sex");
         assert_eq!(parse_measure(" H").unwrap(), b'h');
         assert_eq!(parse_measure("").unwrap(), 0);
         assert_eq!(

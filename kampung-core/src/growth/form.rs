@@ -74,6 +74,19 @@ impl ChildMeasurement {
     pub fn from_value(v: &Value) -> Result<ChildMeasurement, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let f = Fields::of(v, &mut errors);
+        // DOMAIN.md §9.5: a misspelt key is an error, never ignored.
+        f.deny_unknown(
+            &[
+                "sex",
+                "birth_date",
+                "measured_on",
+                "weight_kg",
+                "length_cm",
+                "measure",
+                "oedema",
+            ],
+            &mut errors,
+        );
         let sex = f
             .text("sex", true, true, &mut errors)
             .and_then(|s| keep(Sex::parse(&s), "sex", &mut errors));

@@ -41,17 +41,18 @@ pub mod codes;
 pub mod form;
 pub mod lms;
 pub mod parallel;
+pub mod prevalence;
+pub mod quality;
 pub mod round;
 pub mod tables;
 pub mod who2006;
 pub mod who2007;
 
-use crate::error::{FieldError, ShapeError};
-use serde::Serialize;
+use crate::error::ShapeError;
 
 pub use child::{assess_child, ChildAssessment, ChildMeasurement, Measure};
 pub use classify::{classify, Classification, PermenkesIndex};
-pub use codes::{parse_measure, parse_oedema, parse_sex};
+pub use codes::{cmeasure, parse_measure, parse_oedema, parse_sex};
 #[cfg(not(target_arch = "wasm32"))]
 pub use parallel::zscores_2006_threaded;
 pub use tables::{LmsTable, Table, TableKind};
@@ -63,27 +64,7 @@ pub use who2007::{
     zscores_2007, Columns2007, Input2007, Output2007, Tables2007, OUTPUT_NAMES_2007,
 };
 
-/// One problem of one row of a batch: `row` is the 0-based row index, and
-/// the error's path is the input column name (e.g. `weight`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RowError {
-    /// 0-based row index.
-    pub row: usize,
-    /// What is wrong, at the input column's name.
-    #[serde(serialize_with = "ser_error")]
-    pub error: FieldError,
-}
-
-fn ser_error<S: serde::Serializer>(e: &FieldError, s: S) -> Result<S::Ok, S::Error> {
-    e.localized(crate::Locale::En).serialize(s)
-}
-
-impl RowError {
-    /// A new row error.
-    pub fn new(row: usize, error: FieldError) -> RowError {
-        RowError { row, error }
-    }
-}
+pub use crate::error::RowError;
 
 /// A column's length checked against the `sex` column, which every batch
 /// call has.

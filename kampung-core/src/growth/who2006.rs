@@ -332,14 +332,29 @@ impl Tables2006 {
     }
 }
 
-/// Options of the z-score calculations.
+/// Options of the z-score calculations: [`ZscoreOptions::new`] (or
+/// `default()`) then `with_*`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ZscoreOptions {
     /// Round z-scores to 2 decimals as WHO anthro does (default `true`).
     /// Flags are always computed on the rounded z (WHO_GROWTH.md §1.10); with
     /// `false` the unrounded z is written but the flag stays the one of the
     /// rounded z, so flags do not change.
     pub rounded: bool,
+}
+
+impl ZscoreOptions {
+    /// The defaults: rounded as WHO anthro.
+    pub const fn new() -> ZscoreOptions {
+        ZscoreOptions { rounded: true }
+    }
+    /// With `rounded` set (see [`ZscoreOptions::rounded`]).
+    #[must_use]
+    pub const fn with_rounded(mut self, rounded: bool) -> ZscoreOptions {
+        self.rounded = rounded;
+        self
+    }
 }
 
 impl Default for ZscoreOptions {

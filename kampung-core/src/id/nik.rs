@@ -217,7 +217,9 @@ impl Nik {
         u16::from(self.pair(12)) * 100 + u16::from(self.pair(14))
     }
     /// The date of birth, with the century chosen so that the date is not
-    /// after `as_of`: `20YY` if that date is on or before `as_of`, else `19YY`.
+    /// after `as_of`: `20YY` if that date is on or before `as_of`, else `19YY`
+    /// (DOMAIN.md §9.5: a birth date one day after `as_of` resolves to the
+    /// previous century).
     /// `None` when the date does not exist in that year (29 February 1900).
     ///
     /// A person aged 100 or more cannot be told apart from a child by the NIK

@@ -249,6 +249,49 @@ impl KodeWilayah {
         other.len <= self.len
             && self.digits[..usize::from(other.len)] == other.digits[..usize::from(other.len)]
     }
+
+    /// The province with code `pp`, if it is one of the 38.
+    pub(crate) fn from_province(pp: u8) -> Option<KodeWilayah> {
+        let digits = [b'0' + pp / 10 % 10, b'0' + pp % 10];
+        KodeWilayah::parse_checked(std::str::from_utf8(&digits).ok()?).ok()
+    }
+
+    /// The code one level below this one whose own digits are `part` (two
+    /// digits for a kabupaten/kota or kecamatan, four for a desa/kelurahan),
+    /// if that code is valid; `None` below a desa/kelurahan.
+    pub(crate) fn child(&self, part: u16) -> Option<KodeWilayah> {
+        let width: u8 = match self.len {
+            2 | 4 => 2,
+            6 => 4,
+            _ => return None,
+        };
+        if u32::from(part) >= 10u32.pow(u32::from(width)) {
+            return None;
+        }
+        let mut digits = self.digits;
+        let start = usize::from(self.len);
+        let mut rest = part;
+        for i in (0..usize::from(width)).rev() {
+            *digits.get_mut(start + i)? = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        let len = usize::from(self.len + width);
+        KodeWilayah::parse_checked(std::str::from_utf8(digits.get(..len)?).ok()?).ok()
+    }
+
+    /// The code's own two digits at each level (province, kabupaten/kota,
+    /// kecamatan; 0 below its level) and its four desa/kelurahan digits.
+    pub(crate) fn parts(&self) -> ([u8; 3], u16) {
+        let d = &self.digits;
+        let pair = |i: usize| two_digits(d.get(i..i + 2).unwrap_or(&[])).unwrap_or(0);
+        let mut desa = 0u16;
+        if self.len == 10 {
+            for &c in &d[6..10] {
+                desa = desa * 10 + u16::from(c.wrapping_sub(b'0') % 10);
+            }
+        }
+        ([pair(0), pair(2), pair(4)], desa)
+    }
 }
 
 impl fmt::Display for KodeWilayah {

@@ -55,9 +55,11 @@ impl std::ops::Add for Ratio {
 }
 
 /// Revised DHS unmet-need class of one woman (v626a), DOMAIN.md §2.5.1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NeedClass {
+    /// 0 not married and never had sex (DHS derivation only).
+    NeverHadSex,
     /// 1 unmet need for spacing.
     UnmetSpacing,
     /// 2 unmet need for limiting.
@@ -68,10 +70,32 @@ pub enum NeedClass {
     MetLimiting,
     /// 7 no unmet need (wants a child within 2 years / pregnancy wanted then).
     NoNeed,
+    /// 8 not married and not sexually active in the last 30 days (DHS derivation only).
+    NotSexuallyActive,
     /// 9 infecund.
     Infecund,
+    /// 98 not currently married in an ever-married sample (DHS derivation only).
+    EverMarriedSample,
     /// 99 not determinable from the inputs.
     Undetermined,
+}
+
+impl NeedClass {
+    /// The DHS v626a code: 0, 1, 2, 3, 4, 7, 8, 9, 98 or 99.
+    pub const fn code(self) -> u8 {
+        match self {
+            NeedClass::NeverHadSex => 0,
+            NeedClass::UnmetSpacing => 1,
+            NeedClass::UnmetLimiting => 2,
+            NeedClass::MetSpacing => 3,
+            NeedClass::MetLimiting => 4,
+            NeedClass::NoNeed => 7,
+            NeedClass::NotSexuallyActive => 8,
+            NeedClass::Infecund => 9,
+            NeedClass::EverMarriedSample => 98,
+            NeedClass::Undetermined => 99,
+        }
+    }
 }
 
 /// Wantedness of the current pregnancy or the last birth (DHS v225 / m10_1).
@@ -87,6 +111,15 @@ pub enum Wantedness {
 }
 
 impl Wantedness {
+    /// The DHS code (v225 / m10_1): 1, 2 or 3.
+    pub const fn code(self) -> i32 {
+        match self {
+            Wantedness::Then => 1,
+            Wantedness::Later => 2,
+            Wantedness::No => 3,
+        }
+    }
+
     fn parse(s: &str) -> Result<Wantedness, FieldError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "then" | "1" | "saat_itu" => Ok(Wantedness::Then),
@@ -121,6 +154,19 @@ pub enum Desire {
 }
 
 impl Desire {
+    /// The DHS v605 code, 1-7.
+    pub const fn code(self) -> i32 {
+        match self {
+            Desire::Within2Years => 1,
+            Desire::After2Years => 2,
+            Desire::UnsureWhen => 3,
+            Desire::Undecided => 4,
+            Desire::NoMore => 5,
+            Desire::Sterilized => 6,
+            Desire::DeclaredInfecund => 7,
+        }
+    }
+
     fn parse(s: &str) -> Result<Desire, FieldError> {
         Ok(match s.trim().to_ascii_lowercase().as_str() {
             "1" | "within_2_years" => Desire::Within2Years,
@@ -169,41 +215,12 @@ pub struct DhsInputs {
 /// 4. fecund: within 2 years → 7; after 2 years / unsure when / undecided
 ///    → 1; no more → 2; otherwise 99.
 ///
-/// (The unmarried step of §2.5.1 does not arise: records are PUS.)
+/// These are the rules of [`crate::kb::dhs`] after its derivation from the
+/// recode: the inputs become the same facts and the same decision function
+/// classifies them. (The unmarried step of §2.5.1 does not arise: records
+/// are PUS.)
 pub fn classify_need(user: bool, pregnant: bool, dhs: &DhsInputs) -> NeedClass {
-    if user {
-        return match dhs.desire {
-            Some(Desire::NoMore | Desire::Sterilized | Desire::DeclaredInfecund) => {
-                NeedClass::MetLimiting
-            }
-            _ => NeedClass::MetSpacing,
-        };
-    }
-    let ppa24 = dhs.ppa_months_since_birth.is_some_and(|m| m < 24);
-    if pregnant || ppa24 {
-        let w = if pregnant {
-            dhs.pregnancy_wantedness
-        } else {
-            dhs.last_birth_wantedness
-        };
-        return match w {
-            Some(Wantedness::Then) => NeedClass::NoNeed,
-            Some(Wantedness::Later) => NeedClass::UnmetSpacing,
-            Some(Wantedness::No) => NeedClass::UnmetLimiting,
-            None => NeedClass::Undetermined,
-        };
-    }
-    if dhs.infecund || dhs.desire == Some(Desire::DeclaredInfecund) {
-        return NeedClass::Infecund;
-    }
-    match dhs.desire {
-        Some(Desire::Within2Years) => NeedClass::NoNeed,
-        Some(Desire::After2Years | Desire::UnsureWhen | Desire::Undecided) => {
-            NeedClass::UnmetSpacing
-        }
-        Some(Desire::NoMore) => NeedClass::UnmetLimiting,
-        _ => NeedClass::Undetermined,
-    }
+    crate::kb::dhs::classify_derived(user, pregnant, dhs)
 }
 
 /// One validated PUS / married-woman record.
@@ -217,6 +234,39 @@ pub struct KbRecord {
     pub pregnant: bool,
     /// Unmet-need inputs, when collected.
     pub dhs: Option<DhsInputs>,
+    /// Recorded as pregnant while naming a method, and counted as a
+    /// pregnant non-user under [`PregnantWithMethod::MethodFailure`]
+    /// (DOMAIN.md §9.4).
+    pub method_failure: bool,
+}
+
+/// What to do with a record that is pregnant and names a current method
+/// (DOMAIN.md §9.4: inconsistent, "DHS does not ask current use of
+/// pregnant women; the portal and PK record a pregnant PUS under 'not
+/// using, pregnant'").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PregnantWithMethod {
+    /// Reject the record with `kb_method_while_pregnant` (default), as the
+    /// opposite mismatch (`kb_reason_pregnant_mismatch`) is rejected.
+    #[default]
+    Error,
+    /// Count her as a pregnant non-user (reason *hamil*: the method
+    /// failed); the output counts such records in
+    /// [`KbIndicators::pregnant_method_failures`].
+    MethodFailure,
+}
+
+impl PregnantWithMethod {
+    fn parse(s: &str) -> Result<PregnantWithMethod, FieldError> {
+        match s.trim() {
+            "error" => Ok(PregnantWithMethod::Error),
+            "method_failure" => Ok(PregnantWithMethod::MethodFailure),
+            _ => Err(FieldError::new(ErrorCode::InvalidCode)
+                .with_param("allowed", "error, method_failure")),
+        }
+    }
 }
 
 /// The counts the indicators are computed from; [`Tally::merge`] merges regions.
@@ -234,6 +284,9 @@ pub struct Tally {
     pub need: Option<BTreeMap<&'static str, u64>>,
     /// Modern users among the records with DHS inputs.
     pub modern_users_dhs: u64,
+    /// Pregnant records naming a method, counted as pregnant non-users
+    /// (DOMAIN.md §9.4 option).
+    pub method_failures: u64,
 }
 
 fn need_key(c: NeedClass) -> &'static str {
@@ -245,6 +298,9 @@ fn need_key(c: NeedClass) -> &'static str {
         NeedClass::NoNeed => "no_need",
         NeedClass::Infecund => "infecund",
         NeedClass::Undetermined => "undetermined",
+        NeedClass::NeverHadSex => "never_had_sex",
+        NeedClass::NotSexuallyActive => "not_sexually_active",
+        NeedClass::EverMarriedSample => "ever_married_sample",
     }
 }
 
@@ -258,6 +314,7 @@ impl Tally {
         let all_dhs = !records.is_empty() && records.iter().all(|r| r.dhs.is_some());
         let mut need: BTreeMap<&'static str, u64> = BTreeMap::new();
         for r in records {
+            t.method_failures += u64::from(r.method_failure);
             if r.method.is_user() {
                 *t.users.entry(r.method).or_insert(0) += 1;
             } else if let Some(reason) = r.reason {
@@ -300,6 +357,7 @@ impl Tally {
             _ => None,
         };
         self.modern_users_dhs += other.modern_users_dhs;
+        self.method_failures += other.method_failures;
         self
     }
 
@@ -380,6 +438,7 @@ impl Tally {
             ),
             unmet_need_dhs,
             demand_satisfied_modern,
+            pregnant_method_failures: self.method_failures,
         }
     }
 }
@@ -428,8 +487,9 @@ pub struct KbIndicators {
     pub cpr: Ratio,
     /// mCPR = users of a modern method / PUS (DOMAIN.md §2.4, DHS v313 = 3).
     pub mcpr: Ratio,
-    /// MKJP share = (IUD + MOW + MOP + implant) users / all users (Kampung
-    /// KB portal `kampungs.sql`, DOMAIN.md §2.4).
+    /// MKJP share = (IUD + MOW + MOP + implant) users / all users of a
+    /// method (Kampung KB portal `kampungs.sql`, DOMAIN.md §2.4; §9.5: the
+    /// denominator is all users, not PUS; it equals [`KbIndicators::users`]).
     pub mkjp_share: Ratio,
     /// Method mix: users of each method / all users (portal
     /// `peserta-mix-kontrasepsi.sql`, with the zero-user guard it lacks, D-22).
@@ -441,9 +501,15 @@ pub struct KbIndicators {
     pub unmet_need_proxy: Ratio,
     /// Revised DHS unmet need, when every record has DHS inputs.
     pub unmet_need_dhs: Option<UnmetNeedDhs>,
-    /// Demand satisfied by modern methods (SDG 3.7.1) = modern users / (unmet
-    /// + met need), DOMAIN.md §2.5-§2.6; only with DHS inputs.
+    /// Demand satisfied by modern methods (SDG 3.7.1) = modern users /
+    /// (unmet + met need), DOMAIN.md §2.5-§2.6; only with DHS inputs, else
+    /// `None`, never guessed (DOMAIN.md §9.5).
     pub demand_satisfied_modern: Option<Ratio>,
+    /// Records that were pregnant while naming a method and were counted as
+    /// pregnant non-users (reason *hamil*, a method failure) under the
+    /// option `pregnant_with_method: "method_failure"` (DOMAIN.md §9.4);
+    /// always 0 by default, where such a record is an error.
+    pub pregnant_method_failures: u64,
 }
 
 impl KbIndicators {
@@ -481,6 +547,7 @@ impl KbIndicators {
                 (Some(a), Some(b)) => Some(a + b),
                 _ => None,
             },
+            pregnant_method_failures: self.pregnant_method_failures + o.pregnant_method_failures,
         }
     }
 }
@@ -492,15 +559,37 @@ pub struct KbOptions {
     pub method_codes: MethodSystem,
     /// Message locale.
     pub locale: Locale,
+    /// A pregnant record naming a method (DOMAIN.md §9.4).
+    pub pregnant_with_method: PregnantWithMethod,
 }
 
 fn idx(i: usize) -> PathSegment {
     PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
+/// The keys of a record's `dhs` object.
+const DHS_FIELDS: [&str; 5] = [
+    "pregnancy_wantedness",
+    "ppa_months_since_birth",
+    "last_birth_wantedness",
+    "desire",
+    "infecund",
+];
+/// The keys of one KB record (any other is `unknown_field`, DOMAIN.md §9.5).
+pub const RECORD_FIELDS: [&str; 6] = [
+    "method",
+    "acceptor_sex",
+    "reason_not_using",
+    "pregnant",
+    "age_years",
+    "dhs",
+];
+
 fn read_dhs(v: &Value, pregnant: bool) -> Result<DhsInputs, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let f = Fields::of(v, &mut errors);
+    // DOMAIN.md §9.5: `dhs.desir` is an error, never ignored.
+    f.deny_unknown(&DHS_FIELDS, &mut errors);
     let pregnancy_wantedness = opt_code(&f, "pregnancy_wantedness", Wantedness::parse, &mut errors);
     let ppa = opt_int(&f, "ppa_months_since_birth", 0, 60, &mut errors);
     let last_birth_wantedness =
@@ -524,9 +613,14 @@ fn read_dhs(v: &Value, pregnant: bool) -> Result<DhsInputs, ValidationErrors> {
 
 /// Validates one record:
 /// `{method, acceptor_sex?, reason_not_using?, pregnant?, age_years?, dhs?}`.
-fn read_record(v: &Value, system: MethodSystem) -> Result<(KbRecord, bool), ValidationErrors> {
+fn read_record(
+    v: &Value,
+    system: MethodSystem,
+    pregnant_with_method: PregnantWithMethod,
+) -> Result<(KbRecord, bool), ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let f = Fields::of(v, &mut errors);
+    f.deny_unknown(&RECORD_FIELDS, &mut errors);
     let method = opt_code(
         &f,
         "method",
@@ -583,13 +677,29 @@ fn read_record(v: &Value, system: MethodSystem) -> Result<(KbRecord, bool), Vali
         }
         _ => {}
     }
+    // DOMAIN.md §9.4: pregnant and "using a method" at once.
+    let failure = pregnant == Some(true) && method.is_some_and(Method::is_user);
+    if failure && pregnant_with_method == PregnantWithMethod::Error {
+        errors.push(FieldError::at("method", ErrorCode::KbMethodWhilePregnant));
+    }
     match method {
+        Some(_) if failure && errors.is_empty() => Ok((
+            KbRecord {
+                method: Method::None,
+                reason: Some(NonUseReason::Hamil),
+                pregnant: true,
+                dhs,
+                method_failure: true,
+            },
+            has_dhs,
+        )),
         Some(method) if errors.is_empty() => Ok((
             KbRecord {
                 method,
                 reason,
                 pregnant: pregnant.unwrap_or(reason == Some(NonUseReason::Hamil)),
                 dhs,
+                method_failure: false,
             },
             has_dhs,
         )),
@@ -600,6 +710,7 @@ fn read_record(v: &Value, system: MethodSystem) -> Result<(KbRecord, bool), Vali
 fn read_counts(v: &Value) -> Result<Tally, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let f = Fields::of(v, &mut errors);
+    f.deny_unknown(&["pus", "users", "not_using"], &mut errors);
     let pus = opt_int(&f, "pus", 0, 100_000_000, &mut errors);
     if f.get("pus").is_none() && matches!(v, Value::Object(_)) {
         errors.push(FieldError::at("pus", ErrorCode::Required));
@@ -631,6 +742,10 @@ fn read_counts(v: &Value) -> Result<Tally, ValidationErrors> {
         let nf = Fields::of(u, &mut ValidationErrors::new());
         if let Value::Object(_) = u {
             let mut ne = ValidationErrors::new();
+            nf.deny_unknown(
+                &["hamil", "ingin_anak_segera", "iat", "tial", "not_stated"],
+                &mut ne,
+            );
             for (key, r) in [
                 ("hamil", NonUseReason::Hamil),
                 ("ingin_anak_segera", NonUseReason::InginAnakSegera),
@@ -669,7 +784,13 @@ fn read_counts(v: &Value) -> Result<Tally, ValidationErrors> {
 /// (one record per PUS / currently married woman) or the Kampung KB portal's
 /// aggregate `{"counts": {pus, users: {method: n}, not_using: {hamil, ingin_anak_segera, iat, tial, not_stated?}}}`
 /// (users + non-users must equal PUS, the portal's `sum_equal` rule).
-/// `options`: `{as_of, locale?, method_codes?: "canonical"|"kampung_kb"|"opensid"|"pk2015"|"kikb"}`.
+/// `options`: `{as_of, locale?, method_codes?: "canonical"|"kampung_kb"|"opensid"|"pk2015"|"kikb",
+/// pregnant_with_method?: "error"|"method_failure"}`.
+///
+/// A record that is `pregnant` and names a method is `kb_method_while_pregnant`
+/// (DOMAIN.md §9.4), or with `pregnant_with_method: "method_failure"` a
+/// pregnant non-user counted in `pregnant_method_failures`. A key that is
+/// not read (e.g. `dhs.desir`) is `unknown_field` at its path (§9.5).
 ///
 /// `dhs` (per record, all or none): `{pregnancy_wantedness?, ppa_months_since_birth?,
 /// last_birth_wantedness?, desire?, infecund?}` — see [`classify_need`].
@@ -685,14 +806,16 @@ pub fn kb_indicators_json(
     let mut errors = ValidationErrors::new();
     let opts = read_kb_options(options, &mut errors);
     let system = opts.map_or(MethodSystem::Canonical, |o| o.method_codes);
+    let policy = opts.map_or(PregnantWithMethod::Error, |o| o.pregnant_with_method);
     let f = Fields::of(input, &mut errors);
+    f.deny_unknown(&["records", "counts"], &mut errors);
     let tally = match (f.get("records"), f.get("counts")) {
         (Some(Value::Array(list)), None) => {
             let mut recs = Vec::new();
             let mut with_dhs = Vec::new();
             let mut rec_errors = ValidationErrors::new();
             for (i, r) in list.iter().enumerate() {
-                match read_record(r, system) {
+                match read_record(r, system, policy) {
                     Ok((rec, has)) => {
                         recs.push(rec);
                         with_dhs.push(has);
@@ -751,13 +874,25 @@ fn read_kb_options(options: &Value, errors: &mut ValidationErrors) -> Option<KbO
     let mut oe = ValidationErrors::new();
     let f = Fields::of(options, &mut oe);
     let (as_of, locale) = common_options(&f, &mut oe);
+    f.deny_unknown(
+        &["as_of", "locale", "method_codes", "pregnant_with_method"],
+        &mut oe,
+    );
     let method_codes = opt_code(&f, "method_codes", MethodSystem::parse, &mut oe)
         .unwrap_or(MethodSystem::Canonical);
+    let pregnant_with_method = opt_code(
+        &f,
+        "pregnant_with_method",
+        PregnantWithMethod::parse,
+        &mut oe,
+    )
+    .unwrap_or_default();
     let ok = oe.is_empty();
     under("options", oe, errors);
     (ok && as_of.is_some()).then_some(KbOptions {
         method_codes,
         locale,
+        pregnant_with_method,
     })
 }
 

@@ -20,6 +20,7 @@ use serde::Serialize;
 #[doc(alias = "kontrasepsi")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Method {
     /// *IUD / AKDR* (intrauterine device). Modern, MKJP, used by women.
     Iud,
@@ -80,6 +81,7 @@ pub const ALL_METHODS: [Method; 14] = [
 /// A coding system whose method codes can be mapped to [`Method`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MethodSystem {
     /// The canonical snake_case codes of [`Method`] (plus common Indonesian names).
     Canonical,
@@ -307,6 +309,7 @@ impl Method {
 /// database/seeds/NonKontrasepsiSeeder.php`, DOMAIN.md §2.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NonUseReason {
     /// 1 *Karena hamil* (pregnant).
     Hamil,

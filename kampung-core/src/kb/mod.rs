@@ -2,6 +2,7 @@
 //! catalogue, PUS and 4T detection, and participation indicators
 //! (DOMAIN.md §1.2-§1.4, §2).
 
+pub mod dhs;
 pub mod indicators;
 pub mod method;
 pub mod pus;

@@ -30,6 +30,7 @@ pub fn completed_months(from: NaiveDate, to: NaiveDate) -> i64 {
 /// (**\[B\]**) says *di atas 35 tahun*. The default follows the BKKBN text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TerlaluTua {
     /// 35 ≤ age ≤ 40 completed years (default, BKKBN KRS text "35–40").
     #[default]
@@ -56,6 +57,7 @@ impl TerlaluTua {
 /// ≥ 3" (§1.4). Default > 3.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TerlaluBanyak {
     /// More than three children (default, *lebih dari tiga*).
     #[default]
@@ -79,9 +81,11 @@ impl TerlaluBanyak {
 /// How "terlalu dekat" (births too close) is measured.
 ///
 /// DOMAIN.md §1.4: "between the two youngest children's birth dates is the
-/// usual reading" (default). Births on the same date (twins) are one birth.
+/// usual reading" (default; DOMAIN.md §9.5: the two **youngest**, not any
+/// consecutive pair). Births on the same date (twins) are one birth (§9.5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SpacingRule {
     /// The interval between the two youngest children (default).
     #[default]
@@ -94,6 +98,7 @@ pub enum SpacingRule {
 /// under 20; *terlalu tua* per [`TerlaluTua`]; *terlalu dekat* = birth
 /// interval under 24 months; *terlalu banyak* per [`TerlaluBanyak`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FourTRules {
     /// "Terlalu tua" band.
     pub terlalu_tua: TerlaluTua,
@@ -101,6 +106,35 @@ pub struct FourTRules {
     pub terlalu_banyak: TerlaluBanyak,
     /// "Terlalu dekat" measurement.
     pub spacing: SpacingRule,
+}
+
+impl FourTRules {
+    /// The defaults (35-40, more than 3, two youngest).
+    pub const fn new() -> FourTRules {
+        FourTRules {
+            terlalu_tua: TerlaluTua::From35To40,
+            terlalu_banyak: TerlaluBanyak::MoreThan3,
+            spacing: SpacingRule::TwoYoungest,
+        }
+    }
+    /// With another "terlalu tua" band.
+    #[must_use]
+    pub const fn with_terlalu_tua(mut self, v: TerlaluTua) -> FourTRules {
+        self.terlalu_tua = v;
+        self
+    }
+    /// With another "terlalu banyak" threshold.
+    #[must_use]
+    pub const fn with_terlalu_banyak(mut self, v: TerlaluBanyak) -> FourTRules {
+        self.terlalu_banyak = v;
+        self
+    }
+    /// With another "terlalu dekat" measurement.
+    #[must_use]
+    pub const fn with_spacing(mut self, v: SpacingRule) -> FourTRules {
+        self.spacing = v;
+        self
+    }
 }
 
 /// The wife's age under which she is "terlalu muda": 20 (DOMAIN.md §1.3).
@@ -120,15 +154,34 @@ pub const PUS_AGE_MAX: i64 = 49;
 /// under 15 who already menstruate and wives 50+ who still menstruate. With
 /// this option on, a wife outside 15–49 counts when `wife_menstruating` is true.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PusOptions {
-    /// Apply the operational menstruation exception.
+    /// Apply the operational menstruation exception (and, DOMAIN.md §9.2,
+    /// admit a pregnant wife of any age).
     pub include_menstruating_outside_15_49: bool,
+}
+
+impl PusOptions {
+    /// The default: 15-49 only.
+    pub const fn new() -> PusOptions {
+        PusOptions {
+            include_menstruating_outside_15_49: false,
+        }
+    }
+    /// With the operational exception on or off.
+    #[must_use]
+    pub const fn with_menstruation_exception(mut self, on: bool) -> PusOptions {
+        self.include_menstruating_outside_15_49 = on;
+        self
+    }
 }
 
 /// The wife of the head couple: the *istri* of a married male head (the
 /// first listed if several), or a married female head. DOMAIN.md §1.2
 /// "keluarga yang memiliki istri"; other married couples in the household
-/// (e.g. a *menantu*) are not the family's PUS.
+/// (e.g. a married child and a *menantu*) are not the family's PUS
+/// (DOMAIN.md §9.5: they are a PUS of their own KK when registered). A KK
+/// may list more than one *istri* beside one head (§9.1).
 pub fn wife(family: &Family) -> Option<&Person> {
     let head = family.head()?;
     if head.marital_status() != MaritalStatus::Kawin {
@@ -143,12 +196,58 @@ pub fn wife(family: &Family) -> Option<&Person> {
     }
 }
 
-/// Whether a wife of `age` completed years is PUS.
+/// Whether a wife of `age` completed years is PUS, pregnancy unknown (see
+/// [`is_pus`]).
 pub fn is_pus_age(age: i64, menstruating: Option<bool>, opts: PusOptions) -> bool {
+    is_pus(age, menstruating, false, opts)
+}
+
+/// Whether a wife of `age` completed years is PUS.
+///
+/// 15-49 completed years always (DOMAIN.md §2.1). With
+/// [`PusOptions::include_menstruating_outside_15_49`] also a wife outside
+/// that band who menstruates (under 15 with menarche, 50 or over and not
+/// menopausal; from age 10) and, DOMAIN.md §9.2, a **pregnant** wife of any
+/// age: "a pregnancy is proof of both" (menarche and not menopausal), so a
+/// pregnant 14-year-old under the option is PUS (and *PUS hamil*, and
+/// *terlalu muda*). Without the option the band stays 15-49 whatever the
+/// pregnancy ([`PusAgeNote`] says why she is outside it).
+pub fn is_pus(age: i64, menstruating: Option<bool>, pregnant: bool, opts: PusOptions) -> bool {
     if (PUS_AGE_MIN..=PUS_AGE_MAX).contains(&age) {
         return true;
     }
-    opts.include_menstruating_outside_15_49 && menstruating == Some(true) && age >= 10
+    opts.include_menstruating_outside_15_49
+        && (pregnant || (menstruating == Some(true) && age >= 10))
+}
+
+/// Why a married wife is not PUS (DOMAIN.md §9.2: "the result says why she
+/// is outside" the 15-49 band).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PusAgeNote {
+    /// Under 15 completed years (and not admitted by the option).
+    UnderPusAge,
+    /// 50 or more completed years (and not admitted by the option).
+    OverPusAge,
+}
+
+impl PusAgeNote {
+    /// The note for a wife of `age` who is not PUS, `None` when she is.
+    pub fn of(age: i64, is_pus: bool) -> Option<PusAgeNote> {
+        match (is_pus, age < PUS_AGE_MIN) {
+            (true, _) => None,
+            (false, true) => Some(PusAgeNote::UnderPusAge),
+            (false, false) => Some(PusAgeNote::OverPusAge),
+        }
+    }
+    /// The stable code: `di_bawah_usia_pus` or `di_atas_usia_pus`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            PusAgeNote::UnderPusAge => "di_bawah_usia_pus",
+            PusAgeNote::OverPusAge => "di_atas_usia_pus",
+        }
+    }
 }
 
 /// The children (SHDK *anak*) of a family, youngest first.
@@ -232,6 +331,7 @@ impl FourT {
 /// *balita* 24–59 completed months.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChildAgeClass {
     /// 0–23 completed months (*bawah dua tahun*).
     Baduta,
@@ -407,5 +507,14 @@ mod tests {
         assert!(is_pus_age(50, Some(true), op));
         assert!(!is_pus_age(50, Some(false), op));
         assert!(!is_pus_age(50, None, op));
+        // DOMAIN.md §9.2: under the option a pregnancy proves menarche and
+        // that she is not menopausal; without it the band stays 15-49.
+        assert!(is_pus(14, None, true, op));
+        assert!(is_pus(52, Some(false), true, op));
+        assert!(!is_pus(14, None, true, strict));
+        assert!(!is_pus(50, Some(true), true, strict));
+        assert_eq!(PusAgeNote::of(14, false), Some(PusAgeNote::UnderPusAge));
+        assert_eq!(PusAgeNote::of(50, false), Some(PusAgeNote::OverPusAge));
+        assert_eq!(PusAgeNote::of(14, true), None);
     }
 }

@@ -16,7 +16,11 @@ pub(crate) fn opt_bool(
 
 /// A finite number; numeric strings (with `.` or `,` as the decimal mark)
 /// are accepted, as forms send them.
-fn finite(f: &Fields<'_>, name: &'static str, errors: &mut ValidationErrors) -> Option<f64> {
+pub(crate) fn finite(
+    f: &Fields<'_>,
+    name: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<f64> {
     crate::input::cell_finite(&crate::input::Cell::of(f.get(name)), name, errors)
 }
 

@@ -349,6 +349,7 @@ fn usual_member<'a>(c: &mut Cursor<'a>) -> Option<RawMember<'a>> {
         birth_date,
         relationship,
         marital_status,
+        unknown: None,
     })
 }
 

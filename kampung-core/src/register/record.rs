@@ -62,6 +62,9 @@ pub struct RawMember<'a> {
     pub relationship: Cell<'a>,
     /// `marital_status`.
     pub marital_status: Cell<'a>,
+    /// The first key that is not one of the object's fields (an
+    /// `unknown_field` error, DOMAIN.md §9.5); table readers never set it.
+    pub unknown: Option<&'a str>,
 }
 
 /// The housing object (`housing`).
@@ -77,6 +80,9 @@ pub struct RawHousing<'a> {
     pub gooseneck: Cell<'a>,
     /// `housing_layak`.
     pub housing_layak: Cell<'a>,
+    /// The first key that is not one of the object's fields (an
+    /// `unknown_field` error, DOMAIN.md §9.5); table readers never set it.
+    pub unknown: Option<&'a str>,
 }
 
 /// The KB status object (`kb`).
@@ -86,6 +92,9 @@ pub struct RawKb<'a> {
     pub method: Cell<'a>,
     /// `reason_not_using`.
     pub reason_not_using: Cell<'a>,
+    /// The first key that is not one of the object's fields (an
+    /// `unknown_field` error, DOMAIN.md §9.5); table readers never set it.
+    pub unknown: Option<&'a str>,
 }
 
 /// One measurement (`measurements[]`).
@@ -105,6 +114,9 @@ pub struct RawMeasurement<'a> {
     pub measure: Cell<'a>,
     /// `oedema`.
     pub oedema: Cell<'a>,
+    /// The first key that is not one of the object's fields (an
+    /// `unknown_field` error, DOMAIN.md §9.5); table readers never set it.
+    pub unknown: Option<&'a str>,
 }
 
 /// The fields of one family record.
@@ -149,6 +161,24 @@ fn object_fields<'a, T>(
     }
 }
 
+/// The first key of `m` that is not in `known`.
+fn first_unknown<'a>(m: &'a serde_json::Map<String, Value>, known: &[&str]) -> Option<&'a str> {
+    m.keys().map(String::as_str).find(|k| !known.contains(k))
+}
+
+/// The keys of a KB object.
+pub const KB_FIELDS: [&str; 2] = ["method", "reason_not_using"];
+/// The keys of a measurement object.
+pub const MEASUREMENT_FIELDS: [&str; 7] = [
+    "nik",
+    "member",
+    "measured_on",
+    "weight_kg",
+    "length_cm",
+    "measure",
+    "oedema",
+];
+
 /// An object-valued field of `m`.
 fn object_field<'a, T>(
     m: &'a serde_json::Map<String, Value>,
@@ -190,6 +220,7 @@ impl<'a> RawMember<'a> {
             birth_date: c("birth_date"),
             relationship: c("relationship"),
             marital_status: c("marital_status"),
+            unknown: first_unknown(m, &crate::family::person::MEMBER_FIELDS),
         }
     }
 }
@@ -206,6 +237,7 @@ impl<'a> RawMeasurement<'a> {
             length_cm: c("length_cm"),
             measure: c("measure"),
             oedema: c("oedema"),
+            unknown: first_unknown(m, &MEASUREMENT_FIELDS),
         }
     }
 }
@@ -230,12 +262,14 @@ impl<'a> RawRecord<'a> {
                     septic_tank: c("septic_tank"),
                     gooseneck: c("gooseneck"),
                     housing_layak: c("housing_layak"),
+                    unknown: first_unknown(h, &crate::risk::krs::HOUSING_FIELDS),
                 }
             }),
             wife_pregnant: c("wife_pregnant"),
             kb: object_field(m, "kb", |k| RawKb {
                 method: Cell::of(k.get("method")),
                 reason_not_using: Cell::of(k.get("reason_not_using")),
+                unknown: first_unknown(k, &KB_FIELDS),
             }),
             measurements: list_field(m, "measurements", RawMeasurement::from_map),
         })

@@ -524,6 +524,7 @@ impl<'t, F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized> EntityTables<'
                             birth_date: cell(m, Column::BirthDate),
                             relationship: cell(m, Column::Relationship),
                             marital_status: cell(m, Column::MaritalStatus),
+                            unknown: None,
                         })
                     })
                     .collect(),
@@ -534,6 +535,7 @@ impl<'t, F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized> EntityTables<'
                 septic_tank: cell(&frow, Column::SepticTank),
                 gooseneck: cell(&frow, Column::Gooseneck),
                 housing_layak: cell(&frow, Column::HousingLayak),
+                unknown: None,
             }),
             wife_pregnant: cell(&frow, Column::WifePregnant),
             kb: {
@@ -545,6 +547,7 @@ impl<'t, F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized> EntityTables<'
                     Field::Present(RawKb {
                         method,
                         reason_not_using: reason,
+                        unknown: None,
                     })
                 }
             },
@@ -560,6 +563,7 @@ impl<'t, F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized> EntityTables<'
                             length_cm: cell(x, Column::LengthCm),
                             measure: cell(x, Column::Measure),
                             oedema: cell(x, Column::Oedema),
+                            unknown: None,
                         })
                     })
                     .collect(),

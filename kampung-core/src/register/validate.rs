@@ -24,9 +24,12 @@ use crate::family::{Family, FamilyOptions};
 use crate::growth::child::Measure;
 use crate::id::nomor_kk::NomorKk;
 use crate::id::wilayah::KodeWilayah;
-use crate::input::{cell_finite as finite, cell_text as text, cell_yes_no as yes_no, parse_date};
+use crate::input::{
+    cell_finite as finite, cell_id_text as id_text, cell_text as text, cell_yes_no as yes_no,
+    parse_date,
+};
 use crate::kb::method::{Method, NonUseReason};
-use crate::kb::pus::{age_years, is_pus_age, wife};
+use crate::kb::pus::{age_years, is_pus, wife};
 use crate::kb::read::{int_in, number_in};
 use crate::risk::krs::{check_housing, Housing, HousingParts, KrsRuleSet, Latrine, WaterSource};
 use chrono::NaiveDate;
@@ -113,6 +116,12 @@ fn person(item: &Item<RawMember<'_>>, as_of: NaiveDate) -> Result<Person, Valida
             return Person::from_texts(&PersonTexts::default(), as_of, errors);
         }
     };
+    if let Some(key) = m.unknown {
+        errors.push(crate::input::unknown_field(
+            key,
+            &crate::family::person::MEMBER_FIELDS,
+        ));
+    }
     // The usual member: every field text, the required ones not blank. The
     // texts are then those `text` gives, without an error.
     fn filled<'c>(c: &Cell<'c>) -> Option<&'c str> {
@@ -151,7 +160,7 @@ fn person(item: &Item<RawMember<'_>>, as_of: NaiveDate) -> Result<Person, Valida
         return Person::from_texts(&texts, as_of, errors);
     }
     let name = text(&m.name, "name", true, false, &mut errors);
-    let nik = text(&m.nik, "nik", false, false, &mut errors);
+    let nik = id_text(&m.nik, "nik", false, &mut errors);
     let sex = text(&m.sex, "sex", true, true, &mut errors);
     let birth_date = text(&m.birth_date, "birth_date", true, false, &mut errors);
     let relationship = text(&m.relationship, "relationship", true, true, &mut errors);
@@ -174,8 +183,8 @@ fn family(
     opts: &FamilyOptions,
     errors: &mut ValidationErrors,
 ) -> Option<Family> {
-    let kk_raw = text(&raw.no_kk, "no_kk", true, false, errors);
-    let region_raw = text(&raw.region_code, "region_code", true, false, errors);
+    let kk_raw = id_text(&raw.no_kk, "no_kk", true, errors);
+    let region_raw = id_text(&raw.region_code, "region_code", true, errors);
     if let Field::Other(t) = raw.members {
         errors.push(invalid_type(Some("members"), "array", t));
     }
@@ -225,6 +234,12 @@ fn empty(cell: &Cell<'_>) -> bool {
 
 /// The housing object (paths relative to it).
 fn housing(h: &RawHousing<'_>, rules: &KrsRuleSet, he: &mut ValidationErrors) -> Option<Housing> {
+    if let Some(key) = h.unknown {
+        he.push(crate::input::unknown_field(
+            key,
+            &crate::risk::krs::HOUSING_FIELDS,
+        ));
+    }
     let water = code(
         &h.water_source,
         "water_source",
@@ -255,6 +270,9 @@ fn housing(h: &RawHousing<'_>, rules: &KrsRuleSet, he: &mut ValidationErrors) ->
 /// The KB object (paths relative to it): a method, and a reason only for
 /// non-users.
 fn kb(k: &RawKb<'_>, errors: &mut ValidationErrors) -> Option<KbStatus> {
+    if let Some(key) = k.unknown {
+        errors.push(crate::input::unknown_field(key, &super::record::KB_FIELDS));
+    }
     let method = code(&k.method, "method", true, Method::parse, errors);
     let reason = code(
         &k.reason_not_using,
@@ -293,7 +311,12 @@ fn check_wife(
             }
         }
         Some(w) => {
-            let pus = is_pus_age(age_years(w, opts.as_of), None, opts.krs_rules.pus);
+            let pus = is_pus(
+                age_years(w, opts.as_of),
+                None,
+                pregnant == Some(true),
+                opts.krs_rules.pus,
+            );
             if pus && kb_absent {
                 errors.push(FieldError::at("kb", ErrorCode::RegisterKbMissing));
             }
@@ -385,8 +408,14 @@ fn measurement(
             return Err(errors);
         }
     };
+    if let Some(key) = m.unknown {
+        errors.push(crate::input::unknown_field(
+            key,
+            &super::record::MEASUREMENT_FIELDS,
+        ));
+    }
     let e = &mut errors;
-    let nik = text(&m.nik, "nik", false, false, e);
+    let nik = id_text(&m.nik, "nik", false, e);
     let member_ix = finite(&m.member, "member", e).and_then(|x| int_in(x, "member", 0, 1000, e));
     let member = resolve_member(nik.as_deref(), member_ix, m.member.is_missing(), family, e);
     let on =

@@ -65,7 +65,7 @@ pub struct Report {
     pub as_of: NaiveDate,
     /// When `as_of` was not given but taken as today's date: the zone of
     /// that calendar date (the renderers say so).
-    pub as_of_today: Option<crate::calendar::IndonesianTimeZone>,
+    pub as_of_today: Option<crate::today::TimeZone>,
     /// The names of the inputs (file names), in table order (families,
     /// members, measurements; one name for JSON Lines); problems name
     /// their file from it. Empty unless the caller sets it.

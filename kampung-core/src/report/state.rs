@@ -455,6 +455,7 @@ impl StoredProblem {
                 .map(|s| match s {
                     PathSegment::Field(f) => StoredSegment::Field((*f).to_owned()),
                     PathSegment::Index(i) => StoredSegment::Index(*i),
+                    PathSegment::Key(k) => StoredSegment::Field(k.clone()),
                 })
                 .collect(),
             code: p.error.code().as_str().to_owned(),
@@ -489,7 +490,11 @@ impl StoredProblem {
         for s in &self.path {
             path.push(match s {
                 StoredSegment::Index(i) => PathSegment::Index(*i),
-                StoredSegment::Field(f) => PathSegment::Field(static_name(f)?),
+                // A name kampung does not know is an input's unknown key.
+                StoredSegment::Field(f) => match static_name(f) {
+                    Some(name) => PathSegment::Field(name),
+                    None => PathSegment::Key(f.clone()),
+                },
             });
         }
         let mut error = FieldError::new(code).with_path(path);

@@ -17,8 +17,8 @@ use crate::family::relationship::Relationship;
 use crate::family::FamilyOptions;
 use crate::input::{invalid_type, Fields};
 use crate::kb::pus::{
-    age_years, birth_interval_in_place, count_child_classes, is_pus_age, wife, FourT, FourTRules,
-    PusOptions, SpacingRule, TerlaluBanyak, TerlaluTua,
+    age_years, birth_interval_in_place, count_child_classes, is_pus, wife, FourT, FourTRules,
+    PusAgeNote, PusOptions, SpacingRule, TerlaluBanyak, TerlaluTua,
 };
 use crate::kb::read::{common_options, opt_bool, opt_code, opt_int, under};
 use crate::Family;
@@ -28,6 +28,7 @@ use serde_json::Value;
 /// Main drinking-water source (*sumber air minum utama*).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WaterSource {
     /// *Air kemasan / isi ulang* (bottled or refill).
     AirKemasan,
@@ -85,6 +86,7 @@ impl WaterSource {
 /// Which water sources count as *layak*.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WaterRule {
     /// Default, BKKBN operational text (DOMAIN.md §1.3 item 1, **\[B\]**):
     /// layak = air kemasan/isi ulang, ledeng/PAM, sumur bor, sumur terlindung.
@@ -113,6 +115,7 @@ impl WaterRule {
 /// Latrine (*jamban*) kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Latrine {
     /// *Jamban sendiri* (own).
     Sendiri,
@@ -150,6 +153,7 @@ impl Latrine {
 /// Which latrines count as *layak*.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum LatrineRule {
     /// Default, BKKBN operational text (DOMAIN.md §1.3 item 2, **\[B\]**):
     /// not layak = no latrine, or a latrine without septic tank.
@@ -162,8 +166,10 @@ pub enum LatrineRule {
     SigaCompiled,
 }
 
-/// A KRS rule set: a named, versioned value callers can replace.
+/// A KRS rule set: a named, versioned value callers can replace
+/// ([`KrsRuleSet::new`] then `with_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct KrsRuleSet {
     /// Rule-set name.
     pub name: &'static str,
@@ -181,6 +187,43 @@ pub struct KrsRuleSet {
     /// mentioned by Kepala BKKBN (DOMAIN.md §1.3, **\[B\]**) but its criteria
     /// and its place in the computed flag were not found (Uncertain 1).
     pub include_housing: bool,
+}
+
+impl KrsRuleSet {
+    /// The default rule set (`bkkbn_krs` 2024-01).
+    pub fn new() -> KrsRuleSet {
+        KrsRuleSet::default()
+    }
+    /// With another drinking-water list.
+    #[must_use]
+    pub const fn with_water(mut self, v: WaterRule) -> KrsRuleSet {
+        self.water = v;
+        self
+    }
+    /// With another latrine rule.
+    #[must_use]
+    pub const fn with_latrine(mut self, v: LatrineRule) -> KrsRuleSet {
+        self.latrine = v;
+        self
+    }
+    /// With other 4T thresholds.
+    #[must_use]
+    pub const fn with_four_t(mut self, v: FourTRules) -> KrsRuleSet {
+        self.four_t = v;
+        self
+    }
+    /// With another PUS definition.
+    #[must_use]
+    pub const fn with_pus(mut self, v: PusOptions) -> KrsRuleSet {
+        self.pus = v;
+        self
+    }
+    /// With the housing factor on or off.
+    #[must_use]
+    pub const fn with_housing(mut self, on: bool) -> KrsRuleSet {
+        self.include_housing = on;
+        self
+    }
 }
 
 impl Default for KrsRuleSet {
@@ -208,6 +251,7 @@ pub struct Reason {
 
 /// The KRS result of one family.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct KrsResult {
     /// The rule set applied.
     pub rule_set: KrsRuleSet,
@@ -215,6 +259,9 @@ pub struct KrsResult {
     pub wife_age_years: Option<i64>,
     /// The family is PUS.
     pub pus: bool,
+    /// When the family has a wife who is not PUS: why (DOMAIN.md §9.2,
+    /// `di_bawah_usia_pus` or `di_atas_usia_pus`); `None` otherwise.
+    pub pus_age_note: Option<Reason>,
     /// PUS and the wife is pregnant.
     pub pus_hamil: bool,
     /// Members aged 0-23 completed months.
@@ -290,6 +337,14 @@ fn explain(code: &'static str, rules: &KrsRuleSet, locale: Locale) -> Reason {
                 "3 or more children (too many).",
             ),
         },
+        "di_bawah_usia_pus" => (
+            "Istri berumur di bawah 15 tahun: di luar rentang usia PUS 15-49 tahun.",
+            "The wife is under 15: outside the PUS age band 15-49.",
+        ),
+        "di_atas_usia_pus" => (
+            "Istri berumur 50 tahun atau lebih: di luar rentang usia PUS 15-49 tahun.",
+            "The wife is 50 or older: outside the PUS age band 15-49.",
+        ),
         _ => (
             "Rumah tidak layak huni.",
             "The house is not fit to live in.",
@@ -358,6 +413,10 @@ pub fn evaluate_krs(
         rule_set: *rules,
         wife_age_years: k.wife_age,
         pus: k.pus,
+        pus_age_note: k
+            .wife_age
+            .and_then(|a| PusAgeNote::of(a, k.pus))
+            .map(|n| explain(n.code(), rules, locale)),
         pus_hamil: k.pus_hamil,
         baduta: k.baduta,
         balita: k.balita,
@@ -419,6 +478,7 @@ impl Codes {
             .map(|(_, c)| *c)
     }
     /// Bit `i` set when `names[i]` was found.
+    #[cfg_attr(not(feature = "report"), allow(dead_code))]
     pub(crate) fn bits(&self) -> u16 {
         self.bits
     }
@@ -469,7 +529,9 @@ pub(crate) fn krs_core(
     } = facts;
     let w = wife(family);
     let wife_age = w.map(|p| age_years(p, as_of));
-    let pus = wife_age.is_some_and(|a| is_pus_age(a, wife_menstruating, rules.pus));
+    // DOMAIN.md §9.2: under the menstruation option a pregnancy proves
+    // menarche and that she is not menopausal.
+    let pus = wife_age.is_some_and(|a| is_pus(a, wife_menstruating, wife_pregnant, rules.pus));
     let pus_hamil = pus && wife_pregnant;
     let (baduta, balita) = count_child_classes(family, as_of);
     // The children's birth dates (the members `children` gives; their
@@ -536,6 +598,35 @@ pub(crate) fn krs_core(
     }
 }
 
+/// The keys of a housing object (any other is `unknown_field`, DOMAIN.md §9.5).
+pub const HOUSING_FIELDS: [&str; 5] = [
+    "water_source",
+    "latrine",
+    "septic_tank",
+    "gooseneck",
+    "housing_layak",
+];
+/// The keys of a KRS input.
+pub const KRS_FIELDS: [&str; 5] = [
+    "family",
+    "housing",
+    "wife_pregnant",
+    "wife_menstruating",
+    "living_children",
+];
+/// The keys of the KRS options.
+const KRS_OPTION_FIELDS: [&str; 9] = [
+    "as_of",
+    "locale",
+    "water_rule",
+    "latrine_rule",
+    "terlalu_tua",
+    "terlalu_banyak",
+    "spacing",
+    "pus_menstruation_exception",
+    "include_housing",
+];
+
 /// Reads a housing object `{water_source, latrine, septic_tank?, gooseneck?,
 /// housing_layak?}` under `rules`; problems go to `he` with paths relative
 /// to the object. Shared by [`evaluate_krs_json`] and the register reader.
@@ -545,6 +636,7 @@ pub(crate) fn read_housing(
     he: &mut ValidationErrors,
 ) -> Option<Housing> {
     let hf = Fields::of(h, he);
+    hf.deny_unknown(&HOUSING_FIELDS, he);
     let water = opt_code(&hf, "water_source", WaterSource::parse, he);
     if hf.is_blank("water_source") {
         he.push(FieldError::at("water_source", ErrorCode::Required));
@@ -687,7 +779,13 @@ pub(crate) fn read_four_t(f: &Fields<'_>, errors: &mut ValidationErrors) -> Four
 ///
 /// `options`: `{as_of, locale?, water_rule?, latrine_rule?: "bkkbn_2024" |
 /// "siga_compiled", terlalu_tua?, terlalu_banyak?, spacing?,
-/// pus_menstruation_exception?: bool, include_housing?: bool}`.
+/// pus_menstruation_exception?: bool, include_housing?: bool}`. Under
+/// `pus_menstruation_exception` a wife outside 15-49 is PUS when she still
+/// menstruates or, DOMAIN.md §9.2, when she is pregnant (a pregnancy proves
+/// menarche and that she is not menopausal); otherwise `pus_age_note`
+/// says why a wife is not PUS. Any key not listed here is `unknown_field`
+/// at its path (§9.5). Marital status may be written as on any KK
+/// (*kawin tercatat*, *kawin belum tercatat*, *kawin*, §9.1).
 ///
 /// # Errors
 /// Every problem with its path: family errors under `family`, e.g.
@@ -699,6 +797,7 @@ pub fn evaluate_krs_json(input: &Value, options: &Value) -> Result<KrsResult, Va
     // Options.
     let mut oe = ValidationErrors::new();
     let of = Fields::of(options, &mut oe);
+    of.deny_unknown(&KRS_OPTION_FIELDS, &mut oe);
     let (as_of, locale) = common_options(&of, &mut oe);
     let rules = KrsRuleSet {
         water: opt_code(&of, "water_rule", parse_water_rule, &mut oe).unwrap_or_default(),
@@ -721,6 +820,7 @@ pub fn evaluate_krs_json(input: &Value, options: &Value) -> Result<KrsResult, Va
     };
 
     let f = Fields::of(input, &mut errors);
+    f.deny_unknown(&KRS_FIELDS, &mut errors);
     let family = match f.get("family") {
         Some(v) => match Family::from_value(v, &FamilyOptions::new(as_of)) {
             Ok(fam) => Some(fam),
@@ -773,7 +873,9 @@ pub fn evaluate_krs_json(input: &Value, options: &Value) -> Result<KrsResult, Va
             }
             Some(w) => {
                 let age = age_years(w, as_of);
-                if is_pus_age(age, menstruating, rules.pus)
+                // Required whenever she would be PUS were she pregnant
+                // (under the option a pregnancy admits any age, §9.2).
+                if is_pus(age, menstruating, true, rules.pus)
                     && pregnant.is_none()
                     && f.get("wife_pregnant").is_none()
                 {

@@ -56,7 +56,10 @@ pub struct Band {
 /// scribd "Imt", **\[B\]** UGM FK-KMK): < 17.0 *kurus berat*; 17.0–18.4
 /// *kurus ringan*; 18.5–25.0 *normal*; 25.1–27.0 *gemuk ringan*; > 27.0
 /// *gemuk berat*. The published one-decimal bands leave gaps (25.0–25.1);
-/// here they are closed as `(-∞,17)`, `[17,18.5)`, `[18.5,25]`, `(25,27]`, `(27,∞)`.
+/// here they are closed as `(-∞,17)`, `[17,18.5)`, `[18.5,25]`, `(25,27]`,
+/// `(27,∞)`: DOMAIN.md §9.5, a value in a printed gap (25.05) falls in the
+/// band whose explicitly closed interval contains it, as §3.3 closes
+/// "normal" on both sides; no value is without a band.
 pub const IMT_BANDS: [Band; 5] = [
     Band {
         code: "kurus_berat",
@@ -123,6 +126,61 @@ pub const ANAEMIA_PREGNANT: [Band; 4] = [
     },
 ];
 
+/// WHO anaemia grades, men ≥ 15 y (DOMAIN.md §9.3, WHO *Haemoglobin
+/// concentrations for the diagnosis of anaemia*, WHO/NMH/NHD/MNM/11.1,
+/// 2011): severe < 8.0, moderate 8.0–10.9, mild 11.0–12.9, none ≥ 13.0 g/dL.
+/// Used for a groom's Hb whatever the `hb_rule` (the BKKBN thresholds are
+/// stated for women).
+pub const ANAEMIA_MEN: [Band; 4] = [
+    Band {
+        code: "severe",
+        interval: iv(None, Some((8.0, false))),
+    },
+    Band {
+        code: "moderate",
+        interval: iv(Some((8.0, true)), Some((11.0, false))),
+    },
+    Band {
+        code: "mild",
+        interval: iv(Some((11.0, true)), Some((13.0, false))),
+    },
+    Band {
+        code: "none",
+        interval: iv(Some((13.0, true)), None),
+    },
+];
+
+/// WHO 2024 anaemia grades, pregnant women in the **second trimester**
+/// (DOMAIN.md §9.5: "the WHO 2024 guideline (second trimester below 10.5
+/// g/dL) is a selectable rule set"; WHO, *Guideline on haemoglobin cutoffs
+/// to define anaemia in individuals and populations*, 4 March 2024):
+/// severe < 7.0, moderate 7.0–9.4, mild 9.5–10.4, none ≥ 10.5 g/dL. The
+/// first and third trimesters keep [`ANAEMIA_PREGNANT`] (< 11.0).
+pub const ANAEMIA_PREGNANT_T2_WHO_2024: [Band; 4] = [
+    Band {
+        code: "severe",
+        interval: iv(None, Some((7.0, false))),
+    },
+    Band {
+        code: "moderate",
+        interval: iv(Some((7.0, true)), Some((9.5, false))),
+    },
+    Band {
+        code: "mild",
+        interval: iv(Some((9.5, true)), Some((10.5, false))),
+    },
+    Band {
+        code: "none",
+        interval: iv(Some((10.5, true)), None),
+    },
+];
+
+/// The second trimester in completed weeks of gestation, `[14, 27]`, for
+/// the WHO 2024 rule set. DERIVED: the common obstetric convention (first
+/// trimester to 13 weeks 6 days, third from 28 weeks); DOMAIN.md does not
+/// state the weeks.
+pub const SECOND_TRIMESTER_WEEKS: (i64, i64) = (14, 27);
+
 /// LILA below this is KEK (*kurang energi kronis*): 23.5 cm (DOMAIN.md
 /// §4.2, **\[B\]** Kepala BKKBN; §3.6 **\[C\]**), interval `(-∞, 23.5)`.
 pub const LILA_KEK_BELOW_CM: f64 = 23.5;
@@ -147,13 +205,21 @@ pub fn imt(weight_kg: f64, height_cm: f64) -> f64 {
     weight_kg / (m * m)
 }
 
-/// Which Hb threshold makes a woman *berisiko*.
+/// Which Hb threshold makes a woman *berisiko* (a man: always WHO's
+/// < 13 g/dL, DOMAIN.md §9.3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum HbRule {
-    /// Default: WHO anaemia (any grade): < 12 g/dL non-pregnant, < 11 pregnant.
+    /// Default: WHO 2011 anaemia (any grade): < 12 g/dL non-pregnant, < 11
+    /// pregnant (WHO/NMH/NHD/MNM/11.1; DOMAIN.md §9.5 "WHO 2011 … is the default").
     #[default]
     Who,
+    /// WHO 2024 (*Guideline on haemoglobin cutoffs to define anaemia*, 4
+    /// March 2024): as [`HbRule::Who`], except < 10.5 g/dL in the second
+    /// trimester of pregnancy ([`SECOND_TRIMESTER_WEEKS`]); DOMAIN.md §9.5.
+    #[serde(rename = "who_2024")]
+    Who2024,
     /// < 11 g/dL (Kepala BKKBN, DOMAIN.md §4.2 **\[B\]**).
     #[serde(rename = "bkkbn_11")]
     Bkkbn11,
@@ -165,6 +231,7 @@ pub enum HbRule {
 /// Which age rule applies to catin.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AgeRule {
     /// Default: the 4T ages for the woman (< 20 *terlalu muda*, DOMAIN.md
     /// §1.3; *terlalu tua* per option). Men: no age rule.
@@ -178,6 +245,7 @@ pub enum AgeRule {
 
 /// A screening rule set (named, versioned, replaceable).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ScreeningRuleSet {
     /// `"catin"` or `"ibu_hamil"`.
     pub name: &'static str,
@@ -192,7 +260,9 @@ pub struct ScreeningRuleSet {
     /// pregnant women says *di atas 35 tahun* (DOMAIN.md §1.3, §4.2, **\[B\]**);
     /// the 35–40 band of the family-level KRS text is one option away.
     pub terlalu_tua: TerlaluTua,
-    /// "Terlalu banyak" (ibu hamil).
+    /// "Terlalu banyak" (ibu hamil), applied to the births **including
+    /// this pregnancy** (DOMAIN.md §9.5: parity 3 plus this pregnancy is
+    /// the 4th child, so it is flagged).
     pub terlalu_banyak: TerlaluBanyak,
     /// Apply the height < 145 cm rule.
     pub short_stature: bool,
@@ -203,7 +273,7 @@ impl ScreeningRuleSet {
     pub const fn catin() -> Self {
         ScreeningRuleSet {
             name: "catin",
-            version: "2025-01",
+            version: "2026-01",
             hb_rule: HbRule::Who,
             age_rule: AgeRule::FourT,
             terlalu_tua: TerlaluTua::Over35,
@@ -232,6 +302,7 @@ pub enum Category {
 
 /// The screening result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ScreeningResult {
     /// The rule set applied.
     pub rule_set: ScreeningRuleSet,
@@ -247,8 +318,14 @@ pub struct ScreeningResult {
     pub anaemia: Option<&'static str>,
     /// LILA < 23.5 cm, women only.
     pub kek: Option<bool>,
-    /// Months from the last birth to the expected delivery (ibu hamil).
+    /// Completed months from the last birth to the start of this
+    /// pregnancy, or to the expected delivery when the start is unknown
+    /// (ibu hamil; see `birth_interval_to`).
     pub birth_interval_months: Option<i64>,
+    /// What `birth_interval_months` is measured to: `"pregnancy_start"`
+    /// (HPHT or gestational age known, DOMAIN.md §9.5) or
+    /// `"expected_delivery"`; `None` without an interval.
+    pub birth_interval_to: Option<&'static str>,
     /// The reasons that fired, in rule order.
     pub reasons: Vec<Reason>,
     /// Rules not applied for lack of input or of a cited threshold.
@@ -311,15 +388,55 @@ fn age_reasons(
     }
 }
 
-fn hb_reason(hb: f64, pregnant: bool, rules: &ScreeningRuleSet, locale: Locale) -> Option<Reason> {
+/// The anaemia reason of a man: WHO < 13 g/dL whatever the rule (§9.3).
+fn hb_reason_man(hb: f64, locale: Locale) -> Option<Reason> {
+    (hb < 13.0).then(|| {
+        reason(
+            "anemia",
+            "Hb di bawah 13 g/dL (anemia pada laki-laki menurut WHO).",
+            "Hb below 13 g/dL (anaemia in men, WHO).",
+            locale,
+        )
+    })
+}
+
+/// Whether `weeks` of gestation are in the WHO 2024 second trimester.
+fn second_trimester(weeks: Option<i64>) -> bool {
+    weeks.is_some_and(|w| (SECOND_TRIMESTER_WEEKS.0..=SECOND_TRIMESTER_WEEKS.1).contains(&w))
+}
+
+/// The WHO anaemia grade of a pregnant woman under `rule`.
+fn pregnant_grade(hb: f64, weeks: Option<i64>, rule: HbRule) -> &'static str {
+    if rule == HbRule::Who2024 && second_trimester(weeks) {
+        band_of(&ANAEMIA_PREGNANT_T2_WHO_2024, hb)
+    } else {
+        band_of(&ANAEMIA_PREGNANT, hb)
+    }
+}
+
+fn hb_reason(
+    hb: f64,
+    pregnant_weeks: Option<Option<i64>>,
+    rules: &ScreeningRuleSet,
+    locale: Locale,
+) -> Option<Reason> {
+    let pregnant = pregnant_weeks.is_some();
+    let t2 = second_trimester(pregnant_weeks.flatten());
     match rules.hb_rule {
-        HbRule::Who if !pregnant && hb < 12.0 => Some(reason(
+        HbRule::Who2024 if t2 && hb < 10.5 => Some(reason(
+            "anemia",
+            "Hb di bawah 10,5 g/dL pada trimester kedua (anemia kehamilan menurut WHO 2024).",
+            "Hb below 10.5 g/dL in the second trimester (anaemia in pregnancy, WHO 2024).",
+            locale,
+        )),
+        HbRule::Who2024 if t2 => None,
+        HbRule::Who | HbRule::Who2024 if !pregnant && hb < 12.0 => Some(reason(
             "anemia",
             "Hb di bawah 12 g/dL (anemia menurut WHO).",
             "Hb below 12 g/dL (anaemia, WHO).",
             locale,
         )),
-        HbRule::Who if pregnant && hb < 11.0 => Some(reason(
+        HbRule::Who | HbRule::Who2024 if pregnant && hb < 11.0 => Some(reason(
             "anemia",
             "Hb di bawah 11 g/dL (anemia kehamilan menurut WHO).",
             "Hb below 11 g/dL (anaemia in pregnancy, WHO).",
@@ -350,10 +467,11 @@ struct Common {
 fn parse_hb_rule(s: &str) -> Result<HbRule, FieldError> {
     match s.trim() {
         "who" => Ok(HbRule::Who),
+        "who_2024" => Ok(HbRule::Who2024),
         "bkkbn_11" => Ok(HbRule::Bkkbn11),
         "bkkbn_11_5" => Ok(HbRule::Bkkbn11_5),
         _ => Err(FieldError::new(ErrorCode::InvalidCode)
-            .with_param("allowed", "who, bkkbn_11, bkkbn_11_5")),
+            .with_param("allowed", "who, who_2024, bkkbn_11, bkkbn_11_5")),
     }
 }
 fn parse_age_rule(s: &str) -> Result<AgeRule, FieldError> {
@@ -367,6 +485,41 @@ fn parse_age_rule(s: &str) -> Result<AgeRule, FieldError> {
     }
 }
 
+/// The keys of the screening options.
+const OPTION_FIELDS: [&str; 8] = [
+    "as_of",
+    "locale",
+    "hb_rule",
+    "age_rule",
+    "terlalu_tua",
+    "terlalu_banyak",
+    "spacing",
+    "short_stature",
+];
+/// The keys of a catin input.
+pub const CATIN_FIELDS: [&str; 6] = [
+    "sex",
+    "birth_date",
+    "weight_kg",
+    "height_cm",
+    "lila_cm",
+    "hb_g_dl",
+];
+/// The keys of an ibu hamil input.
+pub const IBU_HAMIL_FIELDS: [&str; 11] = [
+    "sex",
+    "birth_date",
+    "height_cm",
+    "lila_cm",
+    "hb_g_dl",
+    "gestational_age_weeks",
+    "hpht",
+    "expected_delivery_date",
+    "parity",
+    "last_birth_date",
+    "pre_pregnancy_weight_kg",
+];
+
 fn read_options(
     options: &Value,
     base: ScreeningRuleSet,
@@ -374,6 +527,7 @@ fn read_options(
 ) -> Option<Common> {
     let mut oe = ValidationErrors::new();
     let f = Fields::of(options, &mut oe);
+    f.deny_unknown(&OPTION_FIELDS, &mut oe);
     let (as_of, locale) = common_options(&f, &mut oe);
     let four = crate::risk::krs::read_four_t(&f, &mut oe);
     let rules = ScreeningRuleSet {
@@ -416,11 +570,14 @@ const HB: (f64, f64) = (2.0, 25.0);
 /// Screens one *calon pengantin*.
 ///
 /// `input`: `{sex, birth_date, weight_kg, height_cm, lila_cm, hb_g_dl}`;
-/// `lila_cm` and `hb_g_dl` are required for women and ignored for men
-/// (DOMAIN.md gives their thresholds for women only; listed in `not_assessed`).
-/// `options`: `{as_of, locale?, hb_rule?: "who"|"bkkbn_11"|"bkkbn_11_5",
+/// `lila_cm` and `hb_g_dl` are required for women. For men LILA and the
+/// height rule are not assessed (DOMAIN.md gives their thresholds for
+/// women only; listed in `not_assessed`); a groom's Hb, when given, is
+/// assessed with WHO's cut-offs for men (< 13.0 g/dL, DOMAIN.md §9.3: "a
+/// groom with Hb 9.5 is never ideal"), else `hb` is in `not_assessed`.
+/// `options`: `{as_of, locale?, hb_rule?: "who"|"who_2024"|"bkkbn_11"|"bkkbn_11_5",
 /// age_rule?: "4t"|"bkkbn_marriage_age", terlalu_tua?: "over_35"|"35_40",
-/// short_stature?: bool}`.
+/// short_stature?: bool}`. Any other key is `unknown_field` (§9.5).
 ///
 /// Reasons, in order: `usia_terlalu_muda` / `usia_di_bawah_anjuran`,
 /// `usia_terlalu_tua`, `imt_kurus` (IMT < 18.5), `kek` (LILA < 23.5),
@@ -428,7 +585,8 @@ const HB: (f64, f64) = (2.0, 25.0);
 ///
 /// # Errors
 /// `required`, `out_of_range` (with `min`/`max`), `not_finite`,
-/// `invalid_date`, `date_in_future`, `sex_invalid`, option errors under `options`.
+/// `invalid_date`, `date_in_future`, `sex_invalid`, `unknown_field`,
+/// option errors under `options`.
 pub fn screen_catin_json(
     input: &Value,
     options: &Value,
@@ -437,6 +595,7 @@ pub fn screen_catin_json(
     let opts = read_options(options, ScreeningRuleSet::catin(), &mut errors);
     let as_of = opts.as_ref().map(|c| c.as_of);
     let f = Fields::of(input, &mut errors);
+    f.deny_unknown(&CATIN_FIELDS, &mut errors);
     let sex = opt_code(&f, "sex", Sex::parse, &mut errors);
     required(&f, "sex", input, &mut errors);
     let dob = as_of.and_then(|d| opt_date_not_after(&f, "birth_date", d, &mut errors));
@@ -451,11 +610,8 @@ pub fn screen_catin_json(
     } else {
         None
     };
-    let hb = if female {
-        opt_number(&f, "hb_g_dl", HB.0, HB.1, &mut errors)
-    } else {
-        None
-    };
+    // A groom's Hb is read too (DOMAIN.md §9.3).
+    let hb = opt_number(&f, "hb_g_dl", HB.0, HB.1, &mut errors);
     if female {
         required(&f, "lila_cm", input, &mut errors);
         required(&f, "hb_g_dl", input, &mut errors);
@@ -488,9 +644,14 @@ pub fn screen_catin_json(
             c.locale,
         ));
     }
-    if let Some(r) = hb.and_then(|x| hb_reason(x, false, &c.rules, c.locale)) {
-        reasons.push(r);
-    }
+    let hb_r = hb.and_then(|x| {
+        if female {
+            hb_reason(x, None, &c.rules, c.locale)
+        } else {
+            hb_reason_man(x, c.locale)
+        }
+    });
+    reasons.extend(hb_r);
     if female && c.rules.short_stature && h < SHORT_STATURE_BELOW_CM {
         reasons.push(reason(
             "tinggi_kurang",
@@ -500,10 +661,19 @@ pub fn screen_catin_json(
         ));
     }
     if !female {
-        not_assessed.extend(["lila", "hb", "height"]);
+        not_assessed.push("lila");
+        if hb.is_none() {
+            not_assessed.push("hb");
+        }
+        not_assessed.push("height");
     } else if !c.rules.short_stature {
         not_assessed.push("height");
     }
+    let grades: &[Band] = if female {
+        &ANAEMIA_NON_PREGNANT
+    } else {
+        &ANAEMIA_MEN
+    };
     Ok(ScreeningResult {
         rule_set: c.rules,
         category: if reasons.is_empty() {
@@ -514,33 +684,157 @@ pub fn screen_catin_json(
         age_years: age,
         imt: Some(bmi),
         imt_category: Some(band_of(&IMT_BANDS, bmi)),
-        anaemia: hb.map(|x| band_of(&ANAEMIA_NON_PREGNANT, x)),
+        anaemia: hb.map(|x| band_of(grades, x)),
         kek,
         birth_interval_months: None,
+        birth_interval_to: None,
         reasons,
         not_assessed,
+    })
+}
+
+/// Gestation as given: the start of the pregnancy (HPHT, the first day of
+/// the last menstrual period, from which gestational age is counted) when
+/// known, and the completed weeks at `as_of`.
+#[derive(Clone, Copy, Debug)]
+struct Gestation {
+    /// HPHT, given or `as_of` − 7 × weeks; `None` when only the expected
+    /// delivery is known.
+    start: Option<NaiveDate>,
+    /// Completed weeks at `as_of`.
+    weeks: i64,
+    /// The expected delivery date (given, or start + 280 days).
+    delivery: NaiveDate,
+}
+
+/// Days of a pregnancy from HPHT to the expected delivery (Naegele's
+/// rule: 40 weeks).
+const TERM_DAYS: i64 = 280;
+
+/// Reads the pregnancy's dates: `gestational_age_weeks` (1-42), `hpht`
+/// (not after `as_of`, 1-42 weeks before it) or `expected_delivery_date`
+/// (at most 40 weeks after `as_of` and at most 2 weeks before it, i.e.
+/// 1-42 weeks of gestation); at least one is required. When both HPHT and
+/// weeks are given the weeks must be the completed weeks since HPHT
+/// (`screening_pregnancy_dates_mismatch`). The expected delivery date is
+/// used only when neither HPHT nor weeks is given.
+fn read_gestation(
+    f: &Fields<'_>,
+    input: &Value,
+    as_of: NaiveDate,
+    errors: &mut ValidationErrors,
+) -> Option<Gestation> {
+    let ga = opt_int(f, "gestational_age_weeks", 1, 42, errors);
+    let hpht = opt_date_not_after(f, "hpht", as_of, errors);
+    let edd_raw = f.text("expected_delivery_date", false, false, errors);
+    let edd = edd_raw.and_then(|s| match crate::input::parse_date(&s) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(e.with_outer(crate::error::PathSegment::Field("expected_delivery_date")));
+            None
+        }
+    });
+    let absent = |n| f.get(n).is_none();
+    if absent("gestational_age_weeks") && absent("hpht") && absent("expected_delivery_date") {
+        required(f, "gestational_age_weeks", input, errors);
+        return None;
+    }
+    let weeks_of = |from: NaiveDate| (as_of - from).num_days().div_euclid(7);
+    let range =
+        |name: &'static str, lo: NaiveDate, hi: NaiveDate, errors: &mut ValidationErrors| {
+            errors.push(
+                FieldError::at(name, ErrorCode::OutOfRange)
+                    .with_param("min", lo.to_string())
+                    .with_param("max", hi.to_string()),
+            );
+        };
+    if let Some(h) = hpht {
+        let w = weeks_of(h);
+        if !(1..=42).contains(&w) {
+            range(
+                "hpht",
+                as_of - Duration::days(42 * 7 + 6),
+                as_of - Duration::days(7),
+                errors,
+            );
+            return None;
+        }
+        if ga.is_some_and(|g| g != w) {
+            errors.push(FieldError::at(
+                "gestational_age_weeks",
+                ErrorCode::ScreeningPregnancyDatesMismatch,
+            ));
+            return None;
+        }
+        return Some(Gestation {
+            start: Some(h),
+            weeks: w,
+            delivery: h + Duration::days(TERM_DAYS),
+        });
+    }
+    if let Some(g) = ga {
+        let start = as_of - Duration::days(7 * g);
+        return Some(Gestation {
+            start: Some(start),
+            weeks: g,
+            delivery: start + Duration::days(TERM_DAYS),
+        });
+    }
+    let d = edd?;
+    let start = d - Duration::days(TERM_DAYS);
+    let w = weeks_of(start);
+    if !(1..=42).contains(&w) {
+        range(
+            "expected_delivery_date",
+            as_of - Duration::days(2 * 7 + 6),
+            as_of + Duration::days(TERM_DAYS - 7),
+            errors,
+        );
+        return None;
+    }
+    Some(Gestation {
+        start: None,
+        weeks: w,
+        delivery: d,
     })
 }
 
 /// Screens one *ibu hamil*.
 ///
 /// `input`: `{sex?, birth_date, height_cm, lila_cm, hb_g_dl,
-/// gestational_age_weeks (1-42), parity (live births before this
-/// pregnancy, 0-20), last_birth_date?, pre_pregnancy_weight_kg?}`.
+/// gestational_age_weeks? (1-42), hpht? (first day of the last menstrual
+/// period), expected_delivery_date?, parity (live births before this
+/// pregnancy, 0-20), last_birth_date?, pre_pregnancy_weight_kg?}`; one of
+/// the three pregnancy dates is required. `hpht` must lie 1-42 weeks
+/// before `as_of`, `expected_delivery_date` 1-42 weeks of gestation from
+/// it (start = delivery − 280 days, Naegele); with both HPHT and weeks the
+/// weeks must be the completed weeks since HPHT
+/// (`screening_pregnancy_dates_mismatch`); the expected delivery is used
+/// only when neither HPHT nor weeks is given.
 /// IMT is computed only from the pre-pregnancy (or first-trimester) weight
-/// (PRIOR_ART.md D-17), else `imt` is in `not_assessed`. "Terlalu dekat":
-/// months from `last_birth_date` to the expected delivery (`as_of` + (40 −
-/// gestational weeks) weeks; DERIVED reading of "jarak persalinan kurang dari
-/// dua tahun", DOMAIN.md §1.3) < 24; without `last_birth_date` (parity > 0)
-/// `spacing` is in `not_assessed`.
+/// (PRIOR_ART.md D-17), else `imt` is in `not_assessed`.
+///
+/// "Terlalu dekat" (DOMAIN.md §9.5): completed months from
+/// `last_birth_date` to the **start of this pregnancy** (HPHT, or `as_of`
+/// − gestational weeks) < 24, as the Buku KIA says ("at least 2 years after
+/// giving birth"); when only the expected delivery is known, to the
+/// expected delivery; `birth_interval_to` says which. Without
+/// `last_birth_date` (parity > 0) `spacing` is in `not_assessed`.
+///
+/// "Terlalu banyak" (§9.5): the current pregnancy counts, so parity 3 plus
+/// this pregnancy (the 4th child) is *lebih dari tiga*.
+///
+/// Anaemia: WHO 2011 (< 11.0 g/dL) by default; `hb_rule: "who_2024"`
+/// uses < 10.5 g/dL in the second trimester (§9.5).
 /// `options`: as for catin plus `terlalu_banyak?: "more_than_3"|"3_or_more"`.
 ///
 /// Reasons, in order: `usia_terlalu_muda`, `usia_terlalu_tua`, `imt_kurus`,
-/// `kek`, `anemia` (WHO pregnant < 11 by default), `tinggi_kurang`,
-/// `terlalu_dekat`, `terlalu_banyak`.
+/// `kek`, `anemia`, `tinggi_kurang`, `terlalu_dekat`, `terlalu_banyak`.
 ///
 /// # Errors
-/// As catin, plus `screening_pregnant_male` and `screening_last_birth_without_parity`.
+/// As catin, plus `screening_pregnant_male`,
+/// `screening_last_birth_without_parity` and
+/// `screening_pregnancy_dates_mismatch`.
 pub fn screen_ibu_hamil_json(
     input: &Value,
     options: &Value,
@@ -549,6 +843,7 @@ pub fn screen_ibu_hamil_json(
     let opts = read_options(options, ScreeningRuleSet::ibu_hamil(), &mut errors);
     let as_of = opts.as_ref().map(|c| c.as_of);
     let f = Fields::of(input, &mut errors);
+    f.deny_unknown(&IBU_HAMIL_FIELDS, &mut errors);
     if opt_code(&f, "sex", Sex::parse, &mut errors) == Some(Sex::Male) {
         errors.push(FieldError::at("sex", ErrorCode::ScreeningPregnantMale));
     }
@@ -560,8 +855,13 @@ pub fn screen_ibu_hamil_json(
     required(&f, "lila_cm", input, &mut errors);
     let hb = opt_number(&f, "hb_g_dl", HB.0, HB.1, &mut errors);
     required(&f, "hb_g_dl", input, &mut errors);
-    let ga = opt_int(&f, "gestational_age_weeks", 1, 42, &mut errors);
-    required(&f, "gestational_age_weeks", input, &mut errors);
+    let gestation = match as_of {
+        Some(d) => read_gestation(&f, input, d, &mut errors),
+        None => {
+            let _ = opt_int(&f, "gestational_age_weeks", 1, 42, &mut errors);
+            None
+        }
+    };
     let parity = opt_int(&f, "parity", 0, 20, &mut errors);
     required(&f, "parity", input, &mut errors);
     let last_birth = as_of.and_then(|d| opt_date_not_after(&f, "last_birth_date", d, &mut errors));
@@ -578,8 +878,8 @@ pub fn screen_ibu_hamil_json(
             ErrorCode::ScreeningLastBirthWithoutParity,
         ));
     }
-    let (Some(c), Some(dob), Some(h), Some(lila), Some(hb), Some(ga), Some(parity)) =
-        (opts, dob, height, lila, hb, ga, parity)
+    let (Some(c), Some(dob), Some(h), Some(lila), Some(hb), Some(g), Some(parity)) =
+        (opts, dob, height, lila, hb, gestation, parity)
     else {
         return Err(errors);
     };
@@ -611,9 +911,7 @@ pub fn screen_ibu_hamil_json(
             c.locale,
         ));
     }
-    if let Some(r) = hb_reason(hb, true, &c.rules, c.locale) {
-        reasons.push(r);
-    }
+    reasons.extend(hb_reason(hb, Some(Some(g.weeks)), &c.rules, c.locale));
     if c.rules.short_stature {
         if h < SHORT_STATURE_BELOW_CM {
             reasons.push(reason(
@@ -626,31 +924,44 @@ pub fn screen_ibu_hamil_json(
     } else {
         not_assessed.push("height");
     }
-    let edd = c.as_of + Duration::days(7 * (40 - ga));
-    let interval = last_birth.map(|lb| completed_months(lb, edd));
+    // DOMAIN.md §9.5: to the start of this pregnancy when known.
+    let (to, to_name) = match g.start {
+        Some(start) => (start, "pregnancy_start"),
+        None => (g.delivery, "expected_delivery"),
+    };
+    let interval = last_birth.map(|lb| completed_months(lb, to));
     if interval.is_some_and(|m| m < TERLALU_DEKAT_BELOW_MONTHS) {
-        reasons.push(reason(
-            "terlalu_dekat",
-            "Jarak dari persalinan terakhir kurang dari 2 tahun (terlalu dekat).",
-            "Less than 2 years between the last birth and this one (too close).",
-            c.locale,
-        ));
+        reasons.push(match g.start {
+            Some(_) => reason(
+                "terlalu_dekat",
+                "Hamil lagi kurang dari 2 tahun setelah persalinan terakhir (terlalu dekat).",
+                "Pregnant again less than 2 years after the last birth (too close).",
+                c.locale,
+            ),
+            None => reason(
+                "terlalu_dekat",
+                "Jarak dari persalinan terakhir ke taksiran persalinan ini kurang dari 2 tahun (terlalu dekat).",
+                "Less than 2 years from the last birth to this expected delivery (too close).",
+                c.locale,
+            ),
+        });
     }
     if parity > 0 && last_birth.is_none() {
         not_assessed.push("spacing");
     }
-    if c.rules.terlalu_banyak.applies(parity) {
+    // DOMAIN.md §9.5: the current pregnancy counts.
+    if c.rules.terlalu_banyak.applies(parity + 1) {
         reasons.push(match c.rules.terlalu_banyak {
             TerlaluBanyak::MoreThan3 => reason(
                 "terlalu_banyak",
-                "Sudah melahirkan lebih dari 3 anak (terlalu banyak).",
-                "More than 3 previous births (too many).",
+                "Kehamilan ini adalah anak ke-4 atau lebih (lebih dari 3 anak, terlalu banyak).",
+                "This pregnancy is the 4th child or later (more than 3 children, too many).",
                 c.locale,
             ),
             TerlaluBanyak::ThreeOrMore => reason(
                 "terlalu_banyak",
-                "Sudah melahirkan 3 anak atau lebih (terlalu banyak).",
-                "3 or more previous births (too many).",
+                "Kehamilan ini adalah anak ke-3 atau lebih (3 anak atau lebih, terlalu banyak).",
+                "This pregnancy is the 3rd child or later (3 or more children, too many).",
                 c.locale,
             ),
         });
@@ -665,9 +976,10 @@ pub fn screen_ibu_hamil_json(
         age_years: age,
         imt: bmi,
         imt_category: bmi.map(|b| band_of(&IMT_BANDS, b)),
-        anaemia: Some(band_of(&ANAEMIA_PREGNANT, hb)),
+        anaemia: Some(pregnant_grade(hb, Some(g.weeks), c.rules.hb_rule)),
         kek: Some(kek),
         birth_interval_months: interval,
+        birth_interval_to: interval.map(|_| to_name),
         reasons,
         not_assessed,
     })
@@ -691,6 +1003,16 @@ mod tests {
         partition_ok(&IMT_BANDS);
         partition_ok(&ANAEMIA_NON_PREGNANT);
         partition_ok(&ANAEMIA_PREGNANT);
+        partition_ok(&ANAEMIA_MEN);
+        partition_ok(&ANAEMIA_PREGNANT_T2_WHO_2024);
+        assert_eq!(band_of(&ANAEMIA_MEN, 12.9), "mild");
+        assert_eq!(band_of(&ANAEMIA_MEN, 13.0), "none");
+        assert_eq!(band_of(&ANAEMIA_PREGNANT_T2_WHO_2024, 10.4), "mild");
+        assert_eq!(band_of(&ANAEMIA_PREGNANT_T2_WHO_2024, 10.5), "none");
+        // DOMAIN.md §9.5: a value in a printed gap falls in the band whose
+        // closed interval contains it; none is without a band.
+        assert_eq!(band_of(&IMT_BANDS, 18.45), "kurus_ringan");
+        assert_eq!(band_of(&IMT_BANDS, 27.05), "gemuk_berat");
         assert_eq!(band_of(&IMT_BANDS, 18.5), "normal");
         assert_eq!(band_of(&IMT_BANDS, 25.0), "normal");
         assert_eq!(band_of(&IMT_BANDS, 25.05), "gemuk_ringan");

@@ -139,17 +139,37 @@ impl LmsTable {
     /// `sex` 1 (male) or 2 (female); for each sex consecutive keys (1 day,
     /// 0.1 cm or 1 month apart) over the same range.
     ///
+    /// A UTF-8 byte-order mark is skipped; a header with `;` and no `,`
+    /// (an Indonesian-locale spreadsheet) has `;` between cells and a
+    /// decimal comma.
+    ///
     /// # Errors
-    /// `lms_table_invalid` with the 1-based `line` of the first problem
-    /// (line 1 for a header problem, 0 when the sexes do not match).
+    /// `lms_table_column` with the `column` and the 1-based `line` of the
+    /// first unreadable value (or of a missing header column: line 1);
+    /// `lms_table_invalid` with `line` 0 when the sexes do not match. The
+    /// message renders in the caller's locale.
     pub fn from_csv(text: &str) -> Result<LmsTable, FieldError> {
         let bad = |line: usize| {
             FieldError::at("table", ErrorCode::LmsTableInvalid).with_param("line", line)
         };
+        let bad_column = |line: usize, column: &str| {
+            FieldError::at("table", ErrorCode::LmsTableColumn)
+                .with_param("column", column)
+                .with_param("line", line)
+        };
+        // A spreadsheet's UTF-8 byte-order mark is not part of the header.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text.lines().enumerate();
         let header = lines.next().ok_or_else(|| bad(1))?.1;
+        // Indonesian-locale spreadsheets write `;` between cells and a
+        // decimal comma; the WHO files use `,` and a decimal point.
+        let sep = if header.contains(';') && !header.contains(',') {
+            ';'
+        } else {
+            ','
+        };
         let cols: Vec<&str> = header
-            .split(',')
+            .split(sep)
             .map(|c| c.trim().trim_matches('"'))
             .collect();
         let find = |name: &str| cols.iter().position(|c| c.eq_ignore_ascii_case(name));
@@ -161,11 +181,10 @@ impl LmsTable {
         ]
         .iter()
         .find_map(|(n, k)| find(n).map(|i| (*k, i)))
-        .ok_or_else(|| bad(1))?;
-        let (si, li, mi, ssi) = match (find("sex"), find("l"), find("m"), find("s")) {
-            (Some(a), Some(b), Some(c), Some(d)) => (a, b, c, d),
-            _ => return Err(bad(1)),
-        };
+        .ok_or_else(|| bad_column(1, "age_days | length_cm | height_cm | age_months"))?;
+        let need = |name: &'static str| find(name).ok_or_else(|| bad_column(1, name));
+        let (si, li, mi, ssi) = (need("sex")?, need("l")?, need("m")?, need("s")?);
+        let x_name = cols.get(xi).copied().unwrap_or("age_days");
         let mut rows: [Vec<Lms>; 2] = [Vec::new(), Vec::new()];
         let mut first: [Option<i64>; 2] = [None, None];
         for (i, line) in lines {
@@ -174,38 +193,46 @@ impl LmsTable {
                 continue;
             }
             let f: Vec<&str> = line
-                .split(',')
+                .split(sep)
                 .map(|c| c.trim().trim_matches('"'))
                 .collect();
-            let num = |j: usize| -> Result<f64, FieldError> {
+            let num = |j: usize, name: &str| -> Result<f64, FieldError> {
                 f.get(j)
-                    .and_then(|v| v.parse::<f64>().ok())
+                    .and_then(|v| {
+                        if sep == ';' {
+                            v.replace(',', ".").parse::<f64>().ok()
+                        } else {
+                            v.parse::<f64>().ok()
+                        }
+                    })
                     .filter(|v| v.is_finite())
-                    .ok_or_else(|| bad(n))
+                    .ok_or_else(|| bad_column(n, name))
             };
             let sex = match f.get(si).copied() {
                 Some("1") => 0,
                 Some("2") => 1,
-                _ => return Err(bad(n)),
+                _ => return Err(bad_column(n, "sex")),
             };
-            let x = num(xi)?;
+            let x = num(xi, x_name)?;
             let key = match kind {
                 TableKind::TenthCm => (x * 10.0).round(),
                 _ => x,
             };
             if key.fract() != 0.0 || key.abs() > 1e7 {
-                return Err(bad(n));
+                return Err(bad_column(n, x_name));
             }
             #[allow(clippy::cast_possible_truncation)]
             let key = key as i64;
-            let (l, m, s) = (num(li)?, num(mi)?, num(ssi)?);
-            if m <= 0.0 || s <= 0.0 || l == 0.0 {
-                return Err(bad(n));
+            let (l, m, s) = (num(li, "l")?, num(mi, "m")?, num(ssi, "s")?);
+            for (v, ok, name) in [(l, l != 0.0, "l"), (m, m > 0.0, "m"), (s, s > 0.0, "s")] {
+                if !ok || !v.is_finite() {
+                    return Err(bad_column(n, name));
+                }
             }
             let start = *first[sex].get_or_insert(key);
             let expected = start + i64::try_from(rows[sex].len()).map_err(|_| bad(n))?;
             if key != expected {
-                return Err(bad(n));
+                return Err(bad_column(n, x_name));
             }
             rows[sex].push([l, m, s]);
         }
@@ -287,7 +314,58 @@ mod tests {
             "sex,age_days,l,m,s\n1,0,1,NaN,0.1\n2,0,1,2,0.1\n",
         ] {
             let e = LmsTable::from_csv(bad).unwrap_err();
-            assert_eq!(e.code(), ErrorCode::LmsTableInvalid, "{bad}");
+            assert!(
+                matches!(
+                    e.code(),
+                    ErrorCode::LmsTableInvalid | ErrorCode::LmsTableColumn
+                ),
+                "{bad}"
+            );
         }
+    }
+
+    /// A table saved by an Indonesian-locale spreadsheet: a byte-order
+    /// mark, `;` between cells and decimal commas read as the WHO file.
+    #[test]
+    fn csv_loader_reads_indonesian_spreadsheets() {
+        let who = "sex,age_days,l,m,s\n1,91,0.39,7.86,0.17\n1,92,0.39,7.87,0.17\n2,91,0.42,7.1,0.16\n2,92,0.42,7.11,0.16\n";
+        let id = "\u{feff}sex;age_days;l;m;s\r\n1;91;0,39;7,86;0,17\r\n1;92;0,39;7,87;0,17\r\n2;91;0,42;7,1;0,16\r\n2;92;0,42;7,11;0,16\r\n";
+        let a = LmsTable::from_csv(who).unwrap();
+        let b = LmsTable::from_csv(id).unwrap();
+        assert_eq!(a.rows(1), b.rows(1));
+        assert_eq!(a.rows(2), b.rows(2));
+        assert_eq!(a.first_key(), b.first_key());
+        assert!(LmsTable::from_csv(&format!("\u{feff}{who}")).is_ok());
+    }
+
+    /// The failing column is named, in Indonesian or English.
+    #[test]
+    fn csv_loader_names_the_column() {
+        let e = LmsTable::from_csv("sex,age_days,l,m,s\n1,91,0.39,x,0.17\n").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::LmsTableColumn);
+        assert_eq!(
+            e.message(crate::Locale::Id),
+            "Tabel LMS WHO: kolom m pada baris 2 tidak dapat dibaca."
+        );
+        assert_eq!(
+            e.message(crate::Locale::En),
+            "WHO LMS table: column m on line 2 cannot be read."
+        );
+        let e = LmsTable::from_csv("sex,age_days,l,mu,s\n").unwrap_err();
+        assert_eq!(
+            e.message(crate::Locale::En),
+            "WHO LMS table: column m on line 1 cannot be read."
+        );
+        let e = LmsTable::from_csv("sex,age_days,l,m,s\n1,91,0.39,7.8,0.17\n1,93,0.39,7.8,0.17\n")
+            .unwrap_err();
+        assert_eq!(
+            e.params().get("column"),
+            Some(&crate::error::ParamValue::Str("age_days".into()))
+        );
+        let e = LmsTable::from_csv("sex,age_days,l,m,s\n3,91,0.39,7.8,0.17\n").unwrap_err();
+        assert_eq!(
+            e.params().get("column"),
+            Some(&crate::error::ParamValue::Str("sex".into()))
+        );
     }
 }
