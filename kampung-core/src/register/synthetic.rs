@@ -7,7 +7,8 @@
 //! with seven of their real desa/kelurahan ([`REAL_KECAMATAN`], in the
 //! gazetteer of Kepmendagri 300.2.2-2138/2025), so a report of a register of
 //! up to 157 500 families shows region names; beyond them the codes are
-//! made up (kabupaten 64.80-64.98, which do not exist, desa 2001-2007).
+//! made up (kabupaten/kota 64.12-64.69 and 64.75-64.99, which do not exist,
+//! desa 2001-2007), unique up to about 17 million families.
 //! Every Nomor KK and NIK starts with the six digits of its family's
 //! kecamatan. The bundled sample,
 //! `--families 2100 --seed 2025 --bad-rate 0.02`, is exactly one kecamatan,
@@ -243,7 +244,8 @@ const FEMALE: [&str; 12] = [
 /// A NIK of the kecamatan `kec` (its six digits): the person's date of
 /// birth (day + 40 for women) and the serial `counter % 9999 + 1`. Unique
 /// while a kecamatan holds fewer than 9 999 persons with a NIK (a kecamatan
-/// of 2 100 families holds about 8 400) and kecamatan codes do not repeat.
+/// of 2 100 families holds about 8 400) and kecamatan codes do not repeat
+/// (up to about 17 million families).
 fn nik_for(kec: &str, counter: u64, sex: u8, birth: NaiveDate) -> String {
     let serial = counter % 9999 + 1;
     let day = birth.day() + if sex == 2 { 40 } else { 0 };
@@ -263,9 +265,12 @@ fn kecamatan(kec_ix: u64) -> (String, [String; 7]) {
     let ([kab, kec], desa) = match real {
         Some(&k) => k,
         None => {
-            // Made-up codes: kabupaten 64.80-64.98 do not exist.
+            // Made-up codes: kabupaten/kota 64.12-64.69 and 64.75-64.99 do
+            // not exist (83 x 99 kecamatan, about 17 M families, before the
+            // codes, and so the NIKs, repeat).
             let v = kec_ix.saturating_sub(REAL_KECAMATAN.len() as u64);
-            let kab = u8::try_from(80 + (v / 99) % 19).unwrap_or(80);
+            let k = (v / 99) % 83;
+            let kab = u8::try_from(if k < 58 { 12 + k } else { 75 + k - 58 }).unwrap_or(12);
             let kec = u8::try_from(v % 99 + 1).unwrap_or(1);
             ([kab, kec], [2001, 2002, 2003, 2004, 2005, 2006, 2007])
         }
@@ -750,5 +755,26 @@ mod tests {
             out == sample.as_bytes(),
             "the bundled sample differs from the generator's output"
         );
+    }
+
+    /// Every kecamatan block has its own code (so Nomor KK and NIK prefixes
+    /// differ) until the made-up codes repeat; every desa code is well
+    /// formed and lies in its kecamatan; made-up codes are not in the
+    /// gazetteer.
+    #[test]
+    fn kecamatan_codes_are_distinct_and_well_formed() {
+        let n = REAL_KECAMATAN.len() as u64 + 83 * 99;
+        let mut seen = std::collections::HashSet::new();
+        for ix in 0..n {
+            let (kec, desa) = kecamatan(ix);
+            assert!(seen.insert(kec.clone()), "{ix}: {kec} repeats");
+            for d in &desa {
+                let code = crate::KodeWilayah::parse(d).expect("well formed");
+                assert!(code.as_plain().starts_with(&kec), "{d} outside {kec}");
+                #[cfg(feature = "gazetteer")]
+                assert_eq!(code.exists(), ix < REAL_KECAMATAN.len() as u64, "{d}");
+            }
+        }
+        assert_eq!(kecamatan(n).0, kecamatan(REAL_KECAMATAN.len() as u64).0);
     }
 }
