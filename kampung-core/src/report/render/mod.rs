@@ -278,6 +278,27 @@ mod tests {
         assert_eq!(rows[2]["name"], names[2].1.expect("kota name"));
     }
 
+    /// Without the feature `gazetteer`, no row has a name, even a real code.
+    #[cfg(not(feature = "gazetteer"))]
+    #[test]
+    fn without_the_gazetteer_names_stay_null() {
+        let line = serde_json::json!({"no_kk": "3174062301150007", "region_code": "31.74.06.1003",
+            "members": [{"name": "Budi", "sex": "L", "birth_date": "1985-01-01",
+                         "relationship": "kepala_keluarga", "marital_status": "kawin"}],
+            "housing": {"water_source": "sumur_bor", "latrine": "sendiri", "septic_tank": true}});
+        let as_of = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+        let r = Report::from_json_lines(
+            format!("{line}\n").as_bytes(),
+            &crate::report::ReportOptions::new(as_of),
+            &mut (),
+        )
+        .expect("reads");
+        assert_eq!(r.rows.len(), 5);
+        assert!(r.rows.iter().all(|x| x.name.is_none()));
+        let doc: serde_json::Value = serde_json::from_str(&r.to_json(Locale::En)).expect("json");
+        assert_eq!(doc["rows"][4]["name"], serde_json::Value::Null);
+    }
+
     /// A code that is not in the gazetteer keeps a null name and shows the
     /// code alone.
     #[test]
