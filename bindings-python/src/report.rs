@@ -144,7 +144,8 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
     };
     // Long format: one row per region and indicator.
     let n: usize = r.rows.iter().map(|x| x.indicators.len()).sum();
-    let (mut level, mut code, mut ind, mut group) = (
+    let (mut level, mut code, mut name, mut ind, mut group) = (
+        Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -164,6 +165,7 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
         for i in &row.indicators {
             level.push(lv.clone());
             code.push(c.clone());
+            name.push(row.name.clone());
             ind.push(i.indicator);
             group.push(i.group);
             num.push(i.estimate.numerator);
@@ -180,6 +182,7 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
     let indicators = PyDict::new(py);
     indicators.set_item("level", column(py, level)?)?;
     indicators.set_item("code", column(py, code)?)?;
+    indicators.set_item("name", column(py, name)?)?;
     indicators.set_item("indicator", column(py, ind)?)?;
     indicators.set_item("group", column(py, group)?)?;
     indicators.set_item("numerator", num.into_pyarray(py))?;

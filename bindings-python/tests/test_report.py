@@ -56,7 +56,7 @@ def test_every_region_matches_the_hand_computed_values(report):
 
 
 def test_wide_table_has_numerators_denominators_values_and_ci(report):
-    row = report.regions.loc[("desa_kelurahan", "64.72.01.2006")]
+    row = report.regions.loc[("desa_kelurahan", "64.02.18.2006")]
     assert row[("stunting", "numerator")] == 17 and row[("stunting", "denominator")] == 60
     assert row[("stunting", "value")] == pytest.approx(100 * 17 / 60)
     assert row[("stunting", "ci_low")] < row[("stunting", "value")] < row[("stunting", "ci_high")]
@@ -235,3 +235,29 @@ def test_entity_route_counts_a_reason_once_per_excluded_family():
               "members": [{k: v for k, v in m.items() if k != "no_kk"} for m in members.to_dict("records")]}
     whole = kampung.report.aggregate([record], as_of="2025-07-01")
     assert dict(whole.exclusions["reasons"]) == dict(r.exclusions["reasons"])
+
+
+def test_region_names_come_from_the_gazetteer():
+    family = {"no_kk": "3174062301150007", "region_code": "31.74.06.1003",
+              "members": [{"name": "Budi", "sex": "L", "birth_date": "1985-01-01",
+                           "relationship": "kepala_keluarga", "marital_status": "kawin"}],
+              "housing": {"water_source": "sumur_bor", "latrine": "sendiri", "septic_tank": True}}
+    unknown = dict(family, no_kk="3201992301150007", region_code="32.01.99.2001")
+    r = kampung.report.aggregate([family, unknown], as_of="2025-07-01")
+    names = r.regions[("name", "")]
+    assert names.loc[("desa_kelurahan", "31.74.06.1003")] == "Pondok Labu"
+    assert names.loc[("kecamatan", "31.74.06")] == "Cilandak"
+    # Every name is the gazetteer's (kampung.wilayah), looked up on its own.
+    for (level, code), name in names.items():
+        if level == "total":
+            assert pd.isna(name)
+        else:
+            assert (None if pd.isna(name) else name) == kampung.wilayah.name(code), code
+    assert pd.isna(names.loc[("desa_kelurahan", "32.01.99.2001")])
+    ind = r.indicators
+    assert list(ind.columns[:3]) == ["level", "code", "name"]
+    assert set(ind.loc[ind["code"] == "31.74.06.1003", "name"]) == {"Pondok Labu"}
+    assert "31.74.06.1003 Pondok Labu" in r.to_text("en")
+    assert "31.74.06.1003 Pondok Labu" in r.to_html(lang="id")
+    doc = json.loads(r.to_json())
+    assert [row["name"] for row in doc["rows"]] == [None if pd.isna(n) else n for n in names]

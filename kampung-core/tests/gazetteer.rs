@@ -221,3 +221,63 @@ fn loaded_from_bytes_equals_bundled() {
     assert_eq!(owned.source(), bundled.source());
     assert!(owned.iter().eq(bundled.iter()));
 }
+
+/// Every region code of the bundled sample data (the sample register, its
+/// Kampung KB profiles, the sample families of `kampung validate`) is in the
+/// gazetteer, and every Nomor KK and NIK of them starts with the six digits
+/// of its family's kecamatan.
+#[test]
+fn bundled_sample_codes_exist_in_the_gazetteer() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
+    let mut regions = 0;
+    for file in ["report_sample.jsonl", "sample_families.jsonl"] {
+        let text = std::fs::read_to_string(data.join(file)).unwrap();
+        for line in text.lines() {
+            // The sample holds deliberately malformed lines.
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let Some(code) = v["region_code"].as_str() else {
+                continue;
+            };
+            // ... and a malformed code (kecamatan 00) to show its error.
+            let Ok(region) = KodeWilayah::parse(code) else {
+                continue;
+            };
+            assert!(region.exists(), "{file}: {code} is not in the gazetteer");
+            regions += 1;
+            let kec: String = region.as_plain().chars().take(6).collect();
+            let kk = v["no_kk"].as_str().unwrap_or_default();
+            assert!(kk.starts_with(&kec), "{file}: Nomor KK {kk} outside {code}");
+            for m in v["members"].as_array().into_iter().flatten() {
+                if let Some(nik) = m["nik"].as_str() {
+                    assert!(nik.starts_with(&kec), "{file}: NIK {nik} outside {code}");
+                }
+            }
+        }
+    }
+    assert!(regions > 2000, "{regions} families read");
+    let profiles: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("report_sample_profiles.json")).unwrap(),
+    )
+    .unwrap();
+    for code in profiles.as_object().unwrap().keys() {
+        assert!(k(code).exists(), "profile {code} is not in the gazetteer");
+    }
+}
+
+/// The generator's real kecamatan and their desa are in the gazetteer.
+#[cfg(feature = "report")]
+#[test]
+fn synthetic_register_kecamatan_are_real() {
+    use kampung_core::register::synthetic::REAL_KECAMATAN;
+    for ([kab, kec], desa) in REAL_KECAMATAN {
+        let kecamatan = k(&format!("64.{kab:02}.{kec:02}"));
+        assert!(kecamatan.exists(), "{kecamatan}");
+        for d in desa {
+            let code = k(&format!("64.{kab:02}.{kec:02}.{d}"));
+            assert_eq!(code.parent(), Some(kecamatan));
+            assert!(code.exists(), "{code}");
+        }
+    }
+}

@@ -43,11 +43,15 @@ class VillageReport:
     """A village report. Tables are pandas DataFrames, built when first used:
 
     * ``indicators``: long format, one row per region and indicator:
-      ``level, code, indicator, group, numerator, denominator, value, ci_low, ci_high``;
+      ``level, code, name, indicator, group, numerator, denominator, value, ci_low, ci_high``;
     * ``regions``: one row per region (index ``(level, code)``; the whole
-      file is ``("total", "")``), columns ``(indicator, stat)`` with stat in
-      ``numerator, denominator, value, ci_low, ci_high``, plus
-      ``("families", "")``;
+      file is ``("total", "")``), columns ``("name", "")`` and
+      ``("families", "")``, then ``(indicator, stat)`` with stat in
+      ``numerator, denominator, value, ci_low, ci_high``;
+
+    ``name`` is the region's name in the bundled gazetteer (Kepmendagri
+    300.2.2-2138/2025, see ``kampung.wilayah``), ``None`` for the total and
+    for a code that is not in it.
     * ``errors``: ``table, record, field, code, message, excluded``
       (``family``, ``measurement`` or ``row``); ``record`` is the line of a
       JSON Lines file (from 1) or the position of a record or row (from 0);
@@ -110,7 +114,7 @@ class VillageReport:
 
     @property
     def regions(self) -> Any:
-        """One row per region, columns ``(indicator, stat)`` and ``("families", "")``."""
+        """One row per region, columns ``("name", "")``, ``("families", "")`` and ``(indicator, stat)``."""
         if "regions" not in self._frames:
             import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
@@ -118,7 +122,7 @@ class VillageReport:
             ind = self.indicators
             raw = self._raw()["regions"]
             order = pd.MultiIndex.from_arrays([raw["level"], raw["code"]], names=["level", "code"])
-            regions = pd.DataFrame({("families", ""): raw["families"]}, index=order)
+            regions = pd.DataFrame({("name", ""): raw["name"], ("families", ""): raw["families"]}, index=order)
             if len(ind):
                 wide = ind.set_index(["level", "code", "indicator"])[stats].unstack("indicator")
                 wide = wide.swaplevel(0, 1, axis=1)
@@ -172,7 +176,7 @@ class VillageReport:
                 f"{ex['families_excluded']} excluded, {ex['measurements_excluded']} measurements excluded</p>")
         cols = [c for c in ["krs", "cpr", "mcpr", "mkjp_share", "unmet_need", "stunting", "wasting", "underweight"]
                 if (c, "value") in self.regions.columns]
-        table = self.regions[[("families", "")] + [(c, "value") for c in cols]].round(1)
+        table = self.regions[[("name", ""), ("families", "")] + [(c, "value") for c in cols]].round(1)
         return head + table.to_html()
 
     def __repr__(self) -> str:

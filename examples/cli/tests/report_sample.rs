@@ -239,7 +239,7 @@ fn csv_rows_in_any_order_and_bad_rows() {
     append(
         "members.csv",
         "9999999999999999,,Ana,P,2020-01-01,anak,belum_kawin\n\
-         6472000000000001,,Ani,P,2020-01-01,anak\n",
+         6402180000000001,,Ani,P,2020-01-01,anak\n",
     );
     append("measurements.csv", ",,0,2025-01-01,9,70,l,\n");
     let r = csv_report(&dir);

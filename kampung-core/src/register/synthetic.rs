@@ -3,8 +3,16 @@
 //! entity files: test data and benchmarks at any size.
 //!
 //! Families live in kecamatan of 2 100 families with 7 desa of 300
-//! families each (kota 64.72-64.98, Kalimantan Timur): the bundled sample,
-//! `--families 2100 --seed 2025 --bad-rate 0.02`, is exactly one kecamatan. Children's length and weight are drawn from the WHO 2006
+//! families each. The first 75 kecamatan are real ones of Kalimantan Timur
+//! with seven of their real desa/kelurahan ([`REAL_KECAMATAN`], in the
+//! gazetteer of Kepmendagri 300.2.2-2138/2025), so a report of a register of
+//! up to 157 500 families shows region names; beyond them the codes are
+//! made up (kabupaten/kota 64.12-64.69 and 64.75-64.99, which do not exist,
+//! desa 2001-2007), unique up to about 17 million families.
+//! Every Nomor KK and NIK starts with the six digits of its family's
+//! kecamatan. The bundled sample,
+//! `--families 2100 --seed 2025 --bad-rate 0.02`, is exactly one kecamatan,
+//! Muara Wis (64.02.18, Kabupaten Kutai Kartanegara). Children's length and weight are drawn from the WHO 2006
 //! standards with z-scores shifted to resemble Indonesia (HAZ ~ N(−1.1,
 //! 1.1): about 20 % stunting, SSGI 2022 21.6 %; WHZ ~ N(−0.3, 1.1)). With
 //! `--bad-rate`, that share of lines gets one known defect (malformed JSON,
@@ -106,6 +114,89 @@ impl SyntheticRegister {
     }
 }
 
+/// The real kecamatan the generator fills first, in order: `([kabupaten,
+/// kecamatan], seven desa/kelurahan)` of Kalimantan Timur (province 64),
+/// every kecamatan of the bundled gazetteer (Kepmendagri
+/// 300.2.2-2138/2025) with at least seven desa/kelurahan, its first seven;
+/// Muara Wis first (the bundled sample).
+pub const REAL_KECAMATAN: [([u8; 2], [u16; 7]); 75] = [
+    ([2, 18], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Muara Wis
+    ([1, 1], [2009, 2010, 2011, 2012, 2013, 2014, 2015]),  // Batu Sopang
+    ([1, 2], [2004, 2006, 2007, 2012, 2013, 2014, 2015]),  // Tanjung Harapan
+    ([1, 3], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Paser Belengkong
+    ([1, 4], [1001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Tanah Grogot
+    ([1, 5], [1001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Kuaro
+    ([1, 6], [1001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Long Ikis
+    ([1, 7], [1001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Muara Komam
+    ([1, 8], [1001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Long Kali
+    ([1, 9], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Batu Engau
+    ([1, 10], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Muara Samu
+    ([2, 1], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Muara Muntai
+    ([2, 2], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Loa Kulu
+    ([2, 3], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Loa Janan
+    ([2, 4], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Anggana
+    ([2, 5], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Muara Badak
+    ([2, 6], [1001, 1002, 1003, 1004, 1005, 1006, 1007]),  // Tenggarong
+    ([2, 7], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Sebulu
+    ([2, 8], [2004, 2005, 2006, 2007, 2008, 2009, 2017]),  // Kota Bangun
+    ([2, 9], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Kenohan
+    ([2, 10], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Kembang Janggut
+    ([2, 11], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Muara Kaman
+    ([2, 12], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Tabang
+    ([2, 13], [1007, 1008, 1009, 1010, 1011, 1012, 1013]), // Samboja
+    ([2, 14], [1001, 1002, 1003, 1004, 1005, 1006, 1007]), // Muara Jawa
+    ([2, 16], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Tenggarong Seberang
+    ([2, 17], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Marang Kayu
+    ([2, 19], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Kota Bangun Darat
+    ([2, 20], [1001, 1002, 1003, 1005, 1006, 1007, 1008]), // Samboja Barat
+    ([3, 1], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Kelay
+    ([3, 2], [2002, 2003, 2014, 2015, 2016, 2017, 2018]),  // Talisayan
+    ([3, 3], [1013, 2001, 2002, 2004, 2005, 2006, 2007]),  // Sambaliung
+    ([3, 4], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Segah
+    ([3, 6], [1003, 2001, 2002, 2004, 2005, 2006, 2007]),  // Gunung Tabur
+    ([3, 12], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Batu Putih
+    ([3, 13], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Biatan
+    ([7, 5], [2008, 2009, 2010, 2011, 2015, 2016, 2017]),  // Long Iram
+    ([7, 7], [1001, 1021, 2002, 2003, 2004, 2006, 2007]),  // Barong Tongkok
+    ([7, 8], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Damai
+    ([7, 9], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Muara Lawa
+    ([7, 10], [2015, 2016, 2017, 2018, 2020, 2021, 2022]), // Muara Pahu
+    ([7, 11], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Jempang
+    ([7, 12], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Bongan
+    ([7, 14], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Bentian Besar
+    ([7, 15], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Linggang Bigung
+    ([7, 16], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Nyuatan
+    ([7, 17], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Siluq Ngurai
+    ([7, 18], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Mook Manaar Bulatn
+    ([7, 19], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Tering
+    ([7, 20], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Sekolaq Darat
+    ([8, 1], [2001, 2002, 2003, 2004, 2006, 2009, 2012]),  // Muara Ancalong
+    ([8, 2], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Muara Wahau
+    ([8, 3], [2001, 2002, 2003, 2004, 2005, 2013, 2014]),  // Muara Bengkal
+    ([8, 5], [2001, 2002, 2003, 2004, 2005, 2006, 2011]),  // Sangkulirang
+    ([8, 7], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Telen
+    ([8, 8], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Kombeng
+    ([8, 9], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Bengalon
+    ([8, 10], [2001, 2006, 2007, 2008, 2009, 2010, 2013]), // Kaliorang
+    ([8, 11], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Sandaran
+    ([8, 14], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Rantau Pulung
+    ([8, 15], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Kaubun
+    ([8, 16], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Karangan
+    ([8, 17], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Batu Ampar
+    ([8, 18], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Long Mesangat
+    ([9, 1], [1001, 1002, 1003, 1004, 1005, 1006, 1007]),  // Penajam
+    ([9, 3], [2001, 2002, 2003, 2004, 2005, 2006, 2007]),  // Babulu
+    ([9, 4], [1005, 1006, 1007, 1008, 2001, 2002, 2003]),  // Sepaku
+    ([11, 1], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Long Bagun
+    ([11, 2], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Long Hubung
+    ([11, 4], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Long Apari
+    ([11, 5], [2001, 2002, 2003, 2004, 2005, 2006, 2007]), // Long Pahangai
+    ([71, 5], [1002, 1006, 1008, 1009, 1010, 1011, 1012]), // Balikpapan Selatan
+    ([72, 3], [1001, 1002, 1004, 1005, 1006, 1007, 1008]), // Samarinda Ulu
+    ([72, 5], [1002, 1003, 1004, 1010, 1011, 1012, 1013]), // Samarinda Utara
+    ([72, 6], [1001, 1002, 1003, 1004, 1005, 1006, 1007]), // Sungai Kunjang
+];
+
 /// Families per kecamatan (7 desa of 300).
 pub const FAMILIES_PER_KECAMATAN: u64 = 2100;
 /// Desa per kecamatan.
@@ -150,16 +241,43 @@ const FEMALE: [&str; 12] = [
     "Putri",
 ];
 
-fn nik_for(counter: u64, sex: u8, birth: NaiveDate) -> String {
-    // Unique for counter < 69 * 99 * 9999: kab 01-69, kec 01-99, serial 0001-9999.
-    let kab = (counter / (99 * 9999)) % 69 + 1;
-    let kec = (counter / 9999) % 99 + 1;
+/// A NIK of the kecamatan `kec` (its six digits): the person's date of
+/// birth (day + 40 for women) and the serial `counter % 9999 + 1`. Unique
+/// while a kecamatan holds fewer than 9 999 persons with a NIK (a kecamatan
+/// of 2 100 families holds about 8 400) and kecamatan codes do not repeat
+/// (up to about 17 million families).
+fn nik_for(kec: &str, counter: u64, sex: u8, birth: NaiveDate) -> String {
     let serial = counter % 9999 + 1;
     let day = birth.day() + if sex == 2 { 40 } else { 0 };
     format!(
-        "64{kab:02}{kec:02}{day:02}{:02}{:02}{serial:04}",
+        "{kec}{day:02}{:02}{:02}{serial:04}",
         birth.month(),
         birth.year() % 100
+    )
+}
+
+/// The kecamatan of the `kec_ix`-th block of families: its six digits and
+/// the codes of its seven desa (dotted).
+fn kecamatan(kec_ix: u64) -> (String, [String; 7]) {
+    let real = usize::try_from(kec_ix)
+        .ok()
+        .and_then(|i| REAL_KECAMATAN.get(i));
+    let ([kab, kec], desa) = match real {
+        Some(&k) => k,
+        None => {
+            // Made-up codes: kabupaten/kota 64.12-64.69 and 64.75-64.99 do
+            // not exist (83 x 99 kecamatan, about 17 M families, before the
+            // codes, and so the NIKs, repeat).
+            let v = kec_ix.saturating_sub(REAL_KECAMATAN.len() as u64);
+            let k = (v / 99) % 83;
+            let kab = u8::try_from(if k < 58 { 12 + k } else { 75 + k - 58 }).unwrap_or(12);
+            let kec = u8::try_from(v % 99 + 1).unwrap_or(1);
+            ([kab, kec], [2001, 2002, 2003, 2004, 2005, 2006, 2007])
+        }
+    };
+    (
+        format!("64{kab:02}{kec:02}"),
+        desa.map(|d| format!("64.{kab:02}.{kec:02}.{d}")),
     )
 }
 
@@ -186,14 +304,21 @@ pub fn write_jsonl<W: Write>(args: &SyntheticRegister, out: &mut W) -> std::io::
     let mut last_kk = String::new();
     // The previous family's record, whole (before a truncation defect).
     let mut last_line = String::new();
+    let mut kec = (u64::MAX, String::new(), Default::default());
     for i in 0..args.families {
         line.clear();
         let kec_ix = i / FAMILIES_PER_KECAMATAN;
+        if kec.0 != kec_ix {
+            let (code, desa) = kecamatan(kec_ix);
+            kec = (kec_ix, code, desa);
+            person_counter = 0;
+        }
+        let (_, kec_code, desa_codes): &(u64, String, [String; 7]) = &kec;
         let desa_ix = (i % FAMILIES_PER_KECAMATAN) * DESA_PER_KECAMATAN / FAMILIES_PER_KECAMATAN;
-        let kab = 72 + (kec_ix / 99) % 27; // kota codes 72-98
-        let kec = kec_ix % 99 + 1;
-        let region = format!("64.{kab:02}.{kec:02}.{}", 2001 + desa_ix);
-        let mut kk = format!("64{kab:02}{:012}", i + 1);
+        let region = desa_codes
+            .get(usize::try_from(desa_ix).unwrap_or(0))
+            .map_or("", String::as_str);
+        let mut kk = format!("{kec_code}{:010}", i + 1);
         let bad = rng.f() < args.bad_rate;
         let mut defect = if bad { rng.range(0, 3) } else { -1 };
         // A family entered twice: this line repeats the previous record
@@ -260,7 +385,7 @@ pub fn write_jsonl<W: Write>(args: &SyntheticRegister, out: &mut W) -> std::io::
         for p in &mut members {
             let infant = (args.as_of - p.birth).num_days() < 365;
             if !(infant && rng.f() < 0.15) {
-                p.nik = Some(nik_for(person_counter, p.sex, p.birth));
+                p.nik = Some(nik_for(kec_code, person_counter, p.sex, p.birth));
                 person_counter += 1;
             }
         }
@@ -630,5 +755,26 @@ mod tests {
             out == sample.as_bytes(),
             "the bundled sample differs from the generator's output"
         );
+    }
+
+    /// Every kecamatan block has its own code (so Nomor KK and NIK prefixes
+    /// differ) until the made-up codes repeat; every desa code is well
+    /// formed and lies in its kecamatan; made-up codes are not in the
+    /// gazetteer.
+    #[test]
+    fn kecamatan_codes_are_distinct_and_well_formed() {
+        let n = REAL_KECAMATAN.len() as u64 + 83 * 99;
+        let mut seen = std::collections::HashSet::new();
+        for ix in 0..n {
+            let (kec, desa) = kecamatan(ix);
+            assert!(seen.insert(kec.clone()), "{ix}: {kec} repeats");
+            for d in &desa {
+                let code = crate::KodeWilayah::parse(d).expect("well formed");
+                assert!(code.as_plain().starts_with(&kec), "{d} outside {kec}");
+                #[cfg(feature = "gazetteer")]
+                assert_eq!(code.exists(), ix < REAL_KECAMATAN.len() as u64, "{d}");
+            }
+        }
+        assert_eq!(kecamatan(n).0, kecamatan(REAL_KECAMATAN.len() as u64).0);
     }
 }

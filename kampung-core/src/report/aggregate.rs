@@ -761,13 +761,27 @@ impl Aggregator {
             rows.push(RegionRow {
                 level: k.level().into(),
                 code: Some(k.to_string()),
-                name: None,
+                name: region_name(&k),
                 indicators: c.indicators(),
                 counts: c,
             });
         }
         rows
     }
+}
+
+/// The name of `code` in the bundled gazetteer (Kepmendagri
+/// 300.2.2-2138/2025; feature `gazetteer`), `None` when the code is not in
+/// it or the feature is off.
+#[cfg(feature = "gazetteer")]
+fn region_name(code: &KodeWilayah) -> Option<String> {
+    code.name().map(str::to_owned)
+}
+
+/// Without the bundled gazetteer, no names.
+#[cfg(not(feature = "gazetteer"))]
+fn region_name(_: &KodeWilayah) -> Option<String> {
+    None
 }
 
 #[cfg(test)]

@@ -227,4 +227,97 @@ mod tests {
             "Suntik 3 bulanan"
         );
     }
+
+    /// A register in Pondok Labu (31.74.06.1003, Kecamatan Cilandak, Kota
+    /// Jakarta Selatan): every region row carries its gazetteer name, and
+    /// the text (id/en), JSON and HTML show it beside the code.
+    #[cfg(feature = "gazetteer")]
+    #[test]
+    fn names_from_the_gazetteer_in_every_rendering() {
+        let line = serde_json::json!({"no_kk": "3174062301150007", "region_code": "31.74.06.1003",
+            "members": [{"name": "Budi", "sex": "L", "birth_date": "1985-01-01",
+                         "relationship": "kepala_keluarga", "marital_status": "kawin"},
+                        {"name": "Siti", "sex": "P", "birth_date": "1990-07-05",
+                         "relationship": "istri", "marital_status": "kawin"}],
+            "housing": {"water_source": "sumur_bor", "latrine": "sendiri", "septic_tank": true},
+            "kb": {"method": "pill"}});
+        let as_of = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+        let r = Report::from_json_lines(
+            format!("{line}\n").as_bytes(),
+            &crate::report::ReportOptions::new(as_of),
+            &mut (),
+        )
+        .expect("reads");
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let names: Vec<(Option<&str>, Option<&str>)> = r
+            .rows
+            .iter()
+            .map(|x| (x.code.as_deref(), x.name.as_deref()))
+            .collect();
+        // Each name is the gazetteer's, looked up independently.
+        for (code, name) in &names[1..] {
+            let k = crate::KodeWilayah::parse(code.expect("code")).expect("code parses");
+            assert_eq!(*name, k.name(), "{code:?}");
+            assert!(name.is_some(), "{code:?} has a name");
+        }
+        assert_eq!(names[0], (None, None));
+        assert_eq!(names[4], (Some("31.74.06.1003"), Some("Pondok Labu")));
+        assert_eq!(names[3], (Some("31.74.06"), Some("Cilandak")));
+        for lang in [Locale::Id, Locale::En] {
+            let text = r.to_text(lang);
+            assert!(text.contains("31.74.06.1003 Pondok Labu"), "{text}");
+            assert!(text.contains("31.74.06 Cilandak"), "{text}");
+            let html = r.to_html(lang);
+            assert!(html.contains("<td>31.74.06.1003 Pondok Labu</td>"));
+            assert!(html.contains(">31.74.06.1003 Pondok Labu</text>"));
+        }
+        let doc: serde_json::Value = serde_json::from_str(&r.to_json(Locale::En)).expect("json");
+        let rows = doc["rows"].as_array().expect("rows");
+        assert_eq!(rows[0]["name"], serde_json::Value::Null);
+        assert_eq!(rows[4]["name"], "Pondok Labu");
+        assert_eq!(rows[2]["name"], names[2].1.expect("kota name"));
+    }
+
+    /// Without the feature `gazetteer`, no row has a name, even a real code.
+    #[cfg(not(feature = "gazetteer"))]
+    #[test]
+    fn without_the_gazetteer_names_stay_null() {
+        let line = serde_json::json!({"no_kk": "3174062301150007", "region_code": "31.74.06.1003",
+            "members": [{"name": "Budi", "sex": "L", "birth_date": "1985-01-01",
+                         "relationship": "kepala_keluarga", "marital_status": "kawin"}],
+            "housing": {"water_source": "sumur_bor", "latrine": "sendiri", "septic_tank": true}});
+        let as_of = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+        let r = Report::from_json_lines(
+            format!("{line}\n").as_bytes(),
+            &crate::report::ReportOptions::new(as_of),
+            &mut (),
+        )
+        .expect("reads");
+        assert_eq!(r.rows.len(), 5);
+        assert!(r.rows.iter().all(|x| x.name.is_none()));
+        let doc: serde_json::Value = serde_json::from_str(&r.to_json(Locale::En)).expect("json");
+        assert_eq!(doc["rows"][4]["name"], serde_json::Value::Null);
+    }
+
+    /// A code that is not in the gazetteer keeps a null name and shows the
+    /// code alone.
+    #[test]
+    fn unknown_codes_keep_no_name() {
+        let line = serde_json::json!({"no_kk": "3201992301150007", "region_code": "32.01.99.2001",
+            "members": [{"name": "Budi", "sex": "L", "birth_date": "1985-01-01",
+                         "relationship": "kepala_keluarga", "marital_status": "kawin"}],
+            "housing": {"water_source": "sumur_bor", "latrine": "sendiri", "septic_tank": true}});
+        let as_of = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+        let r = Report::from_json_lines(
+            format!("{line}\n").as_bytes(),
+            &crate::report::ReportOptions::new(as_of),
+            &mut (),
+        )
+        .expect("reads");
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let desa = r.rows.last().expect("desa row");
+        assert_eq!(desa.code.as_deref(), Some("32.01.99.2001"));
+        assert_eq!(desa.name, None);
+        assert!(r.to_text(Locale::En).contains("32.01.99.2001 "));
+    }
 }
