@@ -172,7 +172,7 @@ impl PseudonymOptions {
     }
 
     /// A date of birth as kept (text that is not a date stays as it is).
-    pub(crate) fn birth_date_text(&self, s: &str) -> Option<String> {
+    pub fn birth_date_text(&self, s: &str) -> Option<String> {
         match self.birth_date {
             BirthDatePrecision::Day => None,
             BirthDatePrecision::Month => crate::input::parse_date(crate::input::trim(s))
@@ -183,7 +183,7 @@ impl PseudonymOptions {
 
     /// A region code as kept (a code that does not parse, or is above
     /// kecamatan level, stays as it is).
-    pub(crate) fn region_text(&self, s: &str) -> Option<String> {
+    pub fn region_text(&self, s: &str) -> Option<String> {
         match self.region {
             RegionPrecision::AsRecorded => None,
             RegionPrecision::Kecamatan => crate::KodeWilayah::parse(s)
@@ -234,6 +234,65 @@ pub fn kk_token(key: &PseudonymKey, kk: &str) -> String {
         Err(_) => !Pseudonym::looks_like(kk) && crate::NomorKk::parse(kk).is_ok(),
     };
     key.pseudonym(IdKind::NomorKk, kk, valid).text()
+}
+
+/// What a column of a table holds, for [`pseudonymize_column`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ColumnRole {
+    /// Nomor KK ([`kk_token`]).
+    NomorKk,
+    /// A member's NIK, checked against `sex` and `birth_date` ([`nik_token`]).
+    Nik,
+    /// A NIK used as a reference, e.g. a measurement's ([`nik_reference_token`]).
+    NikReference,
+    /// Names: `Anggota k`, the k-th row of its family (`group`: the Nomor KK column).
+    Name,
+    /// Dates of birth, as [`PseudonymOptions::birth_date`] says.
+    BirthDate,
+    /// Region codes, as [`PseudonymOptions::region`] says.
+    Region,
+}
+
+/// One column of a table pseudonymised (the batch form for DataFrames):
+/// missing values stay missing, blank text stays as it is. `sex` and
+/// `birth_date` are the member's columns (for [`ColumnRole::Nik`]),
+/// `group` the Nomor KK column (for [`ColumnRole::Name`]); each as long
+/// as `values` or empty.
+pub fn pseudonymize_column(
+    key: &PseudonymKey,
+    role: ColumnRole,
+    values: &[Option<String>],
+    columns: [&[Option<String>]; 3],
+    opts: &PseudonymOptions,
+) -> Vec<Option<String>> {
+    let [sex, birth, group] = columns;
+    fn at(c: &[Option<String>], i: usize) -> Option<&str> {
+        c.get(i).and_then(|v| v.as_deref())
+    }
+    let mut seen: std::collections::HashMap<Option<&str>, usize> = std::collections::HashMap::new();
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let s = v.as_deref()?;
+            if crate::input::trim(s).is_empty() {
+                return Some(s.to_owned());
+            }
+            Some(match role {
+                ColumnRole::NomorKk => kk_token(key, s),
+                ColumnRole::Nik => nik_token(key, s, at(sex, i), at(birth, i)),
+                ColumnRole::NikReference => nik_reference_token(key, s),
+                ColumnRole::Name => {
+                    let k = seen.entry(at(group, i)).or_insert(0);
+                    *k += 1;
+                    format!("Anggota {k}")
+                }
+                ColumnRole::BirthDate => opts.birth_date_text(s).unwrap_or_else(|| s.to_owned()),
+                ColumnRole::Region => opts.region_text(s).unwrap_or_else(|| s.to_owned()),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
