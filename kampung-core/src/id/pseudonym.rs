@@ -76,10 +76,12 @@ impl Pseudonym {
         }
     }
 
-    /// Whether `text` (trimmed) starts as a pseudonym does (`P1`): such a
-    /// field is read as a pseudonym, never as a number.
+    /// Whether `text` (trimmed) starts as a pseudonym does (`P1N-`,
+    /// `P1K-`, `P1NX-`, `P1KX-`): such a field is read as a pseudonym,
+    /// never as a number.
     pub fn looks_like(text: &str) -> bool {
-        crate::input::trim(text).starts_with("P1")
+        let t = crate::input::trim(text).as_bytes();
+        matches!(t, [b'P', b'1', b'N' | b'K', b'-' | b'X', ..])
     }
 
     /// Reads a pseudonym of `kind`. Surrounding white space is ignored.
@@ -236,7 +238,7 @@ fn read_pseudonym<T>(input: &str, kind: IdKind) -> Result<Identifier<T>, Validat
 }
 
 impl Identifier<Nik> {
-    /// A NIK ([`Nik::parse_as_of`]) or its pseudonym (text starting `P1`).
+    /// A NIK ([`Nik::parse_as_of`]) or its pseudonym (text starting `P1N-` or `P1NX-`).
     ///
     /// # Errors
     /// As [`Nik::parse_as_of`]; for a pseudonym `pseudonym_invalid` or
@@ -261,7 +263,7 @@ impl Identifier<Nik> {
 }
 
 impl Identifier<NomorKk> {
-    /// A Nomor KK ([`NomorKk::parse`]) or its pseudonym (text starting `P1`).
+    /// A Nomor KK ([`NomorKk::parse`]) or its pseudonym (text starting `P1K-` or `P1KX-`).
     ///
     /// # Errors
     /// As [`NomorKk::parse`]; for a pseudonym `pseudonym_invalid` or
@@ -334,7 +336,6 @@ mod tests {
         last_bits_set.pop();
         last_bits_set.push('B');
         for t in [
-            "P1",
             "P1N-",
             "P1N-abc",
             &good[..good.len() - 1],
