@@ -7,6 +7,7 @@ mod errors;
 mod growth;
 mod monitoring;
 mod prevalence;
+mod pseudonym;
 mod report;
 mod risk;
 mod wilayah;
@@ -416,6 +417,8 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(prevalence::_prevalence, m)?)?;
     m.add_function(wrap_pyfunction!(prevalence::_quality, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report, m)?)?;
+    m.add_function(wrap_pyfunction!(pseudonym::_pseudonymize_column, m)?)?;
+    m.add_function(wrap_pyfunction!(pseudonym::_pseudonymize_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_jsonl, m)?)?;
     m.add_function(wrap_pyfunction!(report::_report_entities, m)?)?;
     m.add_function(wrap_pyfunction!(report::_classify_kampung, m)?)?;

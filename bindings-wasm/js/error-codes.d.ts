@@ -96,4 +96,7 @@ export type ErrorCode =
   | "wilayah_not_in_gazetteer"
   | "gazetteer_invalid"
   | "gazetteer_missing"
+  | "pseudonym_invalid"
+  | "pseudonym_of_invalid_id"
+  | "pseudonym_key_too_short"
 ;

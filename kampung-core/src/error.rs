@@ -296,6 +296,14 @@ error_codes! {
     GazetteerInvalid = "gazetteer_invalid" { id: "Berkas daftar wilayah tidak dapat dibaca: {reason}.", en: "The gazetteer file cannot be read: {reason}." }
     /// Region names were asked for before a gazetteer was loaded.
     GazetteerMissing = "gazetteer_missing" { id: "Daftar wilayah belum dimuat; muat berkasnya terlebih dahulu.", en: "The gazetteer is not loaded; load its file first." }
+
+    // ---- pseudonymisation (issue 15 point 10: kampung_core::pseudonym) ----
+    /// Text that starts like a pseudonym (`P1…`) but is not one of the expected kind.
+    PseudonymInvalid = "pseudonym_invalid" { id: "Pseudonim tidak sah (diharapkan {expected}).", en: "Invalid pseudonym (expected {expected})." }
+    /// The pseudonym of an identifier that did not validate before pseudonymisation.
+    PseudonymOfInvalidId = "pseudonym_of_invalid_id" { id: "Nomor asli dari pseudonim ini tidak sah atau tidak sesuai dengan data anggota.", en: "The number behind this pseudonym was invalid or disagreed with the member's data." }
+    /// A pseudonymisation key shorter than the minimum.
+    PseudonymKeyTooShort = "pseudonym_key_too_short" { id: "Kunci pseudonim terlalu pendek ({length} byte; minimal {min}).", en: "The pseudonymisation key is too short ({length} bytes; at least {min})." }
 }
 
 impl fmt::Display for ErrorCode {

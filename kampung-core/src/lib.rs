@@ -46,6 +46,8 @@ pub mod kb;
 #[cfg(feature = "growth")]
 pub mod monitoring;
 #[cfg(feature = "report")]
+pub mod pseudonym;
+#[cfg(feature = "report")]
 pub mod register;
 #[cfg(feature = "report")]
 pub mod report;
@@ -63,5 +65,6 @@ pub use growth::{zscores_2006, zscores_2007};
 pub use id::gazetteer::{self, Gazetteer};
 pub use id::nik::Nik;
 pub use id::nomor_kk::NomorKk;
+pub use id::pseudonym::{IdKind, Identifier, Pseudonym};
 pub use id::wilayah::{self, KodeWilayah};
 pub use sex::Sex;

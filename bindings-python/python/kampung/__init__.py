@@ -30,11 +30,15 @@ from ._kampung import (
 from ._codes import ALL_ERROR_CODES, ErrorCode
 from .errors import ErrorDetails, KampungError, SchemaError, ValidationError
 from ._batch import BatchResult
-from . import growth, kb, monitoring, report, risk, wilayah
+from . import growth, kb, monitoring, pseudonym, report, risk, wilayah
+from .pseudonym import pseudonymize, pseudonymize_jsonl
 
 __all__ = [
     "__version__",
     "report",
+    "pseudonym",
+    "pseudonymize",
+    "pseudonymize_jsonl",
     "growth",
     "kb",
     "monitoring",

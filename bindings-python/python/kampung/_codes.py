@@ -99,6 +99,9 @@ ErrorCode = Literal[
     "wilayah_not_in_gazetteer",
     "gazetteer_invalid",
     "gazetteer_missing",
+    "pseudonym_invalid",
+    "pseudonym_of_invalid_id",
+    "pseudonym_key_too_short",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)

@@ -5,10 +5,10 @@ from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._codes import ErrorCode
 
-__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "Report", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_write_synthetic_register"]
+__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "Report", "_report", "_pseudonymize_column", "_pseudonymize_jsonl", "_report_jsonl", "_report_entities", "_classify_kampung", "_write_synthetic_register"]
 __version__: str
 
-__all__ = ["__version__", "_fields", "Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source"]
+__all__ = ["__version__", "_fields", "Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_report", "_pseudonymize_column", "_pseudonymize_jsonl", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source"]
 
 @final
 class Nik:
@@ -122,6 +122,19 @@ class Report:
 def _report(
     records: List[Any], as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id"
 ) -> Report: ...
+def _pseudonymize_column(
+    key: bytes,
+    role: str,
+    values: Any,
+    sex: Any = None,
+    birth_date: Any = None,
+    group: Any = None,
+    birth_month: bool = False,
+    kecamatan: bool = False,
+) -> List[Optional[str]]: ...
+def _pseudonymize_jsonl(
+    key: bytes, source: Any, target: Any, birth_month: bool = False, kecamatan: bool = False
+) -> Tuple[int, int, int]: ...
 def _report_jsonl(
     path: str, as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id"
 ) -> Report: ...

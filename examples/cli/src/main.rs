@@ -5,6 +5,8 @@
 //! `report --strict`); 2 a usage or I/O error; 141 when the reader of the
 //! output went away (`| head`).
 
+mod pseudonymize;
+
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kampung_core::growth::children_csv::{write_zscores_csv, ChildrenCsvOptions};
@@ -43,6 +45,8 @@ enum Command {
     Zscores(ZscoresArgs),
     /// Write a synthetic register (a pure function of the seed).
     Generate(GenerateArgs),
+    /// Replace NIKs and Nomor KKs by keyed tokens and drop names (JSON Lines or CSV files).
+    Pseudonymize(pseudonymize::PseudonymizeArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -280,6 +284,7 @@ fn main() -> ExitCode {
         Command::Report(a) => report(&a),
         Command::Zscores(a) => zscores(&a),
         Command::Generate(a) => generate(&a),
+        Command::Pseudonymize(a) => pseudonymize::run(&a),
     };
     match result {
         Ok(code) => code,

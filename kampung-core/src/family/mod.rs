@@ -7,6 +7,7 @@ pub mod relationship;
 use crate::error::{ErrorCode, FieldError, FieldPath, PathSegment, ValidationErrors};
 use crate::id::nik::Nik;
 use crate::id::nomor_kk::NomorKk;
+use crate::id::pseudonym::Identifier;
 use crate::id::wilayah::KodeWilayah;
 use crate::input::Fields;
 use chrono::{Datelike, NaiveDate};
@@ -56,7 +57,7 @@ impl FamilyOptions {
 #[doc(alias = "keluarga")]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Family {
-    no_kk: NomorKk,
+    no_kk: Identifier<NomorKk>,
     region_code: KodeWilayah,
     members: Vec<Person>,
 }
@@ -73,8 +74,9 @@ pub fn completed_years(from: NaiveDate, to: NaiveDate) -> i64 {
 }
 
 impl Family {
-    /// The Nomor KK.
-    pub fn no_kk(&self) -> &NomorKk {
+    /// The Nomor KK, or its pseudonym in a pseudonymised register
+    /// ([`crate::pseudonym`]).
+    pub fn no_kk(&self) -> &Identifier<NomorKk> {
         &self.no_kk
     }
     /// The region (any level, usually desa/kelurahan).
@@ -118,7 +120,7 @@ impl Family {
         let region_raw = f.id_text("region_code", true, &mut errors);
         let members_raw = f.list("members", &mut errors);
 
-        let no_kk = kk_raw.and_then(|s| match NomorKk::parse(&s) {
+        let no_kk = kk_raw.and_then(|s| match Identifier::<NomorKk>::parse(&s) {
             Ok(k) => Some(k),
             Err(es) => {
                 errors.extend_with_outer(es, &PathSegment::Field("no_kk"));
@@ -169,7 +171,7 @@ impl Family {
     /// [`Family::from_value`] and the register reader
     /// (`register::validate`), so both accept exactly the same families.
     pub(crate) fn from_read(
-        no_kk: Option<NomorKk>,
+        no_kk: Option<Identifier<NomorKk>>,
         region_code: Option<KodeWilayah>,
         members: Vec<Person>,
         failed: &[usize],
@@ -237,7 +239,7 @@ impl Family {
             return Err(errors);
         }
         Family::from_read(
-            Some(no_kk),
+            Some(Identifier::Real(no_kk)),
             Some(region_code),
             members,
             &[],
@@ -282,13 +284,13 @@ fn check_valid_members(
     // linear scan for the usual family of a few members (no allocation),
     // a hash map for long lists.
     const SCAN: usize = 32;
-    let mut seen: HashMap<&Nik, usize> = HashMap::new();
+    let mut seen: HashMap<&Identifier<Nik>, usize> = HashMap::new();
     for (k, (i, p)) in valid.iter().enumerate() {
-        let Some(n) = p.nik() else { continue };
+        let Some(n) = p.identifier() else { continue };
         let first = if valid.len() <= SCAN {
             valid[..k]
                 .iter()
-                .find(|(_, q)| q.nik() == Some(n))
+                .find(|(_, q)| q.identifier() == Some(n))
                 .map(|(j, _)| *j)
         } else {
             let first = seen.get(n).copied();

@@ -4,6 +4,7 @@ use crate::error::{ErrorCode, FieldError, PathSegment, ValidationErrors};
 use crate::family::marital::{KkMaritalStatus, MaritalStatus};
 use crate::family::relationship::Relationship;
 use crate::id::nik::Nik;
+use crate::id::pseudonym::Identifier;
 use crate::input::{keep, parse_date, Fields};
 use crate::sex::Sex;
 use chrono::NaiveDate;
@@ -41,7 +42,7 @@ pub const MEMBER_FIELDS: [&str; 6] = [
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Person {
     name: Name,
-    nik: Option<Nik>,
+    nik: Option<Identifier<Nik>>,
     sex: Sex,
     birth_date: NaiveDate,
     relationship: Relationship,
@@ -112,6 +113,11 @@ impl Person {
     }
     /// NIK, if recorded.
     pub fn nik(&self) -> Option<&Nik> {
+        self.nik.as_ref().and_then(Identifier::real)
+    }
+    /// The NIK or its pseudonym (a pseudonymised register,
+    /// [`crate::pseudonym`]), when recorded.
+    pub fn identifier(&self) -> Option<&Identifier<Nik>> {
         self.nik.as_ref()
     }
     /// Sex.
@@ -229,7 +235,7 @@ impl Person {
         let marital = KkMaritalStatus::parse(t.marital_status?).ok()?;
         Some(Person {
             name: Name::new(crate::input::trim(t.name?)),
-            nik: Some(nik),
+            nik: Some(Identifier::Real(nik)),
             sex,
             birth_date,
             relationship: Relationship::parse(t.relationship?).ok()?,
@@ -269,7 +275,7 @@ impl Person {
             t.relationship,
             t.marital_status,
         );
-        let nik = nik_raw.and_then(|s| match Nik::parse_as_of(s, as_of) {
+        let nik = nik_raw.and_then(|s| match Identifier::<Nik>::parse_as_of(s, as_of) {
             Ok(n) => Some(n),
             Err(es) => {
                 errors.extend_with_outer(es, &PathSegment::Field("nik"));
@@ -291,7 +297,9 @@ impl Person {
                 );
             }
         }
-        if let Some(n) = &nik {
+        // A pseudonym was checked against sex and date of birth before the
+        // NIK was replaced (`crate::pseudonym`).
+        if let Some(Identifier::Real(n)) = &nik {
             if let Some(s) = sex {
                 if n.sex() != s {
                     errors.push(FieldError::at("sex", ErrorCode::NikSexMismatch));

@@ -5,4 +5,5 @@ pub mod gazetteer;
 pub mod nik;
 pub mod nomor_kk;
 pub mod province;
+pub mod pseudonym;
 pub mod wilayah;

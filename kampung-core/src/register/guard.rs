@@ -3,6 +3,8 @@
 
 use crate::error::{ErrorCode, FieldError, FieldPath, PathSegment, ValidationErrors};
 use crate::family::Family;
+use crate::id::pseudonym::Identifier;
+use crate::{Nik, NomorKk};
 use std::collections::{HashMap, HashSet};
 
 /// A 16-digit identifier as a number: exact, so two different NIKs never
@@ -46,14 +48,23 @@ fn sixteen_digits_fingerprint(digits: &[u8; 16]) -> u64 {
 /// e.g. a batch), for [`DuplicateGuard::admit_ids`].
 pub fn fingerprints(family: &Family, niks: &mut Vec<(u32, u64)>) -> u64 {
     niks.extend(family.members().iter().enumerate().filter_map(|(i, p)| {
-        p.nik().map(|n| {
+        p.identifier().map(|n| {
             (
                 u32::try_from(i).unwrap_or(u32::MAX),
-                sixteen_digits_fingerprint(n.digits()),
+                identifier_fingerprint(n, Nik::digits),
             )
         })
     }));
-    sixteen_digits_fingerprint(family.no_kk().digits())
+    identifier_fingerprint(family.no_kk(), NomorKk::digits)
+}
+
+/// The fingerprint of a number (its 16 digits) or of a pseudonym
+/// ([`crate::Pseudonym::fingerprint`], top bit set: the two never meet).
+fn identifier_fingerprint<T>(id: &Identifier<T>, digits: fn(&T) -> &[u8; 16]) -> u64 {
+    match id {
+        Identifier::Real(t) => sixteen_digits_fingerprint(digits(t)),
+        Identifier::Pseudonym(p) => p.fingerprint(),
+    }
 }
 
 /// Detects a Nomor KK or a NIK already used by an earlier (accepted)
@@ -119,8 +130,12 @@ const PRESIZE_AT: usize = 256;
 const PRESIZE_MAX: usize = 1 << 16;
 
 impl<T: Table> ByRegion<T> {
-    /// The first six of the 16 digits.
+    /// The first six of the 16 digits; one table for all pseudonyms
+    /// (their fingerprints have the top bit set, [`crate::Pseudonym::fingerprint`]).
     fn region(id: u64) -> u64 {
+        if id >= 1 << 63 {
+            return u64::MAX;
+        }
         id / 10_000_000_000
     }
 

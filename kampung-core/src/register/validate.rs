@@ -23,6 +23,7 @@ use crate::family::person::{Person, PersonTexts};
 use crate::family::{Family, FamilyOptions};
 use crate::growth::child::Measure;
 use crate::id::nomor_kk::NomorKk;
+use crate::id::pseudonym::Identifier;
 use crate::id::wilayah::KodeWilayah;
 use crate::input::{
     cell_finite as finite, cell_id_text as id_text, cell_text as text, cell_yes_no as yes_no,
@@ -188,7 +189,7 @@ fn family(
     if let Field::Other(t) = raw.members {
         errors.push(invalid_type(Some("members"), "array", t));
     }
-    let no_kk = kk_raw.and_then(|s| match NomorKk::parse(&s) {
+    let no_kk = kk_raw.and_then(|s| match Identifier::<NomorKk>::parse(&s) {
         Ok(k) => Some(k),
         Err(es) => {
             errors.extend_with_outer(es, &PathSegment::Field("no_kk"));
@@ -366,11 +367,10 @@ fn resolve_member(
 ) -> Option<usize> {
     match (nik, member_ix) {
         (Some(n), _) => {
-            let n = crate::input::trim(n).as_bytes();
             let found = family
                 .members()
                 .iter()
-                .position(|p| p.nik().is_some_and(|k| k.digits() == n));
+                .position(|p| p.identifier().is_some_and(|k| k.is_text(n)));
             if found.is_none() {
                 errors.push(FieldError::at("nik", ErrorCode::RegisterMemberUnknown));
             }
