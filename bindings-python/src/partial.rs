@@ -13,8 +13,19 @@ use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList};
 use serde_json::Value;
 
-/// The mergeable state of one part of a register (wrapped by
-/// `kampung.report.ReportState`).
+/// The mergeable state of one part of a register (a Spark partition, a
+/// file of a month; `kampung.report.ReportState`): computed by
+/// `kampung.report.partial` or `partial_jsonl`, shipped as `to_bytes()`
+/// (UTF-8 JSON; pickles as its bytes), merged by `kampung.report.merge`.
+/// It holds every valid family's identifiers and contribution: which
+/// family keeps a duplicated Nomor KK or NIK is decided when the parts are
+/// merged, so the merged report equals the one-pass report byte for byte.
+///
+/// >>> from kampung import report
+/// >>> s = report.partial_jsonl(b'{"no_kk": "1"}\n', as_of="2025-07-01")
+/// >>> back = report.ReportState.from_bytes(s.to_bytes())
+/// >>> back.valid_families, back.as_of.isoformat(), back.to_bytes() == s.to_bytes()
+/// (0, '2025-07-01', True)
 #[pyclass(module = "kampung._kampung", name = "ReportState")]
 pub struct PyReportState {
     inner: ReportState,

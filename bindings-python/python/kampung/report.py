@@ -249,15 +249,7 @@ def read_jsonl(
     return VillageReport(_kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale), locale)
 
 
-ReportState = _kampung.ReportState
-"""The mergeable state of one part of a register (a Spark partition, a
-file of a month): computed by :func:`partial` or :func:`partial_jsonl`,
-shipped as ``to_bytes()`` (UTF-8 JSON; ``ReportState.from_bytes`` reads it
-back; pickles as its bytes), merged by :func:`merge`. It holds every valid
-family's identifiers and contribution (about 100 bytes a family in memory):
-which family keeps a duplicated Nomor KK or NIK is decided over all parts
-when they are merged, so the merged report equals the one-pass report byte
-for byte, whatever the split."""
+ReportState = _kampung.ReportState  # documented in the compiled module
 
 
 def partial_jsonl(
