@@ -5,6 +5,7 @@ it several times through each surface and prints families per second and peak
 memory, side by side in one run:
 
     python3 examples/bench_report.py [--families 1000000] [--runs 7] [--csv] [--python PYTHON]
+    python3 examples/bench_report.py --side-by-side [--python PYTHON]   # all four routes, one table
 
 * CLI, JSON Lines: `kampung report FILE --format json --quiet --as-of 2025-07-01`
   (reading, validating, aggregating and writing the JSON report);
@@ -18,6 +19,13 @@ It builds `kampung` in release mode first. The register is written once under
 target/bench/ (about 730 MB per million families; 330 MB as CSV) and reused.
 Peak memory is the child's maximum resident set size (for Python it includes
 the interpreter, numpy, pandas and, for the CSV route, the Arrow tables).
+
+--side-by-side runs the four routes (CLI and Python, JSON Lines and CSV)
+interleaved and prints a Markdown table with the ratios the project's targets
+name: Python against the CLI, CSV against JSON Lines. It uses
+target/venv/bin/python (or target/ci-venv/bin/python) unless --python is
+given. The load average before and after is printed: on a shared machine, read
+CPU time beside wall time.
 
 This is a benchmark, not a test: nothing here asserts a speed. On a shared
 machine runs vary; the best and the median are both printed.
@@ -83,7 +91,19 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--csv", action="store_true", help="also time the three-CSV-file route")
     ap.add_argument("--python", help="a Python with the kampung wheel installed: also time the Python API")
+    ap.add_argument("--side-by-side", action="store_true",
+                    help="all four routes (CLI/Python x JSON Lines/CSV) and a Markdown table")
     args = ap.parse_args()
+    if args.side_by_side:
+        args.csv = True
+        if not args.python:
+            for venv in ("venv", "ci-venv"):
+                py = ROOT / "target" / venv / "bin" / "python"
+                if py.exists():
+                    args.python = str(py)
+                    break
+            else:
+                sys.exit("--side-by-side needs a Python with the kampung wheel (--python)")
 
     subprocess.run(
         ["cargo", "build", "--release", "--locked", "-p", "kampung-cli"], cwd=ROOT, check=True
@@ -119,11 +139,14 @@ def main() -> None:
             routes.append(("Python aggregate (Arrow, 3 tables)",
                            [args.python, "-c", PY_CSV.format(as_of=AS_OF), str(csv_dir)], True))
 
-    print(f"{os.cpu_count()} CPUs; {args.families:,} families; {args.runs} runs per route, interleaved")
+    print(f"{os.cpu_count()} CPUs; {args.families:,} families; {args.runs} runs per route, interleaved; "
+          f"load average before: {os.getloadavg()[0]:.1f}")
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _, _ in routes}
     for _ in range(args.runs):
         for name, cmd, inner in routes:
             results[name].append(run(cmd, inner))
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    summary: dict[str, tuple[float, float, float, float]] = {}
     for name, _, inner in routes:
         walls = sorted(r[0] for r in results[name])
         best, median = walls[0], statistics.median(walls)
@@ -135,6 +158,29 @@ def main() -> None:
             f"median {median:.2f} s = {args.families / median:,.0f} families/s; "
             f"process CPU {cpu:.2f} s (median); peak memory {peak:.0f} MB"
         )
+        summary[name] = (best, median, cpu, peak)
+    if args.side_by_side:
+        table(summary, args.families)
+
+
+def table(summary: dict[str, tuple[float, float, float, float]], families: int) -> None:
+    """The side-by-side Markdown table: wall best / median, families/s, CPU,
+    peak memory, and the ratio each target names (medians)."""
+    cli, cli_csv = summary["CLI, JSON Lines"], summary["CLI, CSV (3 files)"]
+    ratio = {
+        "CLI, JSON Lines": "",
+        "CLI, CSV (3 files)": f"CSV / JSON Lines: {cli_csv[1] / cli[1]:.2f}x (target <= 2x)",
+        "Python read_jsonl": f"Python / CLI: {summary['Python read_jsonl'][1] / cli[1]:.2f}x (target <= 1.2x)",
+        "Python aggregate (Arrow, 3 tables)":
+            f"Python / CLI on CSV: {summary['Python aggregate (Arrow, 3 tables)'][1] / cli_csv[1]:.2f}x; "
+            f"/ CLI JSON Lines: {summary['Python aggregate (Arrow, 3 tables)'][1] / cli[1]:.2f}x",
+    }
+    print()
+    print("| route | wall best / median | families/s (median) | process CPU (median) | peak RSS | ratio (medians) |")
+    print("|---|---|---|---|---|---|")
+    for name, (best, median, cpu, peak) in summary.items():
+        print(f"| {name} | {best:.2f} s / {median:.2f} s | {families / median:,.0f} | {cpu:.2f} s | "
+              f"{peak:.0f} MB | {ratio.get(name, '')} |")
 
 
 if __name__ == "__main__":

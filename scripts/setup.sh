@@ -41,6 +41,19 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/bindings-python/requirements-test.txt"
 
+# The PySpark example (examples/spark): Java 17 from Debian, pyspark from PyPI
+# (a 456 MB download; about 2.5 minutes on first install, cached by pip after).
+if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then
+  say "installing Debian openjdk-17-jre-headless"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null
+fi
+if ! "$venv/bin/python" -c "import pyspark" 2>/dev/null; then
+  say "installing pyspark into target/ci-venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/examples/spark/requirements.txt"
+
 command -v node >/dev/null || { echo "node is required (Node.js 20)" >&2; exit 1; }
 
 # JS tools (TypeScript, playwright-core, binaryen's wasm-opt), pinned by package-lock.json.

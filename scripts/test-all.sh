@@ -46,6 +46,9 @@ rm -rf target/wheels
 "$venv/bin/pip" install --quiet --force-reinstall --no-deps target/wheels/kampung-*.whl
 (cd bindings-python/tests && "$venv/bin/python" -m pytest -q -p no:cacheprovider)
 
+step "spark: the PySpark example in local mode (report merged from partition states, z-scores by mapInArrow)"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider examples/spark
+
 step "python: the documented install from a checkout (pip install ./bindings-python)"
 rm -rf target/pip-venv
 python3 -m venv target/pip-venv

@@ -29,7 +29,7 @@ fn as_of_arg(py: Python<'_>, as_of: &Bound<'_, PyAny>, loc: Locale) -> PyResult<
 }
 
 /// The options of a run: `as_of` (default: today in `tz`) and threads.
-fn options(
+pub(crate) fn options(
     py: Python<'_>,
     as_of: Option<&Bound<'_, PyAny>>,
     tz: &str,
@@ -56,7 +56,7 @@ fn options(
 /// ('2025-07-01', None, 0)
 #[pyclass(module = "kampung._kampung", name = "Report")]
 pub struct PyReport {
-    inner: Report,
+    pub(crate) inner: Report,
 }
 
 fn column<'py, T: IntoPyObject<'py> + Clone>(
@@ -295,13 +295,13 @@ pub fn _report(
 }
 
 /// One entity table: rows as dicts, or Arrow record batches.
-enum AnyTable {
+pub(crate) enum AnyTable {
     Values(Vec<Value>),
     Arrow(ArrowTable),
 }
 
 /// A row of an [`AnyTable`].
-enum AnyRow<'r> {
+pub(crate) enum AnyRow<'r> {
     Value(&'r Value),
     Arrow(ArrowRow<'r>),
 }
@@ -333,7 +333,7 @@ impl<'r> TableRow<'r> for AnyRow<'r> {
 
 /// A table argument: a list of dicts, or any object with
 /// `__arrow_c_stream__` (read as Arrow record batches, zero-copy).
-fn table_of(obj: &Bound<'_, PyAny>) -> PyResult<AnyTable> {
+pub(crate) fn table_of(obj: &Bound<'_, PyAny>) -> PyResult<AnyTable> {
     if let Ok(list) = obj.cast::<PyList>() {
         return Ok(AnyTable::Values(
             list.iter().map(|r| convert::to_value(&r)).collect(),

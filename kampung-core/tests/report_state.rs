@@ -51,7 +51,9 @@ fn one_pass(lines: &[String], kept: usize) -> Report {
     Report::from_json_lines(text.as_bytes(), &opts, &mut ()).expect("reads")
 }
 
-fn merged(lines: &[String], cuts: &[usize], order: &[usize], kept: usize) -> Report {
+/// The parts' states merged one by one (a fold), or all at once
+/// ([`ReportState::merge_all`]) when `at_once`.
+fn merged(lines: &[String], cuts: &[usize], order: &[usize], kept: usize, at_once: bool) -> Report {
     let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (lines.len() + 1)).collect();
     cuts.push(0);
     cuts.push(lines.len());
@@ -82,6 +84,13 @@ fn merged(lines: &[String], cuts: &[usize], order: &[usize], kept: usize) -> Rep
         idx.swap(i, j);
     }
     let mut slots: Vec<Option<ReportState>> = states.into_iter().map(Some).collect();
+    if at_once {
+        let all = idx
+            .iter()
+            .map(|&i| slots[i].take().expect("each part once"));
+        let state = ReportState::merge_all(all).expect("same date");
+        return state.expect("at least one part").finish();
+    }
     let mut acc: Option<ReportState> = None;
     for i in idx {
         let s = slots[i].take().expect("each part once");
@@ -110,9 +119,12 @@ proptest! {
             prop_assert!(reasons.contains_key("register_duplicate_kk"), "{reasons:?}");
             prop_assert!(reasons.contains_key("register_duplicate_nik"), "{reasons:?}");
         }
-        let got = merged(&lines, &cuts, &order, kept);
+        let got = merged(&lines, &cuts, &order, kept, false);
         prop_assert_eq!(got.to_json(Locale::En), want.to_json(Locale::En));
-        prop_assert_eq!(got, want);
+        prop_assert_eq!(&got, &want);
+        let at_once = merged(&lines, &cuts, &order, kept, true);
+        prop_assert_eq!(at_once.to_json(Locale::En), want.to_json(Locale::En));
+        prop_assert_eq!(at_once, want);
     }
 }
 
@@ -150,7 +162,33 @@ fn a_duplicate_across_parts_is_found_at_the_end() {
     )
     .expect("reads");
     assert!(
-        other.merge(later).is_err(),
+        other.merge(later.clone()).is_err(),
         "parts of different dates do not merge"
     );
+    assert!(ReportState::merge_all([part(&first, 0), later]).is_err());
+    assert_eq!(ReportState::merge_all(Vec::new()), Ok(None));
+}
+
+/// Records held in memory (the Python and Spark route): invalid records
+/// of a later part are numbered as in the whole register.
+#[test]
+fn record_partials_number_their_problems_as_the_whole() {
+    let mut records: Vec<serde_json::Value> = register(&[(300, 10, 0), (350, 20, 1)])
+        .iter()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    records.push(serde_json::json!({"no_kk": "1"}));
+    let want = Report::from_records(&records, &ReportOptions::new(as_of()), &mut ());
+    assert!(want.errors.iter().any(|p| p.record > 300));
+    let states = [(0, 0, 120), (1, 120, 290), (2, 290, records.len())].map(|(part, a, b)| {
+        let opts = ReportOptions::new(as_of())
+            .with_part(part)
+            .with_first_record(a as u64);
+        ReportState::from_records(&records[a..b], &opts, &mut ())
+    });
+    let got = ReportState::merge_all(states.into_iter().rev())
+        .expect("same date")
+        .expect("three parts")
+        .finish();
+    assert_eq!(got.to_json(Locale::En), want.to_json(Locale::En));
 }

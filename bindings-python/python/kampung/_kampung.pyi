@@ -5,10 +5,8 @@ from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._codes import ErrorCode
 
-__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "Report", "_report", "_pseudonymize_column", "_pseudonymize_jsonl", "_report_jsonl", "_report_entities", "_classify_kampung", "_write_synthetic_register"]
+__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "Report", "_report", "_pseudonymize_column", "_pseudonymize_jsonl", "_report_jsonl", "_report_entities", "_classify_kampung", "_write_synthetic_register", "__version__", "_fields", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source", "ReportState", "_report_state_jsonl", "_report_state", "_report_state_entities", "_merge_states"]
 __version__: str
-
-__all__ = ["__version__", "_fields", "Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_report", "_pseudonymize_column", "_pseudonymize_jsonl", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source"]
 
 @final
 class Nik:
@@ -148,6 +146,29 @@ def _report_entities(
     threads: int = 0,
     locale: str = "id",
 ) -> Report: ...
+@final
+class ReportState:
+    """The mergeable state of one part of a register (kampung.report.ReportState)."""
+
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: Any) -> ReportState: ...
+    @property
+    def as_of(self) -> datetime.date: ...
+    @property
+    def valid_families(self) -> int: ...
+    def __reduce__(self) -> Tuple[Any, Tuple[bytes]]: ...
+
+def _report_state_jsonl(
+    source: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+) -> ReportState: ...
+def _report_state(
+    records: List[Any], as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+) -> ReportState: ...
+def _report_state_entities(
+    families: Any, members: Any, measurements: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+) -> ReportState: ...
+def _merge_states(states: Any, sources: List[str] = ...) -> Report: ...
 def _write_synthetic_register(
     path: str, families: int, seed: int, as_of: datetime.date, bad_rate: float, csv: bool = False
 ) -> None: ...

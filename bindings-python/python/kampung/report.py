@@ -32,7 +32,10 @@ from typing import Any, Dict, List, Optional, Union
 from . import _kampung
 from ._batch import records_of
 
-__all__ = ["VillageReport", "aggregate", "read_jsonl", "classify_kampung", "write_synthetic_register", "LEVELS"]
+__all__ = [
+    "VillageReport", "aggregate", "read_jsonl", "classify_kampung", "write_synthetic_register", "LEVELS",
+    "ReportState", "partial", "partial_jsonl", "merge",
+]
 
 LEVELS = ("total", "provinsi", "kabupaten_kota", "kecamatan", "desa_kelurahan")
 
@@ -248,6 +251,81 @@ def read_jsonl(
     [[1, 'required'], [1, 'kk_length'], [1, 'family_no_members'], [1, 'required'], [2, 'register_malformed_line']]
     """
     return VillageReport(_kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale), locale)
+
+
+ReportState = _kampung.ReportState  # documented in the compiled module
+
+
+def partial_jsonl(
+    source: Union[bytes, str, "os.PathLike[str]"],
+    *,
+    as_of: Date,
+    part: int = 0,
+    first_record: int = 0,
+    threads: int = 0,
+) -> ReportState:
+    """The :class:`ReportState` of one part of a JSON Lines register: a file
+    path, or the part's text as ``bytes`` (whole lines). ``part`` orders
+    the parts (the register's order: the first valid family keeps a
+    duplicated Nomor KK); the part's lines are numbered from
+    ``first_record + 1``, so pass the number of lines before the part to
+    number errors as in the whole file. ``as_of`` is required: parts
+    computed on different days must not mix.
+
+    >>> lines = [b'{"no_kk": "1"}\\n', b"not json\\n", b'{"no_kk": "3"}\\n']
+    >>> a = partial_jsonl(b"".join(lines[:2]), as_of="2025-07-01", part=0)
+    >>> b = partial_jsonl(b"".join(lines[2:]), as_of="2025-07-01", part=1, first_record=2)
+    >>> merge([b, a]).errors["record"].unique().tolist()
+    [1, 2, 3]
+    >>> merge([b, a]).to_json() == merge([ReportState.from_bytes(a.to_bytes()), b]).to_json()
+    True
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _kampung._report_state_jsonl(bytes(source), as_of, part, first_record, threads)
+    return _kampung._report_state_jsonl(os.fspath(source), as_of, part, first_record, threads)
+
+
+def partial(
+    families: Any,
+    members: Any = None,
+    measurements: Any = None,
+    *,
+    as_of: Date,
+    part: int = 0,
+    first_record: int = 0,
+    threads: int = 0,
+) -> ReportState:
+    """The :class:`ReportState` of one part of a register given as
+    :func:`aggregate` takes it: records (dicts, numbered from
+    ``first_record``) or three entity tables (Arrow tables, DataFrames,
+    lists of dicts) holding whole families (every row of one ``no_kk`` in
+    the same part). ``part`` orders the parts; ``as_of`` is required.
+
+    >>> fams = [{"no_kk": "1"}, {"no_kk": "2"}, {"no_kk": "3"}]
+    >>> states = [partial(fams[:1], as_of="2025-07-01", part=0),
+    ...           partial(fams[1:], as_of="2025-07-01", part=1, first_record=1)]
+    >>> merge(states).to_json() == aggregate(fams, as_of="2025-07-01").to_json()
+    True
+    """
+    if members is not None or measurements is not None:
+        return _kampung._report_state_entities(
+            _table(families), _table(members if members is not None else []),
+            _table(measurements if measurements is not None else []), as_of, part, first_record, threads)
+    return _kampung._report_state(records_of(families), as_of, part, first_record, threads)
+
+
+def merge(states: Any, *, sources: Optional[List[str]] = None, locale: str = "id") -> VillageReport:
+    """The report of a whole register from the states of its parts
+    (:class:`ReportState` objects or their ``to_bytes()``, in any order):
+    merged and finished by the core, equal byte for byte to the one-pass
+    report of the same register. ``sources`` names the inputs in the report
+    (``read_jsonl`` puts the file's path there). Raises ``ValueError`` for
+    bytes that are not a state, states of different ``as_of``, or none.
+
+    >>> merge([partial([{"no_kk": "1"}], as_of="2025-07-01")]).exclusions["families_excluded"]
+    1
+    """
+    return VillageReport(_kampung._merge_states(list(states), list(sources or [])), locale)
 
 
 def classify_kampung(profile: Dict[str, Any], *, locale: str = "id") -> Dict[str, Any]:

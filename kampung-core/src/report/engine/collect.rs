@@ -119,12 +119,9 @@ impl Collector {
         record: u64,
         excluded: Excluded,
     ) {
-        let p = Problem {
-            table: l.table,
-            record: if self.relative { record } else { l.row },
-            error: l.error,
-            excluded,
-        };
+        // Numbered as `located` numbers it: a part's records (not its table
+        // rows) from `first_record`.
+        let p = self.located(l, record, excluded);
         observer.problem(&p);
         if self.errors.len() < self.kept {
             self.errors.push(p);
