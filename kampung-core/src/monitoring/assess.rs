@@ -690,16 +690,12 @@ fn child(
     let sex_index = usize::from(sex == Sex::Female);
     s.vs.clear();
     // ---- 1. single-visit checks -------------------------------------------
-    // Date order first (stable: ties keep input order), on 8-byte keys.
+    // Date order first, ties in input order: `idx` is in input order and
+    // the keys `(date, visit)` are distinct, so the unstable sort (small
+    // sorting networks, no unpredictable branches) gives the stable order.
     s.order.clear();
     s.order.extend(idx.iter().map(|&i| (v.date[i as usize], i)));
-    for k in 1..s.order.len() {
-        let mut j = k;
-        while j > 0 && s.order[j - 1].0 > s.order[j].0 {
-            s.order.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    s.order.sort_unstable();
     for k in 0..s.order.len() {
         let (date, iu) = s.order[k];
         let i = iu as usize;
