@@ -139,6 +139,13 @@ fn certify_row(y: f64, [l, m, s]: Lms, restricted: bool, rule: FlagRule) -> (f64
     )
 }
 
+/// [`certify_row`] of one row, for callers that score one value at a time
+/// (growth monitoring's WAZ): `(NaN, NaN)` where the exact path must run.
+#[inline]
+pub(crate) fn certify_one(y: f64, lms: Lms, restricted: bool, rule: FlagRule) -> (f64, f64) {
+    certify_row(y, lms, restricted, rule)
+}
+
 /// [`certify_row`] for every row: `scored` holds y (NaN for rows not
 /// scored), `lms` the LMS rows, `rule` the flag's; writes z and
 /// flag, NaN for rows left to the exact path. A plain loop with no branch,

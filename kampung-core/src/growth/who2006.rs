@@ -397,6 +397,40 @@ pub(crate) fn finish(z: f64, rule: FlagRule, rounded: bool) -> (f64, f64) {
     (if rounded { r } else { z }, flag(r, rule))
 }
 
+/// The rounded weight-for-age z and its flag (0/1) of one row, bit for
+/// bit what [`zscores_2006`] returns in `zwei`/`fwei` for a row with this
+/// sex, age in whole days, weight and no oedema: scored when
+/// `0 ≤ day ≤ 1856` and `day < 60 · 30.4375` (§1.8), exact day lookup
+/// (§1.7), restricted beyond ±3 SD (§1.6), rounded as anthro (§1.10),
+/// flag `z < −6` or `z > 5` (§1.11); the proven fast path of
+/// [`super::certified`], else the exact computation, as the batch does.
+/// `sex_index` 0 male, 1 female; `weight` > 0 and finite (else NaN, NaN).
+#[inline]
+pub(crate) fn weight_for_age_one(
+    tables: &Tables2006,
+    sex_index: usize,
+    day: i64,
+    weight: f64,
+) -> (f64, f64) {
+    #[allow(clippy::cast_precision_loss)]
+    let in_age = (0..=1856).contains(&day) && (day as f64) < 60.0 * DAYS_PER_MONTH;
+    let y = positive(weight);
+    let lms = if in_age && y.is_finite() {
+        tables.wfa.as_ref().and_then(|t| t.row(sex_index, day))
+    } else {
+        None
+    };
+    let Some(lms) = lms else {
+        return (f64::NAN, f64::NAN);
+    };
+    let (z, f) = super::certified::certify_one(y, lms, true, FlagRule::Wei);
+    if z.is_nan() {
+        finish(restrict(zscore(y, lms), y, lms), FlagRule::Wei, true)
+    } else {
+        (z, f)
+    }
+}
+
 /// The flag (0/1) of a rounded z under `rule`; NaN for a NaN z.
 #[inline]
 pub(crate) fn flag(r: f64, rule: FlagRule) -> f64 {

@@ -14,8 +14,8 @@ use super::rules::{
 };
 use super::velocity::{fit, Fit, VelocityStatus, VelocityTable, VelocityZ};
 use crate::error::{ErrorCode, FieldError, Locale, ShapeError};
-use crate::growth::who2006::{compute_row, In2006, Tables2006};
-use crate::growth::{zscores_2006, Columns2006, Input2006, RowError, ZscoreOptions};
+use crate::growth::who2006::{compute_row, weight_for_age_one, In2006, Tables2006};
+use crate::growth::RowError;
 use crate::sex::Sex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -416,15 +416,29 @@ fn raw_key(v: &Visits<'_>, i: usize) -> [u64; 7] {
 
 /// Reads a measurement: NaN missing; ±inf, ≤ 0 and (with `range`) values
 /// outside it are errors.
+#[inline]
 fn measurement(
     x: f64,
     name: &'static str,
     range: Option<(f64, f64)>,
     errs: &mut Vec<FieldError>,
 ) -> f64 {
-    if x.is_nan() {
+    // The common cases inline: missing, or positive, finite and in range.
+    if x.is_nan() || (x > 0.0 && x.is_finite() && range.is_none_or(|(lo, hi)| x >= lo && x <= hi)) {
         return x;
     }
+    bad_measurement(x, name, range, errs)
+}
+
+/// The error path of [`measurement`], out of line.
+#[cold]
+#[inline(never)]
+fn bad_measurement(
+    x: f64,
+    name: &'static str,
+    range: Option<(f64, f64)>,
+    errs: &mut Vec<FieldError>,
+) -> f64 {
     if x.is_infinite() {
         errs.push(FieldError::at(name, ErrorCode::NotFinite));
     } else if x <= 0.0 {
@@ -548,82 +562,6 @@ struct Ctx<'a> {
     rules: &'a MonitoringRules,
     tables: Tables2006,
     as_of: Option<i32>,
-    /// WAZ of every visit (rounded as anthro), from [`batch_waz`].
-    waz: Vec<f64>,
-    /// WHO's weight-for-age flag of every visit (`z < −6` or `z > 5`).
-    waz_flag: Vec<bool>,
-}
-
-/// WAZ of every visit through the columnar `zscores_2006` (the exact WHO
-/// anthro code and its fast certified path), in chunks so that its scratch
-/// columns stay small. Rows whose child, date or weight is unusable get NaN
-/// (their errors come from the visit checks instead).
-fn batch_waz(
-    children: &Children<'_>,
-    join: &ChildJoin,
-    v: &Visits<'_>,
-    tables: &Tables2006,
-) -> (Vec<f64>, Vec<bool>) {
-    const CHUNK: usize = 8192;
-    let n = v.child.len();
-    let mut waz = vec![f64::NAN; n];
-    let mut flag = vec![false; n];
-    let mut cols = Columns2006::new(CHUNK.min(n));
-    let (mut sex, mut age, mut weight, mut oedema) = (
-        Vec::with_capacity(CHUNK),
-        Vec::with_capacity(CHUNK),
-        Vec::with_capacity(CHUNK),
-        Vec::with_capacity(CHUNK),
-    );
-    let mut errors = Vec::new();
-    for start in (0..n).step_by(CHUNK) {
-        let end = (start + CHUNK).min(n);
-        sex.clear();
-        age.clear();
-        weight.clear();
-        oedema.clear();
-        for i in start..end {
-            let row = join.first_row.get(v.child[i] as usize).map(|&r| r as usize);
-            let (sx, birth) = row.map_or((0, NO_DATE), |r| (children.sex[r], children.birth[r]));
-            let d = v.date[i];
-            let ok = matches!(sx, 1 | 2) && birth > BAD_DATE && d > BAD_DATE && d >= birth;
-            sex.push(if ok { sx } else { 0 });
-            age.push(if ok { f64::from(d - birth) } else { f64::NAN });
-            let w = v.weight_kg[i];
-            weight.push(if w > 0.0 && w.is_finite() {
-                w
-            } else {
-                f64::NAN
-            });
-            oedema.push(v.oedema.is_some_and(|o| o[i] == 1));
-        }
-        if end - start != cols.zwei.len() {
-            cols = Columns2006::new(end - start);
-        }
-        let input = Input2006 {
-            sex: &sex,
-            age: &age,
-            weight: Some(&weight),
-            oedema: Some(&oedema),
-            ..Input2006::default()
-        };
-        errors.clear();
-        if zscores_2006(
-            &input,
-            tables,
-            ZscoreOptions::default(),
-            &mut cols.output(),
-            &mut errors,
-        )
-        .is_ok()
-        {
-            waz[start..end].copy_from_slice(&cols.zwei);
-            for (f, &x) in flag[start..end].iter_mut().zip(&cols.fwei) {
-                *f = x == 1.0;
-            }
-        }
-    }
-    (waz, flag)
 }
 
 /// Assesses every visit (MONITORING.md §1-§4). `as_of` (days since
@@ -652,14 +590,10 @@ pub fn assess(
     let n = visits.child.len();
     let n_children = children.sex.len();
     let mut out = Assessment::new(n);
-    let tables = Tables2006::bundled();
-    let (waz, waz_flag) = batch_waz(children, join, visits, &tables);
     let ctx = Ctx {
         rules,
-        tables,
+        tables: Tables2006::bundled(),
         as_of,
-        waz,
-        waz_flag,
     };
     // ---- group visits by child row (counting sort) ----------------------
     let mut start = vec![0u32; n_children + 1];
@@ -754,18 +688,15 @@ fn child(
     let child_row = u32::try_from(row).unwrap_or(UNKNOWN_CHILD);
     let birth_ymd = civil(birth);
     let birth_period = 12 * birth_ymd.0 + birth_ymd.1;
+    let sex_index = usize::from(sex == Sex::Female);
     s.vs.clear();
     // ---- 1. single-visit checks -------------------------------------------
-    // Date order first (stable: ties keep input order), on 8-byte keys.
+    // Date order first, ties in input order: `idx` is in input order and
+    // the keys `(date, visit)` are distinct, so the unstable sort (small
+    // sorting networks, no unpredictable branches) gives the stable order.
     s.order.clear();
     s.order.extend(idx.iter().map(|&i| (v.date[i as usize], i)));
-    for k in 1..s.order.len() {
-        let mut j = k;
-        while j > 0 && s.order[j - 1].0 > s.order[j].0 {
-            s.order.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    s.order.sort_unstable();
     for k in 0..s.order.len() {
         let (date, iu) = s.order[k];
         let i = iu as usize;
@@ -853,12 +784,12 @@ fn child(
         let is_birth = Source::from_code(source) == Some(Source::Birth);
         let weighed = !weight.is_nan() && (rules.birth_record_as_weighing || !is_birth);
         // WAZ: WHO 2006 weight-for-age by day, restricted z, rounded, flag
-        // z < −6 or > 5 (WHO_GROWTH.md §1.6-1.11), as zscores_2006 does.
-        // WAZ: WHO 2006 weight-for-age by day, restricted z, rounded, flag
-        // z < −6 or > 5 (WHO_GROWTH.md §1.6-1.11), from zscores_2006.
+        // z < −6 or > 5 (WHO_GROWTH.md §1.6-1.11), bit for bit what
+        // zscores_2006 returns (its proven fast path, else the exact one).
         let mut waz = f64::NAN;
         if weighed && !oedema {
-            if ctx.waz_flag[i] {
+            let (z, flag) = weight_for_age_one(&ctx.tables, sex_index, i64::from(age_days), weight);
+            if flag == 1.0 {
                 out.errors.push(VisitError {
                     visit: i,
                     child: child_row,
@@ -869,7 +800,7 @@ fn child(
                 out.age_months[i] = NO_VALUE;
                 continue;
             }
-            waz = ctx.waz[i];
+            waz = z;
         }
         // Length/height-for-age and weight-for-length/height, for the
         // screening flags (§2.3), from the existing exact code.
