@@ -8,7 +8,7 @@ from ._codes import ErrorCode
 __all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "Report", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_write_synthetic_register"]
 __version__: str
 
-__all__ = ["__version__", "_fields", "Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source"]
+__all__ = ["__version__", "_fields", "Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "_f64_column", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_report", "_report_jsonl", "_report_entities", "_classify_kampung", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source"]
 
 @final
 class Nik:
@@ -105,6 +105,7 @@ def _zscores_2007(
     sex: Any, age_in_months: Any, height: Any, weight: Any, oedema: Any, rounded: bool, locale: str
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
 def _classify(index: str, z: Any, flag: Any) -> List[Optional[str]]: ...
+def _f64_column(values: Any, name: str) -> Any: ...
 @final
 class Report:
     """A village report computed by the core (wrapped by kampung.report.VillageReport)."""
@@ -123,7 +124,8 @@ def _report(
     records: List[Any], as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id"
 ) -> Report: ...
 def _report_jsonl(
-    path: str, as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id"
+    path: str, as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id",
+    max_line_bytes: Optional[int] = None,
 ) -> Report: ...
 def _classify_kampung(profile: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _report_entities(
