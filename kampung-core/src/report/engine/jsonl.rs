@@ -148,6 +148,26 @@ impl<R: Read> Chunker<R> {
     }
 }
 
+/// The chunks of `input` as the engine cuts them, in order: whole lines
+/// (`Ok`), or the length of a line longer than `max_line` (`Err`). For the
+/// `line_chunker` fuzz target; not a stable API.
+#[doc(hidden)]
+pub fn chunks_for_fuzzing(
+    input: &[u8],
+    chunk: usize,
+    max_line: usize,
+) -> Vec<Result<Vec<u8>, u64>> {
+    let mut c = Chunker::new(input, chunk.max(1), max_line.max(1));
+    let mut out = Vec::new();
+    while let Some((_, ch)) = c.next_chunk() {
+        out.push(match ch {
+            Chunk::Lines(b) => Ok(b),
+            Chunk::TooLong(n) => Err(n),
+        });
+    }
+    out
+}
+
 /// JSON Lines as work for the engine.
 pub(super) struct JsonLines<R> {
     chunker: Mutex<Chunker<R>>,
