@@ -141,7 +141,7 @@ impl Report {
 
 /// Checks Kampung KB profiles (`{desa_code: profile}`) before any data is
 /// read: an object whose keys are desa/kelurahan codes (10 digits, dots
-/// allowed: [`crate::id::KodeWilayah`]) and whose values are profiles.
+/// allowed: [`crate::KodeWilayah`]) and whose values are profiles.
 /// A key is never echoed (it may hold anything, terminal escape sequences
 /// included): its problems point at its position among the keys.
 ///
