@@ -549,7 +549,7 @@ mod tests {
         ] {
             let n = Name::new(text);
             assert_eq!(n.as_str(), text);
-            assert_eq!(format!("{n:?}"), format!("{text:?}"));
+            assert_eq!(format!("{n:?}"), "Name(***)", "masked (issue 15.11)");
             assert_eq!(
                 serde_json::to_string(&n).ok(),
                 serde_json::to_string(text).ok()
