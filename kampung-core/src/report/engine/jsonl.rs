@@ -127,6 +127,7 @@ impl<R: Read> Chunker<R> {
                     Some(i) => i + 1,
                     None if buf.len() > self.max_line => {
                         let skipped = self.skip_line(buf.len() as u64);
+                        self.started = true;
                         let no = self.next_no;
                         self.next_no += 1;
                         return Some((no, Chunk::TooLong(skipped)));
@@ -141,6 +142,9 @@ impl<R: Read> Chunker<R> {
             if buf.is_empty() {
                 return None;
             }
+            // A mark is looked for before the first line only (with chunks
+            // under 3 bytes, a first chunk can end before the test above).
+            self.started = true;
             let no = self.next_no;
             self.next_no += 1;
             return Some((no, Chunk::Lines(buf)));
