@@ -79,4 +79,7 @@ node --test examples/web/tests/e2e.test.mjs
 step "report: HTML page renders its charts in headless chromium"
 examples/tests/report_html.sh
 
+step "fuzz: every cargo-fuzz target for a short fixed time (scripts/fuzz.sh, FUZZ_SECONDS=20 each)"
+"$root/scripts/fuzz.sh"
+
 step "all checks passed in $(( $(date +%s) - start ))s"

@@ -143,26 +143,75 @@ pub(crate) fn errors_table<'py>(
     errs: &[RowError],
     locale: Locale,
 ) -> PyResult<Bound<'py, PyDict>> {
+    // The texts are rendered without the GIL (millions of rows: seconds);
+    // only the Python objects are made with it.
+    let (rows, fields, codes, messages) = py.detach(|| {
+        let rows: Vec<i64> = errs
+            .iter()
+            .map(|e| i64::try_from(e.row).unwrap_or(i64::MAX))
+            .collect();
+        let fields: Vec<String> = errs.iter().map(|e| e.error.path().to_string()).collect();
+        let codes: Vec<&'static str> = errs.iter().map(|e| e.error.code().as_str()).collect();
+        let messages: Vec<String> = errs.iter().map(|e| e.error.message(locale)).collect();
+        (rows, fields, codes, messages)
+    });
     let d = PyDict::new(py);
-    let row = PyArray1::from_iter(
-        py,
-        errs.iter()
-            .map(|e| i64::try_from(e.row).unwrap_or(i64::MAX)),
-    );
-    d.set_item("row", row)?;
-    d.set_item(
-        "field",
-        PyList::new(py, errs.iter().map(|e| e.error.path().to_string()))?,
-    )?;
-    d.set_item(
-        "code",
-        PyList::new(py, errs.iter().map(|e| e.error.code().as_str()))?,
-    )?;
-    d.set_item(
-        "message",
-        PyList::new(py, errs.iter().map(|e| e.error.message(locale)))?,
-    )?;
+    d.set_item("row", PyArray1::from_vec(py, rows))?;
+    d.set_item("field", PyList::new(py, fields)?)?;
+    d.set_item("code", PyList::new(py, codes)?)?;
+    d.set_item("message", PyList::new(py, messages)?)?;
     Ok(d)
+}
+
+/// A numeric column given as a Python sequence (a list, a tuple, an object
+/// array's items) as float64: numbers and numeric text as numpy reads them,
+/// `None` as missing; a boolean or a complex number is a `SchemaError`
+/// (numpy would read `True` as 1 kg and drop an imaginary part).
+#[pyfunction]
+pub fn _f64_column<'py>(
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+    name: &str,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    use pyo3::types::{PyBool, PyComplex};
+    let mut out = Vec::new();
+    for (i, v) in values.try_iter()?.enumerate() {
+        let v = v?;
+        let kind = v.get_type().name()?.to_string();
+        let bad = if v.is_instance_of::<PyBool>() || kind == "bool" || kind == "bool_" {
+            Some("a boolean")
+        } else if v.is_instance_of::<PyComplex>() || kind.starts_with("complex") {
+            Some("a complex number")
+        } else {
+            None
+        };
+        if let Some(what) = bad {
+            return Err(errors::schema_error(
+                py,
+                format!("column `{name}` must be numeric: row {i} is {what}"),
+            ));
+        }
+        let x = if v.is_none() {
+            f64::NAN
+        } else if let Ok(s) = v.cast::<PyString>() {
+            let t = s.to_cow()?;
+            t.trim().parse::<f64>().map_err(|_| {
+                errors::schema_error(
+                    py,
+                    format!("column `{name}` must be numeric: row {i} is text"),
+                )
+            })?
+        } else {
+            v.extract::<f64>().map_err(|_| {
+                errors::schema_error(
+                    py,
+                    format!("column `{name}` must be numeric: row {i} is a {kind}"),
+                )
+            })?
+        };
+        out.push(x);
+    }
+    Ok(PyArray1::from_vec(py, out))
 }
 
 fn load_tables(
@@ -173,7 +222,9 @@ fn load_tables(
     let mut t = Tables2006::bundled();
     if let Some(d) = tables {
         for (k, v) in d.iter() {
-            let name: String = k.extract()?;
+            let name: String = k
+                .extract()
+                .map_err(|_| errors::schema_error(py, "a table name must be a string".into()))?;
             let which = Table::ALL
                 .iter()
                 .copied()
@@ -184,9 +235,21 @@ fn load_tables(
                         == name
                 })
                 .ok_or_else(|| {
-                    pyo3::exceptions::PyKeyError::new_err(format!(
-                        "unknown WHO 2006 table {name:?}"
-                    ))
+                    let known: Vec<&str> = Table::ALL
+                        .iter()
+                        .map(|t| {
+                            t.csv_name()
+                                .trim_end_matches(".csv")
+                                .trim_start_matches("who2006_")
+                        })
+                        .collect();
+                    errors::schema_error(
+                        py,
+                        format!(
+                            "unknown WHO 2006 table {name:?}; known: {}",
+                            known.join(", ")
+                        ),
+                    )
                 })?;
             let text: String = v.extract()?;
             let table = LmsTable::from_csv(&text)

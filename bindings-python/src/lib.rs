@@ -405,6 +405,7 @@ fn _kampung(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyNomorKk>()?;
     m.add_class::<PyKodeWilayah>()?;
     m.add_function(wrap_pyfunction!(validate_family, m)?)?;
+    m.add_function(wrap_pyfunction!(growth::_f64_column, m)?)?;
     m.add_function(wrap_pyfunction!(list_error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(error_template, m)?)?;
     m.add_function(wrap_pyfunction!(risk::_evaluate, m)?)?;

@@ -256,7 +256,7 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
 
 /// The report of a JSON Lines register file (`record` = line number from 1).
 #[pyfunction]
-#[pyo3(signature = (path, as_of=None, tz="WIB", threads=0, locale="id"))]
+#[pyo3(signature = (path, as_of=None, tz="WIB", threads=0, locale="id", max_line_bytes=None))]
 pub fn _report_jsonl(
     py: Python<'_>,
     path: std::path::PathBuf,
@@ -264,9 +264,13 @@ pub fn _report_jsonl(
     tz: &str,
     threads: usize,
     locale: &str,
+    max_line_bytes: Option<usize>,
 ) -> PyResult<PyReport> {
     let loc = errors::locale(locale)?;
-    let (opts, zone) = options(py, as_of, tz, threads, loc)?;
+    let (mut opts, zone) = options(py, as_of, tz, threads, loc)?;
+    if let Some(n) = max_line_bytes {
+        opts = opts.with_max_line_bytes(n);
+    }
     let file = std::fs::File::open(&path)?;
     let mut inner = py.detach(|| Report::from_json_lines(file, &opts, &mut ()))?;
     inner.as_of_today = zone;

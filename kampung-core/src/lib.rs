@@ -45,6 +45,7 @@ pub mod interval;
 pub mod kb;
 #[cfg(feature = "growth")]
 pub mod monitoring;
+pub mod output;
 #[cfg(feature = "report")]
 pub mod pseudonym;
 #[cfg(feature = "report")]

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 from ._codes import ErrorCode
 
-__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "Report", "_report", "_pseudonymize_column", "_pseudonymize_jsonl", "_report_jsonl", "_report_entities", "_classify_kampung", "_write_synthetic_register", "__version__", "_fields", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source", "ReportState", "_report_state_jsonl", "_report_state", "_report_state_entities", "_merge_states"]
+__all__ = ["Nik", "NomorKk", "KodeWilayah", "validate_family", "list_error_codes", "error_template", "_evaluate", "_evaluate_batch", "_zscores_2006", "_zscores_2007", "_classify", "Report", "_report", "_pseudonymize_column", "_pseudonymize_jsonl", "_report_jsonl", "_report_entities", "_classify_kampung", "_write_synthetic_register", "__version__", "_fields", "_dhs_unmet_need", "_dhs_reasons", "_dhs_fp_indicators", "_prevalence", "_quality", "_monitoring", "_wilayah_name", "_wilayah_names", "_wilayah_children", "_wilayah_source", "ReportState", "_report_state_jsonl", "_report_state", "_report_state_entities", "_merge_states", "_f64_column"]
 __version__: str
 
 @final
@@ -103,6 +103,7 @@ def _zscores_2007(
     sex: Any, age_in_months: Any, height: Any, weight: Any, oedema: Any, rounded: bool, locale: str
 ) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
 def _classify(index: str, z: Any, flag: Any) -> List[Optional[str]]: ...
+def _f64_column(values: Any, name: str) -> Any: ...
 @final
 class Report:
     """A village report computed by the core (wrapped by kampung.report.VillageReport)."""
@@ -134,7 +135,8 @@ def _pseudonymize_jsonl(
     key: bytes, source: Any, target: Any, birth_month: bool = False, kecamatan: bool = False
 ) -> Tuple[int, int, int]: ...
 def _report_jsonl(
-    path: str, as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id"
+    path: str, as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id",
+    max_line_bytes: Optional[int] = None,
 ) -> Report: ...
 def _classify_kampung(profile: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _report_entities(

@@ -145,11 +145,34 @@ def _is_arrow(x: Any) -> bool:
     return hasattr(x, "__arrow_c_array__") or hasattr(x, "__arrow_c_stream__")
 
 
+def _not_numeric(name: str, what: str) -> Exception:
+    from .errors import SchemaError
+
+    return SchemaError(f"column `{name}` must be numeric, not {what}")
+
+
 def _num(x: ArrayLike, name: str) -> Optional[np.ndarray]:
+    """A numeric column as contiguous float64. Booleans and complex numbers
+    are a SchemaError (numpy would read ``True`` as 1 and drop an imaginary
+    part); Python sequences and object arrays are checked in Rust."""
     if x is None:
         return None
+    if isinstance(x, (bool, complex, np.bool_, np.complexfloating)):
+        raise _not_numeric(name, type(x).__name__)
     if _is_arrow(x):  # pyarrow / polars / arro3
+        dtype = getattr(x, "type", getattr(x, "dtype", None))
+        if str(dtype).lower() in ("bool", "boolean"):
+            raise _not_numeric(name, "booleans")
         x = _from_arrow(x)
+    kind = getattr(getattr(x, "dtype", None), "kind", None)
+    if kind == "b":
+        raise _not_numeric(name, "booleans")
+    if kind == "c":
+        raise _not_numeric(name, "complex numbers")
+    if isinstance(x, (list, tuple)):
+        return _kampung._f64_column(x, name)  # type: ignore[no-any-return]
+    if kind == "O":
+        return _kampung._f64_column(x.tolist() if hasattr(x, "tolist") else list(x), name)  # type: ignore[no-any-return]
     if hasattr(x, "to_numpy"):  # pandas Series / Arrow-backed: NA -> NaN
         try:
             return np.ascontiguousarray(x.to_numpy(dtype=np.float64, na_value=np.nan))
@@ -237,6 +260,12 @@ def zscores_table(
     >>> float(zscores_table(df, age="age_days")["zlen"][0])
     -2.15
     """
+    from .errors import SchemaError
+
+    if not (hasattr(data, "columns") or hasattr(data, "column_names") or hasattr(data, "__arrow_c_stream__")):
+        raise SchemaError(
+            f"zscores_table needs a table (pandas or polars DataFrame, pyarrow Table), got {type(data).__name__}"
+        )
     like = data
     if hasattr(data, "__arrow_c_stream__") and not hasattr(data, "columns") and not hasattr(data, "column_names"):
         import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]

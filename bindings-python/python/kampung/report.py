@@ -238,11 +238,15 @@ def read_jsonl(
     locale: str = "id",
     tz: str = "WIB",
     threads: int = 0,
+    max_line_bytes: Optional[int] = None,
 ) -> VillageReport:
     """The report of a JSON Lines register file (``kampung report FILE``),
     read by the same parallel engine with the GIL released;
     ``errors.record`` is the line number. ``as_of`` defaults to today's date
-    in ``tz``.
+    in ``tz``. A line that is not UTF-8 or not JSON is one excluded line; a
+    line longer than ``max_line_bytes`` (default 8 MiB; input without line
+    feeds included) is one excluded line ``register_line_too_long``; a UTF-8
+    byte-order mark is ignored.
 
     >>> import os, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "r.jsonl")
@@ -250,7 +254,7 @@ def read_jsonl(
     >>> read_jsonl(p, as_of="2025-07-01").errors[["record", "code"]].values.tolist()
     [[1, 'required'], [1, 'kk_length'], [1, 'family_no_members'], [1, 'required'], [2, 'register_malformed_line']]
     """
-    return VillageReport(_kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale), locale)
+    return VillageReport(_kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale, max_line_bytes), locale)
 
 
 ReportState = _kampung.ReportState  # documented in the compiled module

@@ -9,7 +9,8 @@ mod pseudonymize;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use kampung_core::growth::children_csv::{write_zscores_csv, ChildrenCsvOptions};
+use kampung_core::growth::children_csv::{write_zscores_csv, CellPolicy, ChildrenCsvOptions};
+use kampung_core::output::AtomicFile;
 use kampung_core::register::csv::CsvTable;
 use kampung_core::register::json::JsonLines;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
@@ -110,6 +111,10 @@ fn date(s: &str) -> Result<NaiveDate, String> {
 struct ValidateArgs {
     /// Families, one JSON object per line [default: the bundled sample].
     file: Option<PathBuf>,
+    /// The longest line read, in bytes; a longer line is one invalid line
+    /// (`register_line_too_long`).
+    #[arg(long, default_value_t = kampung_core::report::engine::DEFAULT_MAX_LINE_BYTES)]
+    max_line_bytes: usize,
     #[command(flatten)]
     dated: Dated,
 }
@@ -155,6 +160,10 @@ struct ReportArgs {
     /// Exit with status 1 when any family, measurement or row was excluded.
     #[arg(long)]
     strict: bool,
+    /// The longest JSON Lines line, in bytes; a longer line is one excluded
+    /// family (`register_line_too_long`).
+    #[arg(long, default_value_t = kampung_core::report::engine::DEFAULT_MAX_LINE_BYTES)]
+    max_line_bytes: usize,
     #[command(flatten)]
     dated: Dated,
 }
@@ -175,6 +184,14 @@ struct ZscoresArgs {
     /// Language of the messages.
     #[arg(long, value_enum, default_value = "id")]
     lang: Lang,
+    /// Copy input cells as they are: without it, cells a spreadsheet would
+    /// run as formulas (`=`, `+`, `-`, `@`, tab, CR first; CWE-1236) get a
+    /// leading `'` and control characters become U+FFFD (always so on a terminal).
+    #[arg(long)]
+    raw_cells: bool,
+    /// The longest record, in bytes; a longer one is an unreadable row.
+    #[arg(long, default_value_t = kampung_core::growth::children_csv::DEFAULT_MAX_RECORD_BYTES)]
+    max_line_bytes: usize,
 }
 
 #[derive(Args)]
@@ -225,56 +242,16 @@ fn at(path: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::Message(format!("{}: {e}", path.display()))
 }
 
-/// A file written whole or not at all: written beside its final path and
-/// renamed there once complete, so an interrupted run never leaves a
-/// truncated file that looks complete.
-struct AtomicFile {
-    path: PathBuf,
-    tmp: PathBuf,
-    out: Option<std::io::BufWriter<std::fs::File>>,
+/// Starts an output file, written whole or not at all (kampung-core's
+/// [`AtomicFile`]: a failed run leaves no file, not even an earlier one).
+fn create(path: &Path) -> Result<AtomicFile, Failure> {
+    AtomicFile::create(path).map_err(at(path))
 }
 
-impl AtomicFile {
-    fn create(path: &Path) -> Result<AtomicFile, Failure> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let f = std::fs::File::create(&tmp).map_err(at(path))?;
-        Ok(AtomicFile {
-            path: path.to_owned(),
-            tmp,
-            out: Some(std::io::BufWriter::with_capacity(1 << 20, f)),
-        })
-    }
-    /// Flushes, syncs and renames into place.
-    fn commit(mut self) -> Result<(), Failure> {
-        if let Some(out) = self.out.take() {
-            let f = out
-                .into_inner()
-                .map_err(|e| at(&self.path)(e.into_error()))?;
-            f.sync_all().map_err(at(&self.path))?;
-        }
-        std::fs::rename(&self.tmp, &self.path).map_err(at(&self.path))
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.out.as_mut().map_or(Ok(0), |o| o.write(buf))
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.as_mut().map_or(Ok(()), Write::flush)
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.out.is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
+/// Renames a finished output file into place.
+fn commit(f: AtomicFile) -> Result<(), Failure> {
+    let path = f.path().to_owned();
+    f.commit().map_err(at(&path))
 }
 
 fn main() -> ExitCode {
@@ -329,7 +306,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Failure> {
         lang_text(lang, "Keluarga", "Family"),
     );
     let (mut n, mut bad) = (0u64, 0u64);
-    for item in JsonLines::new(input, kampung_core::report::engine::DEFAULT_MAX_LINE_BYTES) {
+    for item in JsonLines::new(input, a.max_line_bytes) {
         let (line, value) = item?;
         n += 1;
         match value.map(|v| Family::from_value(&v, &opts)) {
@@ -337,7 +314,7 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Failure> {
                 out,
                 "{label} {line}: OK — {} {} ({} {})",
                 lang_text(lang, "keluarga", "family"),
-                f.no_kk(),
+                f.no_kk().masked(),
                 f.members().len(),
                 lang_text(lang, "anggota", "members")
             )?,
@@ -437,13 +414,18 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
         ),
         (None, false) => None,
     };
-    let mut html = a.html.as_deref().map(AtomicFile::create).transpose()?;
-    let mut errors = a.errors.as_deref().map(AtomicFile::create).transpose()?;
+    if let Some(v) = &profiles {
+        kampung_core::report::check_profiles(v)
+            .map_err(|e| format!("--profile: {}", e.summary("profile", lang)))?;
+    }
+    let mut html = a.html.as_deref().map(create).transpose()?;
+    let mut errors = a.errors.as_deref().map(create).transpose()?;
     if let Some(w) = errors.as_mut() {
         w.write_all(Report::ERRORS_CSV_HEADER.as_bytes())?;
     }
     let opts = ReportOptions::new(as_of)
         .with_threads(a.threads)
+        .with_max_line_bytes(a.max_line_bytes)
         .with_errors_kept(10_000);
     let name = |p: &Path| p.display().to_string();
     let mut report = match (&a.register, &a.families, &a.members, &a.measurements) {
@@ -520,12 +502,13 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
         }
     }
     out.flush()?;
+    // The errors file first: when it fails, the page is not kept either.
+    if let Some(w) = errors.take() {
+        commit(w)?;
+    }
     if let Some(mut w) = html.take() {
         w.write_all(report.to_html(lang).as_bytes())?;
-        w.commit()?;
-    }
-    if let Some(w) = errors.take() {
-        w.commit()?;
+        commit(w)?;
     }
     let ex = &report.exclusions;
     let excluded = ex.families_excluded + ex.measurements_excluded + ex.rows_excluded;
@@ -581,9 +564,17 @@ fn zscores(a: &ZscoresArgs) -> Result<ExitCode, Failure> {
     } else {
         Box::new(std::fs::File::open(&a.input).map_err(at(&a.input))?)
     };
-    let opts = ChildrenCsvOptions::default().with_age_in_month(a.age_in_month);
-    let mut output = a.output.as_deref().map(AtomicFile::create).transpose()?;
-    let mut errors = a.errors.as_deref().map(AtomicFile::create).transpose()?;
+    let out_terminal = a.output.is_none() && std::io::stdout().is_terminal();
+    let cells = match a.raw_cells {
+        true => CellPolicy::raw().with_controls(out_terminal),
+        false => CellPolicy::neutralised(),
+    };
+    let opts = ChildrenCsvOptions::default()
+        .with_age_in_month(a.age_in_month)
+        .with_cells(cells)
+        .with_max_record_bytes(a.max_line_bytes);
+    let mut output = a.output.as_deref().map(create).transpose()?;
+    let mut errors = a.errors.as_deref().map(create).transpose()?;
     let stdout: &mut dyn Write = &mut std::io::BufWriter::new(std::io::stdout().lock());
     let stderr: &mut dyn Write = &mut std::io::stderr().lock();
     let out: &mut dyn Write = match output.as_mut() {
@@ -594,13 +585,19 @@ fn zscores(a: &ZscoresArgs) -> Result<ExitCode, Failure> {
         Some(f) => f,
         None => stderr,
     };
-    let (rows, bad) = write_zscores_csv(input, out, err, opts, lang)?;
+    let s = write_zscores_csv(input, out, err, opts, lang)?;
     for f in [output, errors].into_iter().flatten() {
-        f.commit()?;
+        commit(f)?;
     }
     let summary = match lang {
-        Locale::Id => format!("kampung: {rows} baris dihitung, {bad} baris bermasalah"),
-        Locale::En => format!("kampung: {rows} rows scored, {bad} rows with problems"),
+        Locale::Id => format!(
+            "kampung: {} baris dibaca: {} dihitung ({} bermasalah), {} tidak terbaca",
+            s.rows, s.scored, s.with_problems, s.unreadable
+        ),
+        Locale::En => format!(
+            "kampung: {} rows read: {} scored ({} with problems), {} unreadable",
+            s.rows, s.scored, s.with_problems, s.unreadable
+        ),
     };
     let _ = writeln!(std::io::stderr(), "{summary}");
     Ok(ExitCode::SUCCESS)
@@ -614,9 +611,9 @@ fn generate(a: &GenerateArgs) -> Result<ExitCode, Failure> {
     }
     match &a.output {
         Some(p) => {
-            let mut f = AtomicFile::create(p)?;
+            let mut f = create(p)?;
             synthetic::write_jsonl(&args, &mut f).map_err(at(p))?;
-            f.commit()?;
+            commit(f)?;
         }
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());

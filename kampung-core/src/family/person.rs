@@ -38,8 +38,11 @@ pub const MEMBER_FIELDS: [&str; 6] = [
 ///
 /// The NIK is optional (a newborn may not have one yet); when present it
 /// agrees with the stated sex and date of birth.
+///
+/// `Debug` masks personal data as [`Nik`]'s does (UU 27/2022): the name as
+/// `Name(***)`, the NIK as its kecamatan prefix, the birth date as its year.
 #[doc(alias = "anggota keluarga")]
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 pub struct Person {
     name: Name,
     nik: Option<Identifier<Nik>>,
@@ -94,9 +97,27 @@ impl PartialEq for Name {
     }
 }
 
+/// Masked: a name is personal data (UU 27/2022); `Debug` output ends up
+/// in logs and panic messages.
 impl std::fmt::Debug for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
+        f.write_str("Name(***)")
+    }
+}
+
+/// Masked like [`Nik`]'s: no name, the birth year only.
+impl std::fmt::Debug for Person {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::Datelike;
+        f.debug_struct("Person")
+            .field("name", &self.name)
+            .field("nik", &self.nik)
+            .field("sex", &self.sex)
+            .field("birth_year", &self.birth_date.year())
+            .field("relationship", &self.relationship)
+            .field("marital_status", &self.marital_status)
+            .field("marriage_recorded", &self.marriage_recorded)
+            .finish()
     }
 }
 
@@ -334,7 +355,8 @@ impl Person {
 }
 
 /// A member under construction from typed values ([`Person::builder`]).
-#[derive(Clone, Debug, PartialEq)]
+/// `Debug` is masked as [`Person`]'s.
+#[derive(Clone, PartialEq)]
 #[must_use]
 pub struct PersonBuilder {
     name: String,
@@ -343,6 +365,17 @@ pub struct PersonBuilder {
     birth_date: NaiveDate,
     relationship: Relationship,
     marital: KkMaritalStatus,
+}
+
+impl std::fmt::Debug for PersonBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::Datelike;
+        f.debug_struct("PersonBuilder")
+            .field("name", &"***")
+            .field("nik", &self.nik)
+            .field("birth_year", &self.birth_date.year())
+            .finish_non_exhaustive()
+    }
 }
 
 impl PersonBuilder {
@@ -395,6 +428,31 @@ impl PersonBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 15.11: `{:?}` of a member shows neither the name nor the
+    /// birth date nor the NIK's personal digits.
+    #[test]
+    fn debug_is_masked() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let nik = Nik::parse("6401013001900003").expect("nik");
+        let p = Person::builder(
+            "Budi Santoso",
+            Sex::Male,
+            d(1990, 1, 30),
+            Relationship::KepalaKeluarga,
+            MaritalStatus::Kawin,
+        )
+        .nik(nik);
+        let builder = format!("{p:?}");
+        let p = p.build(d(2025, 7, 1)).expect("valid");
+        for text in [format!("{p:?}"), format!("{p:#?}"), builder] {
+            for secret in ["Budi", "Santoso", "1990-01-30", "300190", "0003", "01-30"] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+            assert!(text.contains("640101"), "{text}");
+        }
+        assert_eq!(p.name(), "Budi Santoso");
+    }
 
     /// The shortcut gives the person of the full check whenever it answers,
     /// and answers for the usual members, over every combination of usual
@@ -499,7 +557,7 @@ mod tests {
         ] {
             let n = Name::new(text);
             assert_eq!(n.as_str(), text);
-            assert_eq!(format!("{n:?}"), format!("{text:?}"));
+            assert_eq!(format!("{n:?}"), "Name(***)", "masked (issue 15.11)");
             assert_eq!(
                 serde_json::to_string(&n).ok(),
                 serde_json::to_string(text).ok()

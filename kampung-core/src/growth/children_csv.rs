@@ -10,7 +10,15 @@
 //! `oedema`. [`write_zscores_csv`] repeats every input column and appends
 //! anthro's outputs (`clenhei, cbmi, c9mo_flag, zlen, flen, …, zss, fss`);
 //! missing values are empty cells; row problems go to an errors file as
-//! `row,field,code,message`.
+//! `row,line,field,code,message`.
+//!
+//! Records are read strictly ([`super::csv_records`]): every record of the
+//! input is either scored (one output row) or *unreadable* (no output row;
+//! one line in the errors table with its input line, an empty `row` and the
+//! reason): a record with another number of fields than the header, that
+//! is not UTF-8, that opens a quote and never closes it, or that is longer
+//! than [`ChildrenCsvOptions::max_record_bytes`] (default
+//! [`DEFAULT_MAX_RECORD_BYTES`], 1 MiB).
 //!
 //! CSV written by a spreadsheet in an Indonesian (or any comma-decimal)
 //! locale is read too: when the header line has more `;` than `,` outside
@@ -18,11 +26,13 @@
 //! (`9,5`), as Excel and LibreOffice write them under `id-ID`. A UTF-8
 //! byte-order mark before the header is ignored. Issue 16.15.
 
+pub use crate::growth::csv_records::DEFAULT_MAX_RECORD_BYTES;
+use crate::growth::csv_records::{malformed, Record, Records};
 use crate::growth::{
     parse_measure, parse_oedema, parse_sex, zscores_2006, Columns2006, Input2006, RowError,
     Tables2006, ZscoreOptions, OUTPUT_NAMES_2006,
 };
-use crate::{FieldPath, Locale};
+use crate::{FieldError, FieldPath, Locale};
 use std::io::{Read, Write};
 
 /// Default rows per chunk.
@@ -36,6 +46,94 @@ pub struct ChildrenCsvOptions {
     pub age_in_month: bool,
     /// Rows per chunk (memory use is proportional to it).
     pub chunk: usize,
+    /// The longest record, in bytes; a longer one is an unreadable row
+    /// (`register_line_too_long`).
+    pub max_record_bytes: usize,
+    /// How input cells are copied to the output.
+    pub cells: CellPolicy,
+}
+
+/// How cells copied from the input are written to a CSV output meant for
+/// spreadsheets.
+///
+/// By default ([`CellPolicy::neutralised`]) a cell that a spreadsheet would
+/// run as a formula (CWE-1236, "CSV injection") gets a leading single quote,
+/// as OWASP's *CSV Injection* page recommends: a cell starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return, unless it is a plain number
+/// (`-1.5` stays `-1.5`); and control characters other than tab, carriage
+/// return and line feed (e.g. the escape character that starts a terminal
+/// escape sequence) are replaced by U+FFFD. [`CellPolicy::raw`] writes
+/// cells exactly as read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CellPolicy {
+    /// Prefix formula-like cells with `'`.
+    pub formulas: bool,
+    /// Replace control characters by U+FFFD.
+    pub controls: bool,
+}
+
+impl Default for CellPolicy {
+    fn default() -> Self {
+        CellPolicy::neutralised()
+    }
+}
+
+impl CellPolicy {
+    /// Formulas and control characters neutralised (the default).
+    pub const fn neutralised() -> CellPolicy {
+        CellPolicy {
+            formulas: true,
+            controls: true,
+        }
+    }
+    /// Cells exactly as read.
+    pub const fn raw() -> CellPolicy {
+        CellPolicy {
+            formulas: false,
+            controls: false,
+        }
+    }
+    /// With control characters replaced or kept.
+    pub const fn with_controls(mut self, replace: bool) -> CellPolicy {
+        self.controls = replace;
+        self
+    }
+
+    /// `cell` as it is written.
+    pub fn apply(self, cell: &str) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        let control = |c: char| c.is_control() && !matches!(c, '\t' | '\r' | '\n');
+        let formula = self.formulas
+            && cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+            && !is_plain_number(cell);
+        let controls = self.controls && cell.chars().any(control);
+        if !formula && !controls {
+            return Cow::Borrowed(cell);
+        }
+        let mut out = String::with_capacity(cell.len() + 1);
+        if formula {
+            out.push('\'');
+        }
+        if controls {
+            out.extend(
+                cell.chars()
+                    .map(|c| if control(c) { '\u{fffd}' } else { c }),
+            );
+        } else {
+            out.push_str(cell);
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// A decimal number as a spreadsheet reads it: sign, digits, a point, an
+/// exponent (no `inf`, no `nan`, nothing else).
+fn is_plain_number(cell: &str) -> bool {
+    cell.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && cell.bytes().any(|b| b.is_ascii_digit())
+        && cell.parse::<f64>().is_ok()
 }
 
 impl Default for ChildrenCsvOptions {
@@ -43,6 +141,8 @@ impl Default for ChildrenCsvOptions {
         ChildrenCsvOptions {
             age_in_month: false,
             chunk: CHUNK,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            cells: CellPolicy::neutralised(),
         }
     }
 }
@@ -58,15 +158,30 @@ impl ChildrenCsvOptions {
         self.chunk = rows.max(1);
         self
     }
+    /// With input cells copied under `policy`.
+    pub fn with_cells(mut self, policy: CellPolicy) -> Self {
+        self.cells = policy;
+        self
+    }
+    /// With records of at most `bytes` bytes (at least 1).
+    pub fn with_max_record_bytes(mut self, bytes: usize) -> Self {
+        self.max_record_bytes = bytes.max(1);
+        self
+    }
 }
 
 /// One chunk of rows: the records as read and the z-score inputs of each.
 #[derive(Debug, Default)]
 pub struct ChildrenChunk {
-    /// The 0-based row number of the first record of the chunk.
+    /// The 0-based number of the chunk's first readable record among the
+    /// readable records of the file (its output row).
     pub first_row: usize,
-    /// The records as read.
+    /// The records as read (those that could be read).
     pub records: Vec<csv::StringRecord>,
+    /// The first input line of each record (from 1).
+    pub lines: Vec<u64>,
+    /// Records that could not be read: their first line and why.
+    pub unreadable: Vec<(u64, FieldError)>,
     sex: Vec<u8>,
     age: Vec<f64>,
     months: Vec<bool>,
@@ -223,10 +338,11 @@ pub(crate) fn semicolon_separated(head: &[u8]) -> bool {
 pub struct ChildrenCsv<R: Read> {
     headers: csv::StringRecord,
     layout: Layout,
-    records: csv::StringRecordsIntoIter<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
+    records: Records<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
     decimal_comma: bool,
     opts: ChildrenCsvOptions,
     rows: usize,
+    unreadable: usize,
     done: bool,
 }
 
@@ -238,19 +354,31 @@ impl<R: Read> ChildrenCsv<R> {
     pub fn new(mut input: R, opts: ChildrenCsvOptions) -> Result<ChildrenCsv<R>, String> {
         let head = header_line(&mut input).map_err(|e| e.to_string())?;
         let semicolon = semicolon_separated(&head);
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .delimiter(if semicolon { b';' } else { b',' })
-            .from_reader(std::io::Cursor::new(head).chain(input));
-        let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
+        let mut records = Records::with_delimiter(
+            std::io::Cursor::new(head).chain(input),
+            opts.max_record_bytes,
+            if semicolon { b';' } else { b',' },
+        );
+        let headers = match records.next() {
+            Some(Record::Fields { fields, .. }) => csv::StringRecord::from_byte_record(fields)
+                .map_err(|_| "the header is not UTF-8".to_owned())?,
+            Some(Record::Bad { error, .. }) => {
+                return Err(format!("the header: {}", error.message(Locale::En)))
+            }
+            None => match records.take_error() {
+                Some(e) => return Err(e.to_string()),
+                None => csv::StringRecord::new(),
+            },
+        };
         let layout = layout(&headers)?;
         Ok(ChildrenCsv {
             headers,
             layout,
-            records: rdr.into_records(),
+            records,
             decimal_comma: semicolon,
             opts,
             rows: 0,
+            unreadable: 0,
             done: false,
         })
     }
@@ -260,33 +388,61 @@ impl<R: Read> ChildrenCsv<R> {
         &self.headers
     }
 
-    /// Rows read so far.
+    /// Rows read so far (scored, to be scored, or unreadable).
     pub fn rows(&self) -> usize {
         self.rows
+    }
+
+    /// Unreadable rows so far.
+    pub fn unreadable(&self) -> usize {
+        self.unreadable
+    }
+
+    /// The next record as a row of the header's width, or why it is not one.
+    fn next_record(&mut self) -> Option<Result<(u64, csv::StringRecord), (u64, FieldError)>> {
+        Some(match self.records.next()? {
+            Record::Bad { line, error } => Err((line, error)),
+            Record::Fields { line, fields } => {
+                let width = self.headers.len();
+                match csv::StringRecord::from_byte_record(fields) {
+                    Err(_) => Err((line, malformed("not UTF-8"))),
+                    Ok(r) if r.len() != width => Err((
+                        line,
+                        malformed(format!("{} fields, expected {width}", r.len())),
+                    )),
+                    Ok(r) => Ok((line, r)),
+                }
+            }
+        })
     }
 
     /// The next chunk of rows; `None` at the end.
     ///
     /// # Errors
-    /// A record that cannot be read (the csv crate's error).
+    /// The input cannot be read.
     pub fn next_chunk(&mut self) -> Option<Result<ChildrenChunk, String>> {
         if self.done {
             return None;
         }
-        let lay = &self.layout;
         let mut buf = ChildrenChunk {
-            first_row: self.rows,
+            first_row: self.rows - self.unreadable,
             ..ChildrenChunk::default()
         };
-        for rec in self.records.by_ref().take(self.opts.chunk.max(1)) {
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e.to_string()));
+        let chunk = self.opts.chunk.max(1);
+        while buf.records.len() + buf.unreadable.len() < chunk {
+            let Some(next) = self.next_record() else {
+                self.done = true;
+                break;
+            };
+            let (line, rec) = match next {
+                Ok(x) => x,
+                Err(bad) => {
+                    buf.unreadable.push(bad);
+                    continue;
                 }
             };
-            let row = self.rows + buf.records.len();
+            let lay = &self.layout;
+            let row = buf.first_row + buf.records.len();
             buf.sex.push(code(
                 &rec,
                 Some(lay.sex),
@@ -346,13 +502,15 @@ impl<R: Read> ChildrenCsv<R> {
                 &mut buf.errors,
             ));
             buf.records.push(rec);
+            buf.lines.push(line);
         }
-        let n = buf.records.len();
-        self.rows += n;
-        if n < self.opts.chunk.max(1) {
+        if let Some(e) = self.records.take_error() {
             self.done = true;
+            return Some(Err(e.to_string()));
         }
-        (n > 0).then_some(Ok(buf))
+        self.rows += buf.records.len() + buf.unreadable.len();
+        self.unreadable += buf.unreadable.len();
+        (!buf.records.is_empty() || !buf.unreadable.is_empty()).then_some(Ok(buf))
     }
 
     /// The WHO 2006 z-scores of a chunk (ages in days and in months may be
@@ -427,10 +585,40 @@ impl<R: Read> ChildrenCsv<R> {
     }
 }
 
+/// A csv crate error as an I/O error, its kind kept (the crate's own
+/// conversion makes every error `Other`, and a closed pipe would no longer
+/// be one).
+fn io_error(e: csv::Error) -> std::io::Error {
+    if !matches!(e.kind(), csv::ErrorKind::Io(_)) {
+        return std::io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        _ => std::io::Error::other("csv"),
+    }
+}
+
+/// What [`write_zscores_csv`] read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ZscoresCsvSummary {
+    /// Records read after the header (scored + unreadable).
+    pub rows: usize,
+    /// Rows scored (one output row each).
+    pub scored: usize,
+    /// Scored rows with at least one problem.
+    pub with_problems: usize,
+    /// Records that could not be read (not scored; in the errors table).
+    pub unreadable: usize,
+}
+
 /// WHO 2006 z-scores for every row of a children table: reads `input`,
 /// writes every input column and the outputs to `output`, and each row
-/// problem to `errors_out` (`row,field,code,message`, row numbered from 1,
-/// message in `lang`). Returns (rows, rows with problems).
+/// problem to `errors_out` as `row,line,field,code,message` (`row`: the
+/// output row, from 1, empty for an unreadable record; `line`: the input
+/// line where the record starts; message in `lang`). Cells are written as
+/// read unless `cells` neutralises them ([`CellPolicy`]). Both outputs are
+/// flushed; a write error is an error.
 ///
 /// # Errors
 /// A file that cannot be read or written, or a header without the
@@ -441,8 +629,9 @@ pub fn write_zscores_csv<R: Read, W: Write, E: Write>(
     mut errors_out: E,
     opts: ChildrenCsvOptions,
     lang: Locale,
-) -> Result<(usize, usize), String> {
-    let mut reader = ChildrenCsv::new(input, opts)?;
+) -> std::io::Result<ZscoresCsvSummary> {
+    let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    let mut reader = ChildrenCsv::new(input, opts).map_err(invalid)?;
     let headers = reader.headers().clone();
     let mut wtr = csv::Writer::from_writer(output);
     // Input columns named like an output (e.g. expected values in a golden
@@ -450,48 +639,73 @@ pub fn write_zscores_csv<R: Read, W: Write, E: Write>(
     let keep: Vec<usize> = (0..headers.len())
         .filter(|&i| !OUTPUT_NAMES_2006.contains(&headers.get(i).unwrap_or("").trim()))
         .collect();
-    let mut head: Vec<&str> = keep.iter().filter_map(|&i| headers.get(i)).collect();
-    head.extend(OUTPUT_NAMES_2006);
-    wtr.write_record(&head).map_err(|e| e.to_string())?;
-    writeln!(errors_out, "row,field,code,message").map_err(|e| e.to_string())?;
+    let cells = opts.cells;
+    let mut head: Vec<String> = keep
+        .iter()
+        .filter_map(|&i| headers.get(i))
+        .map(|h| cells.apply(h).into_owned())
+        .collect();
+    head.extend(OUTPUT_NAMES_2006.iter().map(|s| (*s).to_owned()));
+    wtr.write_record(&head).map_err(io_error)?;
+    writeln!(errors_out, "row,line,field,code,message")?;
     let tables = Tables2006::bundled();
-    let mut bad_rows = 0usize;
+    let mut sum = ZscoresCsvSummary::default();
     let mut cell = String::new();
     let mut fields: Vec<String> = Vec::new();
+    let write_err = |out: &mut E, row: Option<usize>, line: u64, e: &FieldError| {
+        let msg = e.message(lang).replace('"', "'");
+        let row = row.map(|r| (r + 1).to_string()).unwrap_or_default();
+        writeln!(out, "{row},{line},{},{},\"{msg}\"", e.path(), e.code())
+    };
     while let Some(chunk) = reader.next_chunk() {
-        let chunk = chunk?;
-        let (cols, errors) = reader.zscores_2006(&chunk, &tables)?;
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        let (cols, errors) = reader
+            .zscores_2006(&chunk, &tables)
+            .map_err(std::io::Error::other)?;
         let named = cols.named();
         for (i, rec) in chunk.records.iter().enumerate() {
             fields.clear();
-            fields.extend(keep.iter().map(|&k| rec.get(k).unwrap_or("").to_owned()));
+            fields.extend(
+                keep.iter()
+                    .map(|&k| cells.apply(rec.get(k).unwrap_or("")).into_owned()),
+            );
             for (_, col) in &named {
                 fmt(col[i], &mut cell);
                 fields.push(cell.clone());
             }
-            wtr.write_record(&fields).map_err(|e| e.to_string())?;
+            wtr.write_record(&fields).map_err(io_error)?;
         }
+        // Problems in input order: unreadable records by line, the others by row.
+        let line_of = |row: usize| {
+            chunk
+                .lines
+                .get(row - chunk.first_row)
+                .copied()
+                .unwrap_or_default()
+        };
+        let mut bad = chunk.unreadable.iter().peekable();
         let mut last = usize::MAX;
         for e in &errors {
+            let line = line_of(e.row);
+            while let Some((l, err)) = bad.next_if(|(l, _)| *l < line) {
+                write_err(&mut errors_out, None, *l, err)?;
+            }
             if e.row != last {
-                bad_rows += 1;
+                sum.with_problems += 1;
                 last = e.row;
             }
-            let msg = e.error.message(lang).replace('"', "'");
-            writeln!(
-                errors_out,
-                "{},{},{},\"{}\"",
-                e.row + 1,
-                e.error.path(),
-                e.error.code(),
-                msg
-            )
-            .map_err(|e| e.to_string())?;
+            write_err(&mut errors_out, Some(e.row), line, &e.error)?;
         }
+        for (l, err) in bad {
+            write_err(&mut errors_out, None, *l, err)?;
+        }
+        sum.scored += chunk.records.len();
     }
-    wtr.flush().map_err(|e| e.to_string())?;
-    errors_out.flush().map_err(|e| e.to_string())?;
-    Ok((reader.rows(), bad_rows))
+    wtr.flush()?;
+    errors_out.flush()?;
+    sum.rows = reader.rows();
+    sum.unreadable = reader.unreadable();
+    Ok(sum)
 }
 
 #[cfg(test)]
@@ -573,9 +787,9 @@ mod tests {
         let mut out = Vec::new();
         let mut errs = Vec::new();
         let opts = ChildrenCsvOptions::default().with_chunk(1000);
-        let (rows, _) = write_zscores_csv(input.as_slice(), &mut out, &mut errs, opts, Locale::En)
+        let sum = write_zscores_csv(input.as_slice(), &mut out, &mut errs, opts, Locale::En)
             .expect("runs");
-        assert_eq!(rows, 19_434);
+        assert_eq!((sum.rows, sum.scored, sum.unreadable), (19_434, 19_434, 0));
         let mut expected = csv::Reader::from_reader(input.as_slice());
         let mut got = csv::Reader::from_reader(out.as_slice());
         let eh = expected.headers().expect("headers").clone();
@@ -619,7 +833,7 @@ mod tests {
         }
         assert!(compared > 200_000, "{compared}");
         let errors = String::from_utf8(errs).expect("utf8");
-        assert!(errors.starts_with("row,field,code,message\n"));
+        assert!(errors.starts_with("row,line,field,code,message\n"));
         assert!(errors.contains(",weight,not_positive,"));
     }
 
@@ -629,20 +843,118 @@ mod tests {
         let mut out = Vec::new();
         let mut errs = Vec::new();
         let opts = ChildrenCsvOptions::default().with_chunk(2);
-        let (rows, bad) =
-            write_zscores_csv(input.as_bytes(), &mut out, &mut errs, opts, Locale::Id)
-                .expect("runs");
-        assert_eq!((rows, bad), (3, 1));
+        let sum = write_zscores_csv(input.as_bytes(), &mut out, &mut errs, opts, Locale::Id)
+            .expect("runs");
+        assert_eq!((sum.rows, sum.with_problems), (3, 1));
         let errors = String::from_utf8(errs).expect("utf8");
-        assert!(errors.contains("2,sex,sex_invalid,"), "{errors}");
-        assert!(errors.contains("2,age,invalid_type,"), "{errors}");
-        assert!(errors.contains("2,measure,measure_invalid,"), "{errors}");
+        assert!(errors.contains("2,3,sex,sex_invalid,"), "{errors}");
+        assert!(errors.contains("2,3,age,invalid_type,"), "{errors}");
+        assert!(errors.contains("2,3,measure,measure_invalid,"), "{errors}");
         let text = String::from_utf8(out).expect("utf8");
         assert_eq!(text.lines().count(), 4);
         assert!(
             text.lines().nth(1).is_some_and(|l| l.contains(",-1.06,")),
             "{text}"
         );
+    }
+
+    fn run(input: &[u8], opts: ChildrenCsvOptions) -> (ZscoresCsvSummary, String, String) {
+        let (mut out, mut errs) = (Vec::new(), Vec::new());
+        let sum = write_zscores_csv(input, &mut out, &mut errs, opts, Locale::En).expect("runs");
+        let text = |b: Vec<u8>| String::from_utf8(b).expect("utf8");
+        (sum, text(out), text(errs))
+    }
+
+    /// Issue 15.1: an unterminated quote used to swallow every row after
+    /// it, and short or long rows were scored as if complete. Every record
+    /// is now scored or in the errors table with its line.
+    #[test]
+    fn every_row_is_scored_or_reported_with_its_line() {
+        let input = "sex,age,weight\n1,100,5\n2,\"200,6\n1,300,7\n2,400\n1,500,8,9\n2,600,9";
+        for chunk in [1, 2, 100] {
+            let opts = ChildrenCsvOptions::default().with_chunk(chunk);
+            let (sum, out, errs) = run(input.as_bytes(), opts);
+            assert_eq!(
+                (sum.rows, sum.scored, sum.unreadable),
+                (6, 3, 3),
+                "chunk {chunk}: {errs}"
+            );
+            let lines: Vec<&str> = errs.lines().collect();
+            assert_eq!(lines.len(), 4, "{errs}");
+            assert!(
+                lines[1].starts_with(",3,,register_malformed_line,"),
+                "{errs}"
+            );
+            assert!(lines[1].contains("unterminated quote"), "{errs}");
+            assert!(
+                lines[2].starts_with(",5,,register_malformed_line,"),
+                "{errs}"
+            );
+            assert!(lines[2].contains("2 fields, expected 3"), "{errs}");
+            assert!(
+                lines[3].starts_with(",6,,register_malformed_line,"),
+                "{errs}"
+            );
+            let ages: Vec<&str> = out
+                .lines()
+                .skip(1)
+                .filter_map(|l| l.split(',').nth(1))
+                .collect();
+            assert_eq!(ages, ["100", "300", "600"], "{out}");
+        }
+    }
+
+    /// Issue 15.2 and 15.3: a line that is not UTF-8 and input without line
+    /// feeds are excluded lines, and the run goes on.
+    #[test]
+    fn bad_bytes_and_endless_lines_are_excluded_lines() {
+        let mut input = b"sex,age,weight\n1,100,5\n1,\xff\xfe,5\n".to_vec();
+        input.extend(std::iter::repeat_n(b'0', 5000));
+        input.extend_from_slice(b"\n2,300,9\n");
+        let opts = ChildrenCsvOptions::default().with_max_record_bytes(1000);
+        let (sum, out, errs) = run(&input, opts);
+        assert_eq!((sum.rows, sum.scored, sum.unreadable), (4, 2, 2), "{errs}");
+        assert!(
+            errs.contains(",3,,register_malformed_line,\"The line cannot be read: not UTF-8"),
+            "{errs}"
+        );
+        assert!(errs.contains(",4,,register_line_too_long,"), "{errs}");
+        assert_eq!(out.lines().count(), 3);
+        // No line feed at all, past the limit: one excluded line, bounded memory.
+        let zeros = std::io::Read::take(std::io::repeat(0), 50 << 20);
+        let opts = ChildrenCsvOptions::default().with_max_record_bytes(1 << 16);
+        let e = write_zscores_csv(zeros, Vec::new(), Vec::new(), opts, Locale::En).err();
+        assert!(e.is_some_and(|e| e.to_string().contains("too long")));
+        let mut cr = b"sex,age,weight\n".to_vec();
+        cr.extend(b"1,100,5\r".repeat(100_000));
+        let (sum, _, errs) = run(&cr, opts);
+        assert_eq!((sum.rows, sum.unreadable), (1, 1), "{errs}");
+    }
+
+    /// Issue 15.11: cells a spreadsheet would run as formulas get a quote,
+    /// control characters are replaced; numbers and raw mode are untouched.
+    #[test]
+    fn formula_cells_are_neutralised_unless_raw() {
+        let input = "name,sex,age,weight\n=HYPERLINK(\"x\"),1,100,-5\n@SUM(A1),1,100,5\n\"\x1b]0;t\x07\",1,100,5\n-1+2,1,100,5\n";
+        let (_, out, _) = run(input.as_bytes(), ChildrenCsvOptions::default());
+        let names: Vec<String> = csv::Reader::from_reader(out.as_bytes())
+            .records()
+            .map(|r| r.expect("row").get(0).unwrap_or("").to_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "'=HYPERLINK(\"x\")",
+                "'@SUM(A1)",
+                "\u{fffd}]0;t\u{fffd}",
+                "'-1+2"
+            ]
+        );
+        assert!(out.contains(",100,-5,"), "{out}");
+        let raw = ChildrenCsvOptions::default().with_cells(CellPolicy::raw());
+        let (_, out, _) = run(input.as_bytes(), raw);
+        assert!(out.contains("\n\"=HYPERLINK(\"\"x\"\")\","), "{out}");
+        assert!(out.contains("\x1b]0;t\x07"), "{out}");
     }
 
     #[test]
@@ -656,6 +968,9 @@ mod tests {
             Locale::En,
         )
         .err();
-        assert_eq!(e.as_deref(), Some("the input has no `sex` column"));
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("the input has no `sex` column")
+        );
     }
 }

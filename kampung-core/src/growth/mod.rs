@@ -38,6 +38,8 @@ pub mod child;
 pub mod children_csv;
 pub mod classify;
 pub mod codes;
+#[cfg(feature = "csv")]
+pub mod csv_records;
 pub mod form;
 pub mod lms;
 pub mod parallel;

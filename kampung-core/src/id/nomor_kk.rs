@@ -77,6 +77,11 @@ impl NomorKk {
     pub fn region_prefix(&self) -> &str {
         std::str::from_utf8(&self.0[..6]).unwrap_or("")
     }
+    /// The number masked for display: the kecamatan prefix, the other ten
+    /// digits as `*` (`6472**********`), as `Debug` shows it.
+    pub fn masked(&self) -> String {
+        format!("{}**********", self.region_prefix())
+    }
 }
 
 impl fmt::Display for NomorKk {

@@ -102,14 +102,10 @@ impl Report {
         &mut self,
         profiles: &serde_json::Value,
     ) -> Result<(), crate::ValidationErrors> {
+        check_profile_keys(profiles)?;
+        // An object: checked above.
         let Some(map) = profiles.as_object() else {
-            let mut e = crate::ValidationErrors::new();
-            e.push(
-                crate::FieldError::new(crate::ErrorCode::InvalidType)
-                    .with_param("expected", "object")
-                    .with_param("received", crate::input::type_name(profiles)),
-            );
-            return Err(e);
+            return Ok(());
         };
         let mut out = Vec::with_capacity(map.len());
         for (code, v) in map {
@@ -140,5 +136,72 @@ impl Report {
         }
         self.kampung_kb = out;
         Ok(())
+    }
+}
+
+/// Checks Kampung KB profiles (`{desa_code: profile}`) before any data is
+/// read: an object whose keys are desa/kelurahan codes (10 digits, dots
+/// allowed: [`crate::KodeWilayah`]) and whose values are profiles.
+/// A key is never echoed (it may hold anything, terminal escape sequences
+/// included): its problems point at its position among the keys.
+///
+/// # Errors
+/// `invalid_type` when `profiles` is not an object; the problems of each
+/// key that is not a desa/kelurahan code (path: the key's position) and of
+/// each profile that does not validate (path: position, `profile`, field).
+pub fn check_profiles(profiles: &serde_json::Value) -> Result<(), crate::ValidationErrors> {
+    check_profile_keys(profiles)?;
+    let mut errors = crate::ValidationErrors::new();
+    for (i, v) in profiles
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, v)| v)
+        .enumerate()
+    {
+        if let Err(es) = KampungProfile::from_value(v) {
+            let mut e = crate::ValidationErrors::new();
+            e.extend_with_outer(es, &crate::PathSegment::Field("profile"));
+            errors.extend_with_outer(
+                e,
+                &crate::PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX)),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The keys of a profiles object: desa/kelurahan codes only.
+fn check_profile_keys(profiles: &serde_json::Value) -> Result<(), crate::ValidationErrors> {
+    let Some(map) = profiles.as_object() else {
+        let mut e = crate::ValidationErrors::new();
+        e.push(
+            crate::FieldError::new(crate::ErrorCode::InvalidType)
+                .with_param("expected", "object")
+                .with_param("received", crate::input::type_name(profiles)),
+        );
+        return Err(e);
+    };
+    let mut errors = crate::ValidationErrors::new();
+    for (i, key) in map.keys().enumerate() {
+        let at = crate::PathSegment::Index(u32::try_from(i).unwrap_or(u32::MAX));
+        match crate::KodeWilayah::parse(key) {
+            Ok(k) if k.level() == crate::wilayah::Level::DesaKelurahan => {}
+            Ok(_) => errors.push(
+                crate::FieldError::new(crate::ErrorCode::InvalidCode)
+                    .with_param("allowed", "desa/kelurahan code (10 digits)")
+                    .with_outer(at),
+            ),
+            Err(es) => errors.extend_with_outer(es, &at),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }

@@ -127,6 +127,7 @@ impl<R: Read> Chunker<R> {
                     Some(i) => i + 1,
                     None if buf.len() > self.max_line => {
                         let skipped = self.skip_line(buf.len() as u64);
+                        self.started = true;
                         let no = self.next_no;
                         self.next_no += 1;
                         return Some((no, Chunk::TooLong(skipped)));
@@ -141,11 +142,34 @@ impl<R: Read> Chunker<R> {
             if buf.is_empty() {
                 return None;
             }
+            // A mark is looked for before the first line only (with chunks
+            // under 3 bytes, a first chunk can end before the test above).
+            self.started = true;
             let no = self.next_no;
             self.next_no += 1;
             return Some((no, Chunk::Lines(buf)));
         }
     }
+}
+
+/// The chunks of `input` as the engine cuts them, in order: whole lines
+/// (`Ok`), or the length of a line longer than `max_line` (`Err`). For the
+/// `line_chunker` fuzz target; not a stable API.
+#[doc(hidden)]
+pub fn chunks_for_fuzzing(
+    input: &[u8],
+    chunk: usize,
+    max_line: usize,
+) -> Vec<Result<Vec<u8>, u64>> {
+    let mut c = Chunker::new(input, chunk.max(1), max_line.max(1));
+    let mut out = Vec::new();
+    while let Some((_, ch)) = c.next_chunk() {
+        out.push(match ch {
+            Chunk::Lines(b) => Ok(b),
+            Chunk::TooLong(n) => Err(n),
+        });
+    }
+    out
 }
 
 /// JSON Lines as work for the engine.

@@ -17,6 +17,8 @@
 
 pub(crate) mod collect;
 mod jsonl;
+#[doc(hidden)]
+pub use jsonl::chunks_for_fuzzing;
 
 use super::exclusions::Problem;
 use super::{Report, ReportState};
