@@ -227,6 +227,17 @@ impl<T> Identifier<T> {
     }
 }
 
+impl Identifier<crate::NomorKk> {
+    /// For display: a real Nomor KK masked ([`crate::NomorKk::masked`]), a
+    /// pseudonym as it is (a token is not personal data on its own).
+    pub fn masked(&self) -> String {
+        match self {
+            Identifier::Real(kk) => kk.masked(),
+            Identifier::Pseudonym(p) => p.to_string(),
+        }
+    }
+}
+
 /// A pseudonym read where a number was expected; one of a number that
 /// did not validate is `pseudonym_of_invalid_id`.
 fn read_pseudonym<T>(input: &str, kind: IdKind) -> Result<Identifier<T>, ValidationErrors> {
