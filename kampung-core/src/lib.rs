@@ -34,6 +34,7 @@
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
+pub mod atomic;
 pub mod codes;
 pub mod error;
 pub mod family;

@@ -7,12 +7,18 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kampung_core::atomic::AtomicFile;
+use kampung_core::error::{rows_summary, write_row_errors_csv, FieldError, RowError};
 use kampung_core::growth::children_csv::{write_zscores_csv, ChildrenCsvOptions};
+use kampung_core::growth::prevalence::{
+    prevalence_csv, quality_csv, CsvColumns, MethodChoice, PrevalenceOptions,
+};
 use kampung_core::register::csv::CsvTable;
 use kampung_core::register::json::JsonLines;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
 use kampung_core::register::table::EntityTables;
 use kampung_core::report::{Observer, Problem, Progress, Report, ReportOptions};
+use kampung_core::survey::LonelyPsu;
 use kampung_core::today::TimeZone as IndonesianTimeZone;
 use kampung_core::{Family, FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -43,6 +49,12 @@ enum Command {
     Zscores(ZscoresArgs),
     /// Write a synthetic register (a pure function of the seed).
     Generate(GenerateArgs),
+    /// WHO anthro's prevalence table (anthro_prevalence) of a CSV of children, with a survey design.
+    ///
+    /// Children: WHO anthro's column names (sex, age | age_days | age_months,
+    /// weight, lenhei, measure, oedema; the groupings typeres, gregion, wealthq,
+    /// mothered, othergr when present). The design columns are used only when named.
+    Prevalence(PrevalenceArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -195,6 +207,94 @@ struct GenerateArgs {
     csv: Option<PathBuf>,
 }
 
+/// Input, output, row notes and language of the table commands.
+#[derive(Args)]
+struct Table {
+    /// Input table (CSV).
+    input: PathBuf,
+    /// Output CSV [default: stdout].
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Row problems and rows left out (row, field, code, message) to this CSV file.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Language of the messages.
+    #[arg(long, value_enum, default_value = "id")]
+    lang: Lang,
+}
+
+/// What a table command's core call returns: rows read and row notes.
+type Rows = Result<(usize, Vec<RowError>), kampung_core::Error>;
+
+impl Table {
+    /// Opens the input, calls `f` with it and the output, then writes the
+    /// notes (`--errors`), commits the output and prints a summary.
+    fn run(
+        &self,
+        f: impl FnOnce(std::fs::File, &mut dyn Write, Locale) -> Rows,
+    ) -> Result<ExitCode, Failure> {
+        let lang: Locale = self.lang.into();
+        let input = std::fs::File::open(&self.input).map_err(at(&self.input))?;
+        let mut output = self.output.as_deref().map(AtomicFile::create).transpose()?;
+        let mut stdout = std::io::stdout().lock();
+        let out: &mut dyn Write = output.as_mut().map_or(&mut stdout, |f| f);
+        let (rows, notes) = f(input, out, lang).map_err(|e| e.describe(lang))?;
+        if let Some(p) = &self.errors {
+            let mut f = AtomicFile::create(p)?;
+            write_row_errors_csv(&mut f, &notes, lang)?;
+            f.commit()?;
+        }
+        output.map_or(Ok(()), AtomicFile::commit)?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "kampung: {}",
+            rows_summary(rows, &notes, lang)
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+#[derive(Args)]
+struct PrevalenceArgs {
+    #[command(flatten)]
+    table: Table,
+    /// Sampling-weight column.
+    #[arg(long, value_name = "COL")]
+    sw: Option<String>,
+    /// Cluster (PSU) column.
+    #[arg(long, value_name = "COL")]
+    cluster: Option<String>,
+    /// Strata column.
+    #[arg(long, value_name = "COL")]
+    strata: Option<String>,
+    /// A grouping: GROUPING=COL (typeres, gregion, wealthq, mothered, othergr), or COL for othergr.
+    #[arg(long, value_name = "GROUPING=COL")]
+    by: Vec<String>,
+    /// The age column is in months (anthro's is_age_in_month).
+    #[arg(long)]
+    age_in_month: bool,
+    /// Clusters are numbered within strata (R survey's nest = TRUE).
+    #[arg(long)]
+    nest: bool,
+    /// Strata with one PSU: adjust (anthro's), fail, remove, certainty, average.
+    #[arg(long, default_value = "adjust", value_parser = parse(LonelyPsu::parse))]
+    lonely_psu: LonelyPsu,
+    /// auto (anthro's choice from the design columns) or survey (always R survey's path).
+    #[arg(long, default_value = "auto", value_parser = parse(MethodChoice::parse))]
+    method: MethodChoice,
+    /// Write the data-quality report (WHO/UNICEF 2019) instead of the prevalence table.
+    #[arg(long)]
+    quality: bool,
+    /// Date-of-birth column YYYY-MM-DD (day and month of birth in --quality).
+    #[arg(long, value_name = "COL")]
+    dob: Option<String>,
+}
+
+/// A clap value parser from a core parser (its message on error).
+fn parse<T>(f: fn(&str) -> Result<T, FieldError>) -> impl Fn(&str) -> Result<T, String> + Clone {
+    move |s| f(s).map_err(|e| e.describe(Locale::En))
+}
+
 /// Why a command failed: a message (exit 2), or the output's reader left.
 enum Failure {
     Message(String),
@@ -221,58 +321,6 @@ fn at(path: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::Message(format!("{}: {e}", path.display()))
 }
 
-/// A file written whole or not at all: written beside its final path and
-/// renamed there once complete, so an interrupted run never leaves a
-/// truncated file that looks complete.
-struct AtomicFile {
-    path: PathBuf,
-    tmp: PathBuf,
-    out: Option<std::io::BufWriter<std::fs::File>>,
-}
-
-impl AtomicFile {
-    fn create(path: &Path) -> Result<AtomicFile, Failure> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let f = std::fs::File::create(&tmp).map_err(at(path))?;
-        Ok(AtomicFile {
-            path: path.to_owned(),
-            tmp,
-            out: Some(std::io::BufWriter::with_capacity(1 << 20, f)),
-        })
-    }
-    /// Flushes, syncs and renames into place.
-    fn commit(mut self) -> Result<(), Failure> {
-        if let Some(out) = self.out.take() {
-            let f = out
-                .into_inner()
-                .map_err(|e| at(&self.path)(e.into_error()))?;
-            f.sync_all().map_err(at(&self.path))?;
-        }
-        std::fs::rename(&self.tmp, &self.path).map_err(at(&self.path))
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.out.as_mut().map_or(Ok(0), |o| o.write(buf))
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.as_mut().map_or(Ok(()), Write::flush)
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.out.is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -280,6 +328,7 @@ fn main() -> ExitCode {
         Command::Report(a) => report(&a),
         Command::Zscores(a) => zscores(&a),
         Command::Generate(a) => generate(&a),
+        Command::Prevalence(a) => prevalence(&a),
     };
     match result {
         Ok(code) => code,
@@ -620,6 +669,28 @@ fn generate(a: &GenerateArgs) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn prevalence(a: &PrevalenceArgs) -> Result<ExitCode, Failure> {
+    let mut cols = CsvColumns::new();
+    (cols.sw, cols.cluster, cols.strata) = (a.sw.clone(), a.cluster.clone(), a.strata.clone());
+    (cols.dob, cols.age_in_month) = (a.dob.clone(), a.age_in_month);
+    for b in &a.by {
+        cols = cols
+            .with_by(b)
+            .map_err(|e| e.describe(a.table.lang.into()))?;
+    }
+    let opts = PrevalenceOptions::new()
+        .with_nest(a.nest)
+        .with_lonely_psu(a.lonely_psu)
+        .with_method(a.method);
+    a.table.run(|input, out, _| {
+        if a.quality {
+            quality_csv(input, out, &cols, &opts).map(|(_, notes, rows)| (rows, notes))
+        } else {
+            prevalence_csv(input, out, &cols, &opts).map(|s| (s.rows, s.notes))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -385,7 +385,9 @@ pub fn write_zscores_csv<R: Read, W: Write, E: Write>(
     let mut head: Vec<&str> = keep.iter().filter_map(|&i| headers.get(i)).collect();
     head.extend(OUTPUT_NAMES_2006);
     wtr.write_record(&head).map_err(|e| e.to_string())?;
-    writeln!(errors_out, "row,field,code,message").map_err(|e| e.to_string())?;
+    errors_out
+        .write_all(crate::error::ROW_ERRORS_CSV_HEADER.as_bytes())
+        .map_err(|e| e.to_string())?;
     let tables = Tables2006::bundled();
     let mut bad_rows = 0usize;
     let mut cell = String::new();
@@ -409,16 +411,8 @@ pub fn write_zscores_csv<R: Read, W: Write, E: Write>(
                 bad_rows += 1;
                 last = e.row;
             }
-            let msg = e.error.message(lang).replace('"', "'");
-            writeln!(
-                errors_out,
-                "{},{},{},\"{}\"",
-                e.row + 1,
-                e.error.path(),
-                e.error.code(),
-                msg
-            )
-            .map_err(|e| e.to_string())?;
+            crate::error::write_row_error_csv(&mut errors_out, e, lang)
+                .map_err(|e| e.to_string())?;
         }
     }
     wtr.flush().map_err(|e| e.to_string())?;
