@@ -13,6 +13,7 @@ use kampung_core::growth::children_csv::{write_zscores_csv, ChildrenCsvOptions};
 use kampung_core::growth::prevalence::{
     prevalence_csv, quality_csv, CsvColumns, MethodChoice, PrevalenceOptions,
 };
+use kampung_core::kb::dhs::{dhs_csv, DhsColumns, DhsRules, FpOptions};
 use kampung_core::register::csv::CsvTable;
 use kampung_core::register::json::JsonLines;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
@@ -55,6 +56,11 @@ enum Command {
     /// weight, lenhei, measure, oedema; the groupings typeres, gregion, wealthq,
     /// mothered, othergr when present). The design columns are used only when named.
     Prevalence(PrevalenceArgs),
+    /// DHS unmet need (v626a) and the family-planning indicator table with design-based SEs.
+    ///
+    /// Women: a DHS individual recode (IR) as CSV, the recode variables in any
+    /// case (docs/dhs.md); the design is v005 (weight / 1,000,000), v001, v022.
+    Dhs(DhsArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -290,6 +296,21 @@ struct PrevalenceArgs {
     dob: Option<String>,
 }
 
+#[derive(Args)]
+struct DhsArgs {
+    #[command(flatten)]
+    table: Table,
+    /// Rule set: stata (the DHS Stata/SPSS code, Bradley et al. 2012) or r (the DHS R code).
+    #[arg(long, default_value = "stata", value_parser = parse(DhsRules::parse))]
+    rules: DhsRules,
+    /// A break-down column (region, residence, age group…); repeatable.
+    #[arg(long, value_name = "COL")]
+    by: Vec<String>,
+    /// Also write v626a and the rule that fired for every woman (row, v626a, reason) here.
+    #[arg(long, value_name = "OUT.csv")]
+    v626a: Option<PathBuf>,
+}
+
 /// A clap value parser from a core parser (its message on error).
 fn parse<T>(f: fn(&str) -> Result<T, FieldError>) -> impl Fn(&str) -> Result<T, String> + Clone {
     move |s| f(s).map_err(|e| e.describe(Locale::En))
@@ -329,6 +350,7 @@ fn main() -> ExitCode {
         Command::Zscores(a) => zscores(&a),
         Command::Generate(a) => generate(&a),
         Command::Prevalence(a) => prevalence(&a),
+        Command::Dhs(a) => dhs(&a),
     };
     match result {
         Ok(code) => code,
@@ -691,6 +713,19 @@ fn prevalence(a: &PrevalenceArgs) -> Result<ExitCode, Failure> {
             prevalence_csv(input, out, &cols, &opts).map(|s| (s.rows, s.notes))
         }
     })
+}
+
+fn dhs(a: &DhsArgs) -> Result<ExitCode, Failure> {
+    let mut columns = DhsColumns::default();
+    columns.by.clone_from(&a.by);
+    let opts = FpOptions::new().with_rules(a.rules);
+    let mut v626a = a.v626a.as_deref().map(AtomicFile::create).transpose()?;
+    let code = a.table.run(|input, out, _| {
+        let v: Option<&mut dyn Write> = v626a.as_mut().map(|f| f as &mut dyn Write);
+        dhs_csv(input, out, v, &columns, &opts)
+    })?;
+    v626a.map_or(Ok(()), AtomicFile::commit)?;
+    Ok(code)
 }
 
 #[cfg(test)]

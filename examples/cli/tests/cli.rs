@@ -24,7 +24,14 @@ fn version_and_help() {
         "{}",
         text(&o.stdout)
     );
-    for sub in ["validate", "report", "zscores", "generate", "prevalence"] {
+    for sub in [
+        "validate",
+        "report",
+        "zscores",
+        "generate",
+        "prevalence",
+        "dhs",
+    ] {
         let o = kampung(&[sub, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{sub}");
         assert!(
