@@ -777,6 +777,20 @@ impl FieldError {
 }
 
 impl Error {
+    /// `register_malformed_line` with the reason: a table file that cannot
+    /// be read or written.
+    pub fn malformed(reason: impl fmt::Display) -> Error {
+        FieldError::new(ErrorCode::RegisterMalformedLine)
+            .with_param("reason", reason.to_string())
+            .into()
+    }
+    /// `required` at `columns`, parameter `column` naming the missing columns.
+    pub fn missing_columns(names: &[&str]) -> Error {
+        FieldError::new(ErrorCode::Required)
+            .with_path(FieldPath::field("columns"))
+            .with_param("column", names.join(", "))
+            .into()
+    }
     /// Every problem as [`FieldError::describe`] does, joined by `; `.
     pub fn describe(&self, locale: Locale) -> String {
         match self {

@@ -14,6 +14,7 @@ use kampung_core::growth::prevalence::{
     prevalence_csv, quality_csv, CsvColumns, MethodChoice, PrevalenceOptions,
 };
 use kampung_core::kb::dhs::{dhs_csv, DhsColumns, DhsRules, FpOptions};
+use kampung_core::monitoring::csv::{monitor_csv, options_from_pairs};
 use kampung_core::register::csv::CsvTable;
 use kampung_core::register::json::JsonLines;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
@@ -61,21 +62,11 @@ enum Command {
     /// Women: a DHS individual recode (IR) as CSV, the recode variables in any
     /// case (docs/dhs.md); the design is v005 (weight / 1,000,000), v001, v022.
     Dhs(DhsArgs),
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Lang {
-    Id,
-    En,
-}
-
-impl From<Lang> for Locale {
-    fn from(l: Lang) -> Locale {
-        match l {
-            Lang::Id => Locale::Id,
-            Lang::En => Locale::En,
-        }
-    }
+    /// Growth monitoring: per-visit codes N/T/O/B, 2T, BGM, referral, WAZ and velocity (MONITORING.md).
+    ///
+    /// Visits: child_id, visit_date, weight_kg[, lenhei_cm, measure, oedema, headc_cm, muac_cm,
+    /// source]. Children: child_id, sex, birth_date[, has_kia, posyandu_id or the --by column].
+    Monitor(MonitorArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -88,9 +79,9 @@ enum Zone {
 /// The reference date and the language, shared by the commands that validate.
 #[derive(Args)]
 struct Dated {
-    /// Language of messages and labels.
-    #[arg(long, value_enum, default_value = "id")]
-    lang: Lang,
+    /// Language of messages and labels: id or en.
+    #[arg(long, default_value = "id", value_parser = parse(Locale::parse))]
+    lang: Locale,
     /// Reference date YYYY-MM-DD [default: today in --tz].
     #[arg(long, value_parser = date)]
     as_of: Option<NaiveDate>,
@@ -186,9 +177,9 @@ struct ZscoresArgs {
     /// The age column is in months.
     #[arg(long)]
     age_in_month: bool,
-    /// Language of the messages.
-    #[arg(long, value_enum, default_value = "id")]
-    lang: Lang,
+    /// Language of the messages: id or en.
+    #[arg(long, default_value = "id", value_parser = parse(Locale::parse))]
+    lang: Locale,
 }
 
 #[derive(Args)]
@@ -224,9 +215,9 @@ struct Table {
     /// Row problems and rows left out (row, field, code, message) to this CSV file.
     #[arg(long)]
     errors: Option<PathBuf>,
-    /// Language of the messages.
-    #[arg(long, value_enum, default_value = "id")]
-    lang: Lang,
+    /// Language of the messages: id or en.
+    #[arg(long, default_value = "id", value_parser = parse(Locale::parse))]
+    lang: Locale,
 }
 
 /// What a table command's core call returns: rows read and row notes.
@@ -239,7 +230,7 @@ impl Table {
         &self,
         f: impl FnOnce(std::fs::File, &mut dyn Write, Locale) -> Rows,
     ) -> Result<ExitCode, Failure> {
-        let lang: Locale = self.lang.into();
+        let lang = self.lang;
         let input = std::fs::File::open(&self.input).map_err(at(&self.input))?;
         let mut output = self.output.as_deref().map(AtomicFile::create).transpose()?;
         let mut stdout = std::io::stdout().lock();
@@ -311,6 +302,36 @@ struct DhsArgs {
     v626a: Option<PathBuf>,
 }
 
+#[derive(Args)]
+struct MonitorArgs {
+    #[command(flatten)]
+    table: Table,
+    /// Children table (CSV).
+    #[arg(long)]
+    children: PathBuf,
+    /// Rule set: kia2023 (Buku KIA 2023) or legacy_2t.
+    #[arg(long, default_value = "kia2023")]
+    rules: String,
+    /// Several weighings in one month: last, first or error [default: the rule set's].
+    #[arg(long)]
+    month_policy: Option<String>,
+    /// Any other rule option of MONITORING.md (e.g. kbm_age_basis=kms_column); repeatable.
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    options: Vec<String>,
+    /// Reference date YYYY-MM-DD: later visits are errors [default: none].
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Also write the SKDN table of this month (YYYY-MM) to --skdn-output.
+    #[arg(long, value_name = "YYYY-MM", requires = "skdn_output")]
+    skdn: Option<String>,
+    /// The SKDN table's CSV file.
+    #[arg(long, requires = "skdn")]
+    skdn_output: Option<PathBuf>,
+    /// The children's area column of the SKDN table.
+    #[arg(long, value_name = "COL", default_value = "posyandu_id")]
+    by: String,
+}
+
 /// A clap value parser from a core parser (its message on error).
 fn parse<T>(f: fn(&str) -> Result<T, FieldError>) -> impl Fn(&str) -> Result<T, String> + Clone {
     move |s| f(s).map_err(|e| e.describe(Locale::En))
@@ -351,6 +372,7 @@ fn main() -> ExitCode {
         Command::Generate(a) => generate(&a),
         Command::Prevalence(a) => prevalence(&a),
         Command::Dhs(a) => dhs(&a),
+        Command::Monitor(a) => monitor(&a),
     };
     match result {
         Ok(code) => code,
@@ -382,7 +404,7 @@ fn date_note(as_of: NaiveDate, zone: Option<IndonesianTimeZone>, lang: Locale) -
 }
 
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Failure> {
-    let lang = a.dated.lang.into();
+    let lang = a.dated.lang;
     let (as_of, zone) = a.dated.as_of();
     let opts = FamilyOptions::new(as_of);
     let input: Box<dyn BufRead> = match &a.file {
@@ -486,7 +508,7 @@ fn progress_bar(show: bool, total: u64, bytes: bool) -> Option<indicatif::Progre
 }
 
 fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
-    let lang: Locale = a.dated.lang.into();
+    let lang = a.dated.lang;
     let sample = a.register.is_none() && a.families.is_none();
     let (as_of, zone) = match (sample, a.dated.as_of) {
         (true, None) => (SyntheticRegister::bundled_sample().as_of, None),
@@ -641,7 +663,7 @@ fn print_some_problems<W: Write>(out: &mut W, r: &Report, lang: Locale) -> std::
 }
 
 fn zscores(a: &ZscoresArgs) -> Result<ExitCode, Failure> {
-    let lang: Locale = a.lang.into();
+    let lang = a.lang;
     let input: Box<dyn std::io::Read> = if a.input == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
@@ -698,9 +720,7 @@ fn prevalence(a: &PrevalenceArgs) -> Result<ExitCode, Failure> {
     (cols.sw, cols.cluster, cols.strata) = (a.sw.clone(), a.cluster.clone(), a.strata.clone());
     (cols.dob, cols.age_in_month) = (a.dob.clone(), a.age_in_month);
     for b in &a.by {
-        cols = cols
-            .with_by(b)
-            .map_err(|e| e.describe(a.table.lang.into()))?;
+        cols = cols.with_by(b).map_err(|e| e.describe(a.table.lang))?;
     }
     let opts = PrevalenceOptions::new()
         .with_nest(a.nest)
@@ -725,6 +745,27 @@ fn dhs(a: &DhsArgs) -> Result<ExitCode, Failure> {
         dhs_csv(input, out, v, &columns, &opts)
     })?;
     v626a.map_or(Ok(()), AtomicFile::commit)?;
+    Ok(code)
+}
+
+fn monitor(a: &MonitorArgs) -> Result<ExitCode, Failure> {
+    let mut pairs = vec![format!("by={}", a.by), format!("rules={}", a.rules)];
+    pairs.extend(a.skdn.iter().map(|m| format!("month={m}")));
+    pairs.extend(a.as_of.iter().map(|d| format!("as_of={d}")));
+    pairs.extend(a.month_policy.iter().map(|p| format!("month_policy={p}")));
+    pairs.extend(a.options.iter().cloned());
+    let options = options_from_pairs(&pairs).map_err(|e| e.describe(a.table.lang))?;
+    let children = std::fs::File::open(&a.children).map_err(at(&a.children))?;
+    let mut skdn = a
+        .skdn_output
+        .as_deref()
+        .map(AtomicFile::create)
+        .transpose()?;
+    let code = a.table.run(|visits, out, _| {
+        let s: Option<&mut dyn Write> = skdn.as_mut().map(|f| f as &mut dyn Write);
+        monitor_csv(children, visits, out, s, &options)
+    })?;
+    skdn.map_or(Ok(()), AtomicFile::commit)?;
     Ok(code)
 }
 

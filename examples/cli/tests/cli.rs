@@ -30,6 +30,7 @@ fn version_and_help() {
         "zscores",
         "generate",
         "prevalence",
+        "monitor",
         "dhs",
     ] {
         let o = kampung(&[sub, "--help"]);

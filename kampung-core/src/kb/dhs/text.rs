@@ -284,16 +284,10 @@ pub fn dhs_csv<R: std::io::Read>(
     columns: &DhsColumns,
     options: &FpOptions,
 ) -> Result<(usize, Vec<crate::error::RowError>), Error> {
-    use crate::error::{ErrorCode, FieldError, FieldPath};
-    let malformed = |e: &dyn std::fmt::Display| -> Error {
-        FieldError::new(ErrorCode::RegisterMalformedLine)
-            .with_param("reason", e.to_string())
-            .into()
-    };
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(input);
-    let header = reader.headers().map_err(|e| malformed(&e))?.clone();
+    let header = reader.headers().map_err(Error::malformed)?.clone();
     let header: Vec<&str> = header
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}'))
@@ -309,19 +303,15 @@ pub fn dhs_csv<R: std::io::Read>(
     extra.sort_unstable();
     extra.dedup();
     let mut women = WomenText::new(&header, &extra).map_err(|missing| {
-        Error::from(
-            FieldError::new(ErrorCode::Required)
-                .with_path(FieldPath::field("columns"))
-                .with_param("column", missing.join(", ")),
-        )
+        Error::missing_columns(&missing.iter().map(String::as_str).collect::<Vec<_>>())
     })?;
     let mut record = ::csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(|e| malformed(&e))? {
+    while reader.read_record(&mut record).map_err(Error::malformed)? {
         let cells: Vec<&str> = record.iter().collect();
         women.push(&cells);
     }
     let result = women.fp_indicators(weight, cluster, strata, &by, options)?;
-    result.write_csv(&mut *table).map_err(|e| malformed(&e))?;
+    result.write_csv(&mut *table).map_err(Error::malformed)?;
     if let Some(out) = v626a {
         let u = super::unmet_need(&women.women(), options.rules, true)?;
         let write = |out: &mut dyn Write| -> std::io::Result<()> {
@@ -336,7 +326,7 @@ pub fn dhs_csv<R: std::io::Read>(
             }
             out.flush()
         };
-        write(out).map_err(|e| malformed(&e))?;
+        write(out).map_err(Error::malformed)?;
     }
     Ok((women.len(), result.errors))
 }
