@@ -36,8 +36,8 @@ if cargo tree -p kampung-core -e normal --locked | grep -E 'pyo3|wasm-bindgen|js
   echo "kampung-core depends on binding crates" >&2; exit 1
 fi
 
-step "cargo test --workspace (release: the WHO golden files are large)"
-cargo test --workspace --release --locked
+step "cargo test --workspace (profile ci: optimised, the WHO golden files are large)"
+cargo test --workspace --profile ci --locked
 
 step "python: build the wheel with maturin and run pytest"
 venv="$root/target/ci-venv"

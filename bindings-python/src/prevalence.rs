@@ -200,14 +200,7 @@ pub fn _prevalence<'py>(
     }
     out.set_item("columns", cols)?;
     out.set_item("names", PyList::new(py, &table.names)?)?;
-    out.set_item(
-        "method",
-        match table.method {
-            growth::prevalence::Method::Simple => "simple",
-            growth::prevalence::Method::Weighted => "weighted",
-            growth::prevalence::Method::Survey => "survey",
-        },
-    )?;
+    out.set_item("method", table.method.as_str())?;
     out.set_item("df", table.df)?;
     out.set_item("children", table.children)?;
     out.set_item("level", table.level)?;

@@ -10,7 +10,7 @@ tmp="$(mktemp -d)"
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-cargo run --release --quiet -p kampung-cli -- report --html "$tmp/report.html" -q > /dev/null
+cargo run --profile ci --quiet -p kampung-cli -- report --html "$tmp/report.html" -q > /dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 -m http.server --bind 127.0.0.1 --directory "$tmp" "$port" > /dev/null 2>&1 &
 server_pid=$!

@@ -11,6 +11,12 @@
 //! anthro's outputs (`clenhei, cbmi, c9mo_flag, zlen, flen, …, zss, fss`);
 //! missing values are empty cells; row problems go to an errors file as
 //! `row,field,code,message`.
+//!
+//! CSV written by a spreadsheet in an Indonesian (or any comma-decimal)
+//! locale is read too: when the header line has more `;` than `,` outside
+//! quotes, `;` is the separator and numbers may use the decimal comma
+//! (`9,5`), as Excel and LibreOffice write them under `id-ID`. A UTF-8
+//! byte-order mark before the header is ignored. Issue 16.15.
 
 use crate::growth::{
     parse_measure, parse_oedema, parse_sex, zscores_2006, Columns2006, Input2006, RowError,
@@ -120,6 +126,7 @@ fn number(
     rec: &csv::StringRecord,
     col: Option<usize>,
     name: &'static str,
+    decimal_comma: bool,
     row: usize,
     errors: &mut Vec<RowError>,
 ) -> f64 {
@@ -130,7 +137,12 @@ fn number(
     if t.is_empty() || t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("nan") {
         return f64::NAN;
     }
-    match t.parse::<f64>() {
+    let parsed = if decimal_comma && t.contains(',') {
+        t.replacen(',', ".", 1).parse::<f64>()
+    } else {
+        t.parse::<f64>()
+    };
+    match parsed {
         Ok(x) => x,
         Err(_) => {
             errors.push(RowError::new(
@@ -171,11 +183,48 @@ fn fmt(x: f64, out: &mut String) {
     }
 }
 
+/// The bytes up to and including the first line feed (at most 1 MiB),
+/// without a leading UTF-8 byte-order mark.
+pub(crate) fn header_line<R: Read>(input: &mut R) -> std::io::Result<Vec<u8>> {
+    const MAX: usize = 1 << 20;
+    let mut head = Vec::with_capacity(256);
+    let mut byte = [0u8; 1];
+    while head.len() < MAX {
+        if input.read(&mut byte)? == 0 {
+            break;
+        }
+        head.push(byte[0]);
+        if byte[0] == b'\n' {
+            break;
+        }
+    }
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        head.drain(..3);
+    }
+    Ok(head)
+}
+
+/// True when the header line has more `;` than `,` outside quotes (the
+/// list separator of comma-decimal spreadsheet locales such as `id-ID`).
+pub(crate) fn semicolon_separated(head: &[u8]) -> bool {
+    let (mut quoted, mut semi, mut comma) = (false, 0usize, 0usize);
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b';' if !quoted => semi += 1,
+            b',' if !quoted => comma += 1,
+            _ => {}
+        }
+    }
+    semi > comma
+}
+
 /// A children table read chunk by chunk.
 pub struct ChildrenCsv<R: Read> {
     headers: csv::StringRecord,
     layout: Layout,
-    records: csv::StringRecordsIntoIter<R>,
+    records: csv::StringRecordsIntoIter<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
+    decimal_comma: bool,
     opts: ChildrenCsvOptions,
     rows: usize,
     done: bool,
@@ -186,14 +235,20 @@ impl<R: Read> ChildrenCsv<R> {
     ///
     /// # Errors
     /// The header cannot be read, or it has no `sex` or age column.
-    pub fn new(input: R, opts: ChildrenCsvOptions) -> Result<ChildrenCsv<R>, String> {
-        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    pub fn new(mut input: R, opts: ChildrenCsvOptions) -> Result<ChildrenCsv<R>, String> {
+        let head = header_line(&mut input).map_err(|e| e.to_string())?;
+        let semicolon = semicolon_separated(&head);
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .delimiter(if semicolon { b';' } else { b',' })
+            .from_reader(std::io::Cursor::new(head).chain(input));
         let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
         let layout = layout(&headers)?;
         Ok(ChildrenCsv {
             headers,
             layout,
             records: rdr.into_records(),
+            decimal_comma: semicolon,
             opts,
             rows: 0,
             done: false,
@@ -240,8 +295,9 @@ impl<R: Read> ChildrenCsv<R> {
                 row,
                 &mut buf.errors,
             ));
+            let dc = self.decimal_comma;
             buf.age
-                .push(number(&rec, Some(lay.age), "age", row, &mut buf.errors));
+                .push(number(&rec, Some(lay.age), "age", dc, row, &mut buf.errors));
             let unit_months = lay
                 .age_unit
                 .and_then(|i| rec.get(i))
@@ -250,9 +306,9 @@ impl<R: Read> ChildrenCsv<R> {
                 });
             buf.months.push(unit_months);
             buf.weight
-                .push(number(&rec, lay.weight, "weight", row, &mut buf.errors));
+                .push(number(&rec, lay.weight, "weight", dc, row, &mut buf.errors));
             buf.lenhei
-                .push(number(&rec, lay.lenhei, "lenhei", row, &mut buf.errors));
+                .push(number(&rec, lay.lenhei, "lenhei", dc, row, &mut buf.errors));
             buf.measure.push(code(
                 &rec,
                 lay.measure,
@@ -262,13 +318,25 @@ impl<R: Read> ChildrenCsv<R> {
                 &mut buf.errors,
             ));
             buf.headc
-                .push(number(&rec, lay.headc, "headc", row, &mut buf.errors));
+                .push(number(&rec, lay.headc, "headc", dc, row, &mut buf.errors));
             buf.armc
-                .push(number(&rec, lay.armc, "armc", row, &mut buf.errors));
-            buf.triskin
-                .push(number(&rec, lay.triskin, "triskin", row, &mut buf.errors));
-            buf.subskin
-                .push(number(&rec, lay.subskin, "subskin", row, &mut buf.errors));
+                .push(number(&rec, lay.armc, "armc", dc, row, &mut buf.errors));
+            buf.triskin.push(number(
+                &rec,
+                lay.triskin,
+                "triskin",
+                dc,
+                row,
+                &mut buf.errors,
+            ));
+            buf.subskin.push(number(
+                &rec,
+                lay.subskin,
+                "subskin",
+                dc,
+                row,
+                &mut buf.errors,
+            ));
             buf.oedema.push(code(
                 &rec,
                 lay.oedema,
@@ -442,6 +510,50 @@ mod tests {
         );
         eprintln!("SKIPPED: {} not found", dir.display());
         None
+    }
+
+    fn zscore_rows(input: &str) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        let mut errs = Vec::new();
+        write_zscores_csv(
+            input.as_bytes(),
+            &mut out,
+            &mut errs,
+            ChildrenCsvOptions::default(),
+            Locale::En,
+        )
+        .expect("runs");
+        let mut r = csv::Reader::from_reader(out.as_slice());
+        let h = r.headers().expect("headers").clone();
+        let pick = ["zwei", "zlen", "zwfl"].map(|n| h.iter().position(|x| x == n).expect(n));
+        let errs = String::from_utf8_lossy(&errs);
+        assert_eq!(errs.lines().count(), 1, "only the header: {errs}");
+        r.records()
+            .map(|rec| {
+                let rec = rec.expect("row");
+                pick.iter().map(|&i| rec[i].to_owned()).collect()
+            })
+            .collect()
+    }
+
+    /// A file saved by a spreadsheet in the id-ID locale (`;` separator,
+    /// decimal comma, a byte-order mark) gives the same z-scores as the
+    /// plain CSV (issue 16.15).
+    #[test]
+    fn indonesian_locale_csv_reads_like_plain_csv() {
+        let plain = "sex,age,weight,lenhei,measure\n1,365,9.5,74.2,l\n2,700,\"10.1\",80,h\n";
+        let id = "\u{feff}sex;age;weight;lenhei;measure\r\n1;365;9,5;74,2;l\r\n2;700;10,1;80;h\r\n";
+        let a = zscore_rows(plain);
+        assert_eq!(a.len(), 2);
+        assert!(a[0][0].parse::<f64>().is_ok(), "{a:?}");
+        assert_eq!(zscore_rows(id), a);
+    }
+
+    #[test]
+    fn the_separator_is_the_more_frequent_one_outside_quotes() {
+        assert!(semicolon_separated(b"sex;age;weight\n"));
+        assert!(!semicolon_separated(b"sex,age,\"a;b;c\"\n"));
+        assert!(!semicolon_separated(b"sex,age\n"));
     }
 
     /// The edge-case golden file (ages in days and in months mixed, all

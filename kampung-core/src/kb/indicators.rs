@@ -554,6 +554,7 @@ impl KbIndicators {
 
 /// Options of [`kb_indicators_json`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct KbOptions {
     /// The coding system of `method` fields (default canonical).
     pub method_codes: MethodSystem,

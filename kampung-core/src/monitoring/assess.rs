@@ -96,6 +96,7 @@ pub fn join_children<K: Hash + Eq>(child_ids: &[K], visit_child_ids: &[K]) -> Ch
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
+#[non_exhaustive]
 pub enum VisitStatus {
     /// A kept weighing with a code N, T, O or B.
     Coded,

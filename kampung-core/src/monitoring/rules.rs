@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Who is referred (*rujuk*), MONITORING.md R9.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Referral {
     /// Default, \[KIA23\] **\[A\]**: T or BGM or above the orange line.
     #[default]
@@ -23,6 +24,7 @@ pub enum Referral {
 /// Which age reads the KBM table (MONITORING.md R5).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum KbmAgeBasis {
     /// Default: completed months (*umur bulan penuh*) on the current visit
     /// date, \[MPI3\] **\[A\]**.
@@ -36,6 +38,7 @@ pub enum KbmAgeBasis {
 /// Which weighing of a calendar month is kept (MONITORING.md §4.3, DERIVED).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MonthPolicy {
     /// Default: the last one; the others get `superseded_in_month`.
     #[default]
@@ -49,6 +52,7 @@ pub enum MonthPolicy {
 /// How N/T is decided (MONITORING.md R6 and the curve reading).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NtMethod {
     /// Default: N iff gain ≥ KBM (\[KIA23\]: a gain equal to the KBM is N).
     #[default]
@@ -60,6 +64,7 @@ pub enum NtMethod {
 /// What is done when last month is missing (MONITORING.md §1.2 "Gaps").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum GapAssessment {
     /// Default: code O, nothing else.
     #[default]
@@ -72,6 +77,7 @@ pub enum GapAssessment {
 /// What *weight faltering* means (MONITORING.md §2.3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WeightFaltering {
     /// Default: the code T (DERIVED).
     #[default]
@@ -125,6 +131,7 @@ impl Default for Plausibility {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
+#[non_exhaustive]
 pub enum Source {
     /// At the Posyandu (also the reading of a missing source).
     Posyandu = 1,

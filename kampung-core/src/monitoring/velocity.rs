@@ -171,6 +171,7 @@ impl VelocityRow {
 /// Why a velocity z-score was not computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum VelocityStatus {
     /// Computed.
     Computed,

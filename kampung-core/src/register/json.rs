@@ -973,3 +973,70 @@ mod tests {
         );
     }
 }
+
+/// DOMAIN.md §9's input rulings on the register, as `validate_family`
+/// applies them: an unknown key inside a member, housing, KB or
+/// measurement object is `unknown_field` with its path (§9.5); identifiers
+/// arrive as text or exact integers, never as floats (issue 16.7).
+#[cfg(test)]
+mod rulings {
+    use super::read_line;
+    use crate::register::testing::{base, opts};
+    use serde_json::{json, Value};
+
+    /// (codes, paths) of the errors of one record.
+    fn problems(v: &Value) -> (bool, Vec<(String, String)>) {
+        let read = read_line(&v.to_string(), &opts()[0]).expect("JSON");
+        let list = read
+            .errors
+            .iter()
+            .map(|e| (e.code().as_str().to_owned(), e.path().to_string()))
+            .collect();
+        (read.family.is_some(), list)
+    }
+
+    #[test]
+    fn the_base_record_is_valid() {
+        assert_eq!(problems(&base()), (true, vec![]));
+    }
+
+    #[test]
+    fn unknown_keys_in_nested_objects_are_errors_with_their_path() {
+        let cases = [
+            ("/members/1", "nama", "members[1].nama", false),
+            ("/housing", "water_sorce", "housing.water_sorce", false),
+            ("/kb", "metode", "kb.metode", false),
+            ("/measurements/0", "weight", "measurements[0].weight", true),
+        ];
+        for (pointer, key, path, family_kept) in cases {
+            let mut v = base();
+            v.pointer_mut(pointer)
+                .and_then(Value::as_object_mut)
+                .expect("object")
+                .insert(key.into(), json!("x"));
+            let (kept, errs) = problems(&v);
+            assert_eq!(kept, family_kept, "{path}");
+            assert!(
+                errs.contains(&("unknown_field".into(), path.into())),
+                "{path}: {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn identifiers_as_integers_are_read_and_floats_refused() {
+        let mut v = base();
+        v["no_kk"] = json!(6_472_052_301_150_007_u64);
+        v["members"][0]["nik"] = json!(6_472_050_101_850_003_u64);
+        assert_eq!(problems(&v), (true, vec![]));
+
+        let mut v = base();
+        v["members"][1]["nik"] = json!(6_472_054_507_900_002.0_f64);
+        let (kept, errs) = problems(&v);
+        assert!(!kept);
+        assert!(
+            errs.contains(&("identifier_is_float".into(), "members[1].nik".into())),
+            "{errs:?}"
+        );
+    }
+}

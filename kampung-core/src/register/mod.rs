@@ -59,6 +59,7 @@ pub use record::{Cell, RawRecord};
 
 /// Options for reading a register.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RegisterOptions {
     /// The reference date (ages, PUS, baduta/balita; no date may be after it).
     pub as_of: NaiveDate,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 /// What a problem excluded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Excluded {
     /// The whole family (invalid, unreadable, or a duplicate Nomor KK / NIK).
     Family,

@@ -74,6 +74,7 @@ impl Domain<'_> {
 /// record with a missing value is left out of that statistic's domains (R's
 /// `na.rm = TRUE`).
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Statistic<'a> {
     /// Weighted mean `Σ w y / Σ w` (R `svymean`).
     Mean(&'a [f64]),

@@ -241,15 +241,25 @@ impl ChildrenCsv {
     /// `register_malformed_line` for CSV that cannot be read; `required`
     /// (path `columns`, parameter `column`) for a missing required column
     /// (`sex`, the age) or a named column that is absent.
-    pub fn read<R: Read>(input: R, columns: &CsvColumns) -> Result<ChildrenCsv, Error> {
-        let mut reader = ::csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(input);
+    pub fn read<R: Read>(mut input: R, columns: &CsvColumns) -> Result<ChildrenCsv, Error> {
         let malformed = |e: &dyn std::fmt::Display| -> Error {
             FieldError::new(ErrorCode::RegisterMalformedLine)
                 .with_param("reason", e.to_string())
                 .into()
         };
+        // `;`-separated files of comma-decimal spreadsheet locales (id-ID)
+        // are read as the z-score reader reads them (issue 16.15).
+        let head =
+            crate::growth::children_csv::header_line(&mut input).map_err(|e| malformed(&e))?;
+        let delimiter = if crate::growth::children_csv::semicolon_separated(&head) {
+            b';'
+        } else {
+            b','
+        };
+        let mut reader = ::csv::ReaderBuilder::new()
+            .flexible(false)
+            .delimiter(delimiter)
+            .from_reader(std::io::Cursor::new(head).chain(input));
         let header: Vec<String> = reader
             .headers()
             .map_err(|e| malformed(&e))?
@@ -627,5 +637,20 @@ mod tests {
             Some(MethodChoice::Survey)
         );
         assert!(MethodChoice::parse("simple").is_err());
+    }
+
+    /// A `;`-separated file with decimal commas and a byte-order mark (a
+    /// spreadsheet saved in the id-ID locale) gives the plain file's table.
+    #[test]
+    fn indonesian_locale_csv_gives_the_same_table() {
+        let plain = "sex,age,weight,lenhei,measure,sw\n1,365,9.5,74.2,l,1.5\n2,700,10.1,80,h,2\n1,30,3.1,50,l,1\n";
+        let id = "\u{feff}sex;age;weight;lenhei;measure;sw\r\n1;365;9,5;74,2;l;1,5\r\n2;700;10,1;80;h;2\r\n1;30;3,1;50;l;1\r\n";
+        let cols = CsvColumns::new().with_sw("sw");
+        let opts = PrevalenceOptions::default();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        prevalence_csv(plain.as_bytes(), &mut a, &cols, &opts).expect("plain");
+        prevalence_csv(id.as_bytes(), &mut b, &cols, &opts).expect("id-ID");
+        assert!(a.len() > 100);
+        assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
     }
 }

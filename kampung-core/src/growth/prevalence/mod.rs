@@ -126,6 +126,7 @@ pub struct PrevalenceInput<'a> {
 /// anthro's three ways of computing the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Method {
     /// No weights, clusters or strata (`R/prevalence-simple.R`): simple
     /// random sampling formulas; intervals with t on `N − 1` df (N: all
@@ -141,6 +142,17 @@ pub enum Method {
     /// A cluster or strata given (`R/prevalence-survey.R`): R's `survey`
     /// package (lonely PSU `adjust`), groups sorted, no `NA` group.
     Survey,
+}
+
+impl Method {
+    /// `simple`, `weighted` or `survey` (the serialised name).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Simple => "simple",
+            Method::Weighted => "weighted",
+            Method::Survey => "survey",
+        }
+    }
 }
 
 /// Which method to use.

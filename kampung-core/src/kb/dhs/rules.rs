@@ -34,6 +34,7 @@ use serde::Serialize;
 /// well (Niger 1992 `NI2` and India 1992-93 `IA2`; see [`derive`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DhsRules {
     /// The DHS Stata/SPSS code and Bradley et al. 2012 (default).
     #[default]

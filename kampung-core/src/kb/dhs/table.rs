@@ -29,6 +29,7 @@ use serde::Serialize;
 /// A population group of the DHS family-planning tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FpGroup {
     /// Every woman.
     AllWomen,
@@ -76,6 +77,7 @@ impl FpGroup {
 /// One indicator of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FpIndicator {
     /// Any method (`v313` 1-7); the CPR among currently married women.
     CprAny,
