@@ -764,6 +764,55 @@ impl From<ShapeError> for Error {
     }
 }
 
+impl FieldError {
+    /// One line for a person at a terminal: `path: message [code=…, name=value…]`,
+    /// the parameters written out (so a missing column's name is shown).
+    pub fn describe(&self, locale: Locale) -> String {
+        let path = self.path.to_string();
+        let mut out = if path.is_empty() {
+            self.message(locale)
+        } else {
+            format!("{path}: {}", self.message(locale))
+        };
+        out.push_str(" [code=");
+        out.push_str(self.code.as_str());
+        for (k, v) in self.params.iter() {
+            out.push_str(&format!(", {k}={}", v.render(locale)));
+        }
+        out.push(']');
+        out
+    }
+}
+
+impl Error {
+    /// `register_malformed_line` with the reason: a table file that cannot
+    /// be read or written.
+    pub fn malformed(reason: impl fmt::Display) -> Error {
+        FieldError::new(ErrorCode::RegisterMalformedLine)
+            .with_param("reason", reason.to_string())
+            .into()
+    }
+    /// `required` at `columns`, parameter `column` naming the missing columns.
+    pub fn missing_columns(names: &[&str]) -> Error {
+        FieldError::new(ErrorCode::Required)
+            .with_path(FieldPath::field("columns"))
+            .with_param("column", names.join(", "))
+            .into()
+    }
+    /// Every problem as [`FieldError::describe`] does, joined by `; `.
+    pub fn describe(&self, locale: Locale) -> String {
+        match self {
+            Error::Validation(v) => v
+                .errors()
+                .iter()
+                .map(|e| e.describe(locale))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Error::Shape(s) => s.to_string(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -869,5 +918,116 @@ impl RowError {
     /// A new row error.
     pub fn new(row: usize, error: FieldError) -> RowError {
         RowError { row, error }
+    }
+}
+
+/// The header of [`write_row_errors_csv`].
+pub const ROW_ERRORS_CSV_HEADER: &str = "row,field,code,message\n";
+
+/// Writes row problems as CSV `row,field,code,message` (the format of
+/// `kampung zscores --errors`): `row` numbered from 1 (the data row of the
+/// input, header not counted), the message in `locale`, quoted.
+///
+/// # Errors
+/// The writer's.
+pub fn write_row_errors_csv<W: std::io::Write>(
+    mut out: W,
+    errors: &[RowError],
+    locale: Locale,
+) -> std::io::Result<()> {
+    out.write_all(ROW_ERRORS_CSV_HEADER.as_bytes())?;
+    for e in errors {
+        write_row_error_csv(&mut out, e, locale)?;
+    }
+    out.flush()
+}
+
+/// One line of [`write_row_errors_csv`].
+///
+/// # Errors
+/// The writer's.
+pub fn write_row_error_csv<W: std::io::Write>(
+    mut out: W,
+    e: &RowError,
+    locale: Locale,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{},{},{},\"{}\"",
+        e.row + 1,
+        e.error.path(),
+        e.error.code(),
+        e.error.message(locale).replace('"', "\"\"")
+    )
+}
+
+/// Rows with each error code (a row counted once per code), codes in order
+/// of first appearance.
+pub fn rows_by_code(errors: &[RowError]) -> Vec<(ErrorCode, usize)> {
+    let mut seen: Vec<(ErrorCode, usize, usize)> = Vec::new();
+    for e in errors {
+        let code = e.error.code();
+        match seen.iter_mut().find(|(c, _, _)| *c == code) {
+            Some((_, n, last)) if *last != e.row => {
+                *n += 1;
+                *last = e.row;
+            }
+            Some(_) => {}
+            None => seen.push((code, 1, e.row)),
+        }
+    }
+    seen.into_iter().map(|(c, n, _)| (c, n)).collect()
+}
+
+/// A one-line summary of a batch read: `20000 rows read; 349 rows
+/// prevalence_age_excluded, 2 rows invalid_type` (in `locale`).
+pub fn rows_summary(rows: usize, errors: &[RowError], locale: Locale) -> String {
+    let (read, none, unit) = match locale {
+        Locale::Id => ("baris dibaca", "tanpa catatan", "baris"),
+        Locale::En => ("rows read", "no notes", "rows"),
+    };
+    let by_code = rows_by_code(errors);
+    if by_code.is_empty() {
+        return format!("{rows} {read}; {none}");
+    }
+    let parts: Vec<String> = by_code
+        .iter()
+        .map(|(c, n)| format!("{n} {unit} {c}"))
+        .collect();
+    format!("{rows} {read}; {}", parts.join(", "))
+}
+
+#[cfg(test)]
+mod row_error_tests {
+    use super::*;
+
+    #[test]
+    fn row_errors_as_csv_and_summary() {
+        let errs = [
+            RowError::new(0, FieldError::at("age", ErrorCode::Required)),
+            RowError::new(0, FieldError::at("sex", ErrorCode::Required)),
+            RowError::new(3, FieldError::at("sex", ErrorCode::InvalidCode)),
+            RowError::new(4, FieldError::at("age", ErrorCode::Required)),
+        ];
+        let mut out = Vec::new();
+        write_row_errors_csv(&mut out, &errs[2..3], Locale::En).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("row,field,code,message\n4,sex,invalid_code,\""),
+            "{text}"
+        );
+        assert_eq!(
+            rows_by_code(&errs),
+            [(ErrorCode::Required, 2), (ErrorCode::InvalidCode, 1)]
+        );
+        assert_eq!(
+            rows_summary(9, &errs, Locale::En),
+            "9 rows read; 2 rows required, 1 rows invalid_code"
+        );
+        assert_eq!(rows_summary(9, &[], Locale::En), "9 rows read; no notes");
+        let e = FieldError::new(ErrorCode::Required).with_param("column", "sw");
+        assert!(e
+            .describe(Locale::En)
+            .ends_with("[code=required, column=sw]"));
     }
 }

@@ -465,9 +465,9 @@ fn quality_csv_reads_dates_of_birth_and_writes_the_long_csv() {
                2,1600,15.2,101.0,\n";
     let mut out = Vec::new();
     let cols = CsvColumns::new().with_dob("dob");
-    let (report, notes) =
+    let (report, notes, rows) =
         quality_csv(csv.as_bytes(), &mut out, &cols, &PrevalenceOptions::new()).unwrap();
-    assert_eq!(report.children, 4);
+    assert_eq!((report.children, rows), (4, 4));
     let january: u64 = report
         .dob_month
         .iter()

@@ -9,13 +9,20 @@ mod pseudonymize;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kampung_core::error::{rows_summary, write_row_errors_csv, FieldError, RowError};
 use kampung_core::growth::children_csv::{write_zscores_csv, CellPolicy, ChildrenCsvOptions};
+use kampung_core::growth::prevalence::{
+    prevalence_csv, quality_csv, CsvColumns, MethodChoice, PrevalenceOptions,
+};
+use kampung_core::kb::dhs::{dhs_csv, DhsColumns, DhsRules, FpOptions};
+use kampung_core::monitoring::csv::{monitor_csv, options_from_pairs};
 use kampung_core::output::AtomicFile;
 use kampung_core::register::csv::CsvTable;
 use kampung_core::register::json::JsonLines;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
 use kampung_core::register::table::EntityTables;
 use kampung_core::report::{Observer, Problem, Progress, Report, ReportOptions};
+use kampung_core::survey::LonelyPsu;
 use kampung_core::today::TimeZone as IndonesianTimeZone;
 use kampung_core::{Family, FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
@@ -48,21 +55,22 @@ enum Command {
     Generate(GenerateArgs),
     /// Replace NIKs and Nomor KKs by keyed tokens and drop names (JSON Lines or CSV files).
     Pseudonymize(pseudonymize::PseudonymizeArgs),
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Lang {
-    Id,
-    En,
-}
-
-impl From<Lang> for Locale {
-    fn from(l: Lang) -> Locale {
-        match l {
-            Lang::Id => Locale::Id,
-            Lang::En => Locale::En,
-        }
-    }
+    /// WHO anthro's prevalence table (anthro_prevalence) of a CSV of children, with a survey design.
+    ///
+    /// Children: WHO anthro's column names (sex, age | age_days | age_months,
+    /// weight, lenhei, measure, oedema; the groupings typeres, gregion, wealthq,
+    /// mothered, othergr when present). The design columns are used only when named.
+    Prevalence(PrevalenceArgs),
+    /// DHS unmet need (v626a) and the family-planning indicator table with design-based SEs.
+    ///
+    /// Women: a DHS individual recode (IR) as CSV, the recode variables in any
+    /// case (docs/dhs.md); the design is v005 (weight / 1,000,000), v001, v022.
+    Dhs(DhsArgs),
+    /// Growth monitoring: per-visit codes N/T/O/B, 2T, BGM, referral, WAZ and velocity (MONITORING.md).
+    ///
+    /// Visits: child_id, visit_date, weight_kg[, lenhei_cm, measure, oedema, headc_cm, muac_cm,
+    /// source]. Children: child_id, sex, birth_date[, has_kia, posyandu_id or the --by column].
+    Monitor(MonitorArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -75,9 +83,9 @@ enum Zone {
 /// The reference date and the language, shared by the commands that validate.
 #[derive(Args)]
 struct Dated {
-    /// Language of messages and labels.
-    #[arg(long, value_enum, default_value = "id")]
-    lang: Lang,
+    /// Language of messages and labels: id or en.
+    #[arg(long, default_value = "id", value_parser = parse(Locale::parse))]
+    lang: Locale,
     /// Reference date YYYY-MM-DD [default: today in --tz].
     #[arg(long, value_parser = date)]
     as_of: Option<NaiveDate>,
@@ -181,9 +189,9 @@ struct ZscoresArgs {
     /// The age column is in months.
     #[arg(long)]
     age_in_month: bool,
-    /// Language of the messages.
-    #[arg(long, value_enum, default_value = "id")]
-    lang: Lang,
+    /// Language of the messages: id or en.
+    #[arg(long, default_value = "id", value_parser = parse(Locale::parse))]
+    lang: Locale,
     /// Copy input cells as they are: without it, cells a spreadsheet would
     /// run as formulas (`=`, `+`, `-`, `@`, tab, CR first; CWE-1236) get a
     /// leading `'` and control characters become U+FFFD (always so on a terminal).
@@ -214,6 +222,139 @@ struct GenerateArgs {
     /// Write families.csv, members.csv and measurements.csv in this folder.
     #[arg(long)]
     csv: Option<PathBuf>,
+}
+
+/// Input, output, row notes and language of the table commands.
+#[derive(Args)]
+struct Table {
+    /// Input table (CSV).
+    input: PathBuf,
+    /// Output CSV [default: stdout].
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Row problems and rows left out (row, field, code, message) to this CSV file.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Language of the messages: id or en.
+    #[arg(long, default_value = "id", value_parser = parse(Locale::parse))]
+    lang: Locale,
+}
+
+/// What a table command's core call returns: rows read and row notes.
+type Rows = Result<(usize, Vec<RowError>), kampung_core::Error>;
+
+impl Table {
+    /// Opens the input, calls `f` with it and the output, then writes the
+    /// notes (`--errors`), commits the output and prints a summary.
+    fn run(
+        &self,
+        f: impl FnOnce(std::fs::File, &mut dyn Write, Locale) -> Rows,
+    ) -> Result<ExitCode, Failure> {
+        let lang = self.lang;
+        let input = std::fs::File::open(&self.input).map_err(at(&self.input))?;
+        let mut output = self.output.as_deref().map(AtomicFile::create).transpose()?;
+        let mut stdout = std::io::stdout().lock();
+        let out: &mut dyn Write = output.as_mut().map_or(&mut stdout, |f| f);
+        let (rows, notes) = f(input, out, lang).map_err(|e| e.describe(lang))?;
+        if let Some(p) = &self.errors {
+            let mut f = AtomicFile::create(p)?;
+            write_row_errors_csv(&mut f, &notes, lang)?;
+            f.commit()?;
+        }
+        output.map_or(Ok(()), AtomicFile::commit)?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "kampung: {}",
+            rows_summary(rows, &notes, lang)
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+#[derive(Args)]
+struct PrevalenceArgs {
+    #[command(flatten)]
+    table: Table,
+    /// Sampling-weight column.
+    #[arg(long, value_name = "COL")]
+    sw: Option<String>,
+    /// Cluster (PSU) column.
+    #[arg(long, value_name = "COL")]
+    cluster: Option<String>,
+    /// Strata column.
+    #[arg(long, value_name = "COL")]
+    strata: Option<String>,
+    /// A grouping: GROUPING=COL (typeres, gregion, wealthq, mothered, othergr), or COL for othergr.
+    #[arg(long, value_name = "GROUPING=COL")]
+    by: Vec<String>,
+    /// The age column is in months (anthro's is_age_in_month).
+    #[arg(long)]
+    age_in_month: bool,
+    /// Clusters are numbered within strata (R survey's nest = TRUE).
+    #[arg(long)]
+    nest: bool,
+    /// Strata with one PSU: adjust (anthro's), fail, remove, certainty, average.
+    #[arg(long, default_value = "adjust", value_parser = parse(LonelyPsu::parse))]
+    lonely_psu: LonelyPsu,
+    /// auto (anthro's choice from the design columns) or survey (always R survey's path).
+    #[arg(long, default_value = "auto", value_parser = parse(MethodChoice::parse))]
+    method: MethodChoice,
+    /// Write the data-quality report (WHO/UNICEF 2019) instead of the prevalence table.
+    #[arg(long)]
+    quality: bool,
+    /// Date-of-birth column YYYY-MM-DD (day and month of birth in --quality).
+    #[arg(long, value_name = "COL")]
+    dob: Option<String>,
+}
+
+#[derive(Args)]
+struct DhsArgs {
+    #[command(flatten)]
+    table: Table,
+    /// Rule set: stata (the DHS Stata/SPSS code, Bradley et al. 2012) or r (the DHS R code).
+    #[arg(long, default_value = "stata", value_parser = parse(DhsRules::parse))]
+    rules: DhsRules,
+    /// A break-down column (region, residence, age group…); repeatable.
+    #[arg(long, value_name = "COL")]
+    by: Vec<String>,
+    /// Also write v626a and the rule that fired for every woman (row, v626a, reason) here.
+    #[arg(long, value_name = "OUT.csv")]
+    v626a: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct MonitorArgs {
+    #[command(flatten)]
+    table: Table,
+    /// Children table (CSV).
+    #[arg(long)]
+    children: PathBuf,
+    /// Rule set: kia2023 (Buku KIA 2023) or legacy_2t.
+    #[arg(long, default_value = "kia2023")]
+    rules: String,
+    /// Several weighings in one month: last, first or error [default: the rule set's].
+    #[arg(long)]
+    month_policy: Option<String>,
+    /// Any other rule option of MONITORING.md (e.g. kbm_age_basis=kms_column); repeatable.
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    options: Vec<String>,
+    /// Reference date YYYY-MM-DD: later visits are errors [default: none].
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Also write the SKDN table of this month (YYYY-MM) to --skdn-output.
+    #[arg(long, value_name = "YYYY-MM", requires = "skdn_output")]
+    skdn: Option<String>,
+    /// The SKDN table's CSV file.
+    #[arg(long, requires = "skdn")]
+    skdn_output: Option<PathBuf>,
+    /// The children's area column of the SKDN table.
+    #[arg(long, value_name = "COL", default_value = "posyandu_id")]
+    by: String,
+}
+
+/// A clap value parser from a core parser (its message on error).
+fn parse<T>(f: fn(&str) -> Result<T, FieldError>) -> impl Fn(&str) -> Result<T, String> + Clone {
+    move |s| f(s).map_err(|e| e.describe(Locale::En))
 }
 
 /// Why a command failed: a message (exit 2), or the output's reader left.
@@ -262,6 +403,9 @@ fn main() -> ExitCode {
         Command::Zscores(a) => zscores(&a),
         Command::Generate(a) => generate(&a),
         Command::Pseudonymize(a) => pseudonymize::run(&a),
+        Command::Prevalence(a) => prevalence(&a),
+        Command::Dhs(a) => dhs(&a),
+        Command::Monitor(a) => monitor(&a),
     };
     match result {
         Ok(code) => code,
@@ -293,7 +437,7 @@ fn date_note(as_of: NaiveDate, zone: Option<IndonesianTimeZone>, lang: Locale) -
 }
 
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Failure> {
-    let lang = a.dated.lang.into();
+    let lang = a.dated.lang;
     let (as_of, zone) = a.dated.as_of();
     let opts = FamilyOptions::new(as_of);
     let input: Box<dyn BufRead> = match &a.file {
@@ -397,7 +541,7 @@ fn progress_bar(show: bool, total: u64, bytes: bool) -> Option<indicatif::Progre
 }
 
 fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
-    let lang: Locale = a.dated.lang.into();
+    let lang = a.dated.lang;
     let sample = a.register.is_none() && a.families.is_none();
     let (as_of, zone) = match (sample, a.dated.as_of) {
         (true, None) => (SyntheticRegister::bundled_sample().as_of, None),
@@ -558,7 +702,7 @@ fn print_some_problems<W: Write>(out: &mut W, r: &Report, lang: Locale) -> std::
 }
 
 fn zscores(a: &ZscoresArgs) -> Result<ExitCode, Failure> {
-    let lang: Locale = a.lang.into();
+    let lang = a.lang;
     let input: Box<dyn std::io::Read> = if a.input == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
@@ -622,6 +766,60 @@ fn generate(a: &GenerateArgs) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn prevalence(a: &PrevalenceArgs) -> Result<ExitCode, Failure> {
+    let mut cols = CsvColumns::new();
+    (cols.sw, cols.cluster, cols.strata) = (a.sw.clone(), a.cluster.clone(), a.strata.clone());
+    (cols.dob, cols.age_in_month) = (a.dob.clone(), a.age_in_month);
+    for b in &a.by {
+        cols = cols.with_by(b).map_err(|e| e.describe(a.table.lang))?;
+    }
+    let opts = PrevalenceOptions::new()
+        .with_nest(a.nest)
+        .with_lonely_psu(a.lonely_psu)
+        .with_method(a.method);
+    a.table.run(|input, out, _| {
+        if a.quality {
+            quality_csv(input, out, &cols, &opts).map(|(_, notes, rows)| (rows, notes))
+        } else {
+            prevalence_csv(input, out, &cols, &opts).map(|s| (s.rows, s.notes))
+        }
+    })
+}
+
+fn dhs(a: &DhsArgs) -> Result<ExitCode, Failure> {
+    let mut columns = DhsColumns::default();
+    columns.by.clone_from(&a.by);
+    let opts = FpOptions::new().with_rules(a.rules);
+    let mut v626a = a.v626a.as_deref().map(AtomicFile::create).transpose()?;
+    let code = a.table.run(|input, out, _| {
+        let v: Option<&mut dyn Write> = v626a.as_mut().map(|f| f as &mut dyn Write);
+        dhs_csv(input, out, v, &columns, &opts)
+    })?;
+    v626a.map_or(Ok(()), AtomicFile::commit)?;
+    Ok(code)
+}
+
+fn monitor(a: &MonitorArgs) -> Result<ExitCode, Failure> {
+    let mut pairs = vec![format!("by={}", a.by), format!("rules={}", a.rules)];
+    pairs.extend(a.skdn.iter().map(|m| format!("month={m}")));
+    pairs.extend(a.as_of.iter().map(|d| format!("as_of={d}")));
+    pairs.extend(a.month_policy.iter().map(|p| format!("month_policy={p}")));
+    pairs.extend(a.options.iter().cloned());
+    let options = options_from_pairs(&pairs).map_err(|e| e.describe(a.table.lang))?;
+    let children = std::fs::File::open(&a.children).map_err(at(&a.children))?;
+    let mut skdn = a
+        .skdn_output
+        .as_deref()
+        .map(AtomicFile::create)
+        .transpose()?;
+    let code = a.table.run(|visits, out, _| {
+        let s: Option<&mut dyn Write> = skdn.as_mut().map(|f| f as &mut dyn Write);
+        monitor_csv(children, visits, out, s, &options)
+    })?;
+    skdn.map_or(Ok(()), AtomicFile::commit)?;
+    Ok(code)
 }
 
 #[cfg(test)]

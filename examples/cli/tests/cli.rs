@@ -24,7 +24,15 @@ fn version_and_help() {
         "{}",
         text(&o.stdout)
     );
-    for sub in ["validate", "report", "zscores", "generate"] {
+    for sub in [
+        "validate",
+        "report",
+        "zscores",
+        "generate",
+        "prevalence",
+        "monitor",
+        "dhs",
+    ] {
         let o = kampung(&[sub, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{sub}");
         assert!(

@@ -39,6 +39,8 @@
 #![doc(alias = "KMS")]
 
 pub mod assess;
+#[cfg(feature = "csv")]
+pub mod csv;
 pub mod date;
 pub mod form;
 pub mod kbm;

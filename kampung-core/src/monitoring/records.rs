@@ -386,51 +386,80 @@ pub fn errors_by_visit(a: &Assessment) -> Vec<Vec<&'static str>> {
     v
 }
 
+/// The options of a whole run ([`assess_json`], `monitoring::csv`): the
+/// rule set with its options ([`MonitoringRules::from_options`]), `as_of`
+/// (`YYYY-MM-DD`: later visits are errors), `month` (`YYYY-MM`: the SKDN
+/// month), `by` (the children's area column, default `posyandu_id`) and
+/// `locale`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// The rule set with its options.
+    pub rules: MonitoringRules,
+    /// Reference date (days since 1970-01-01).
+    pub as_of: Option<i32>,
+    /// SKDN month (`12·year + month`).
+    pub month: Option<i32>,
+    /// Area column of the children.
+    pub by: String,
+    /// Language of messages.
+    pub locale: Locale,
+}
+
+impl RunOptions {
+    /// Reads the options object.
+    ///
+    /// # Errors
+    /// Every bad option, at `options.<key>`.
+    pub fn from_options(options: &Value) -> Result<RunOptions, crate::ValidationErrors> {
+        use crate::error::{PathSegment, ValidationErrors};
+        let mut errors = ValidationErrors::new();
+        let rules = MonitoringRules::from_options(options).unwrap_or_else(|e| {
+            errors.extend(e);
+            MonitoringRules::kia2023()
+        });
+        let get = |k: &str| options.get(k).and_then(Value::as_str);
+        let mut read =
+            |key: &'static str, parse: &dyn Fn(&str) -> Result<i32, crate::FieldError>| {
+                get(key).and_then(|s| match parse(s) {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        errors.push(
+                            e.with_outer(PathSegment::Field(key))
+                                .with_outer(PathSegment::Field("options")),
+                        );
+                        None
+                    }
+                })
+            };
+        let as_of = read("as_of", &|s| parse_date(s).map(to_days));
+        let month = read("month", &super::date::parse_month);
+        let run = RunOptions {
+            rules,
+            as_of,
+            month,
+            by: get("by").unwrap_or("posyandu_id").to_owned(),
+            locale: get("locale")
+                .and_then(|l| Locale::parse(l).ok())
+                .unwrap_or_default(),
+        };
+        errors.into_result(run)
+    }
+}
+
 /// The whole JSON route: `{children: [...], visits: [...]}` records and
-/// options (`rules` …, `as_of`, `locale`, `month`, `by`) to
+/// options ([`RunOptions`]: `rules` …, `as_of`, `locale`, `month`, `by`) to
 /// `{visits: [rows], errors: [{visit, child_id, path, field, code, message,
 /// params}], skdn: [...] }` (`skdn` only when `month` is given).
 ///
 /// # Errors
 /// Bad options (with their paths), or `children`/`visits` not lists.
 pub fn assess_json(input: &Value, options: &Value) -> Result<Value, crate::ValidationErrors> {
-    use crate::error::{ErrorCode, FieldError, PathSegment, ValidationErrors};
+    use crate::error::{ErrorCode, FieldError, ValidationErrors};
     let mut errors = ValidationErrors::new();
-    let rules = MonitoringRules::from_options(options).unwrap_or_else(|e| {
-        errors.extend(e);
-        MonitoringRules::kia2023()
-    });
-    let get = |k: &str| options.get(k).and_then(Value::as_str);
-    let locale = get("locale")
-        .and_then(|l| Locale::parse(l).ok())
-        .unwrap_or_default();
-    let as_of = match get("as_of") {
-        None => None,
-        Some(s) => match parse_date(s) {
-            Ok(d) => Some(to_days(d)),
-            Err(e) => {
-                errors.push(
-                    e.with_outer(PathSegment::Field("as_of"))
-                        .with_outer(PathSegment::Field("options")),
-                );
-                None
-            }
-        },
-    };
-    let month = match get("month") {
-        None => None,
-        Some(s) => match super::date::parse_month(s) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(
-                    e.with_outer(PathSegment::Field("month"))
-                        .with_outer(PathSegment::Field("options")),
-                );
-                None
-            }
-        },
-    };
-    let by = get("by").unwrap_or("posyandu_id");
+    let run = RunOptions::from_options(options)
+        .map_err(|e| errors.extend(e))
+        .ok();
     let list = |k: &'static str, errors: &mut ValidationErrors| match input.get(k) {
         Some(Value::Array(a)) => a.clone(),
         _ => {
@@ -439,9 +468,17 @@ pub fn assess_json(input: &Value, options: &Value) -> Result<Value, crate::Valid
         }
     };
     let (cs, vs) = (list("children", &mut errors), list("visits", &mut errors));
-    if !errors.is_empty() {
+    let Some(RunOptions {
+        rules,
+        as_of,
+        month,
+        by,
+        locale,
+    }) = run.filter(|_| errors.is_empty())
+    else {
         return Err(errors);
-    }
+    };
+    let by = by.as_str();
     let (ct, vt) = tables_from_json(&cs, &vs, by);
     let (join, a) = assess_tables(&ct, &vt, &rules, as_of)
         .map_err(|_| ValidationErrors::from(FieldError::new(ErrorCode::InvalidType)))?;

@@ -115,6 +115,25 @@ impl CsvColumns {
         self.groups[k] = column.into();
         Ok(self)
     }
+    /// A grouping from a command-line spec: `GROUPING=COLUMN` (e.g.
+    /// `gregion=province`), or a bare `COLUMN`, which is anthro's "other
+    /// grouping" (`othergr=COLUMN`) unless it names a grouping itself
+    /// (then that grouping from its default column, as without the spec).
+    ///
+    /// # Errors
+    /// As [`CsvColumns::with_group`]; `required` (path `by`) for an empty
+    /// column name.
+    pub fn with_by(self, spec: &str) -> Result<Self, FieldError> {
+        let (grouping, column) = match spec.split_once('=') {
+            Some((g, c)) => (g.trim(), c.trim()),
+            None if self.groups.iter().any(|g| g == spec.trim()) => return Ok(self),
+            None => ("othergr", spec.trim()),
+        };
+        if column.is_empty() {
+            return Err(FieldError::at("by", ErrorCode::Required));
+        }
+        self.with_group(grouping, column)
+    }
 }
 
 /// What [`prevalence_csv`] did.
@@ -555,6 +574,8 @@ pub fn prevalence_csv<R: Read, W: Write>(
 /// prevalence --quality` runs. Name a `dob` column (YYYY-MM-DD) in
 /// `columns` for the day and month of birth.
 ///
+/// Returns the report, the notes per row and the data rows read.
+///
 /// # Errors
 /// As [`prevalence_csv`].
 pub fn quality_csv<R: Read, W: Write>(
@@ -562,7 +583,7 @@ pub fn quality_csv<R: Read, W: Write>(
     output: W,
     columns: &CsvColumns,
     options: &PrevalenceOptions,
-) -> Result<(crate::growth::quality::QualityReport, Vec<RowError>), Error> {
+) -> Result<(crate::growth::quality::QualityReport, Vec<RowError>, usize), Error> {
     use crate::growth::quality::{quality, QualityInput};
     let children = ChildrenCsv::read(input, columns)?;
     let (report, notes) = children.with_input(|input, dob| {
@@ -574,7 +595,7 @@ pub fn quality_csv<R: Read, W: Write>(
         quality(&q, options)
     })?;
     write_out(output, &report.to_csv())?;
-    Ok((report, notes))
+    Ok((report, notes, children.rows()))
 }
 
 fn write_out<W: Write>(mut output: W, text: &str) -> Result<(), Error> {
@@ -591,6 +612,32 @@ fn write_out<W: Write>(mut output: W, text: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::growth::prevalence::MethodChoice;
+
+    #[test]
+    fn groupings_from_command_line_specs() {
+        let c = CsvColumns::new().with_by("gregion=province").unwrap();
+        assert_eq!(c.groups[1], "province");
+        let c = c.with_by("desa").unwrap();
+        assert_eq!(c.groups[4], "desa");
+        assert_eq!(
+            CsvColumns::new().with_by("typeres").unwrap(),
+            CsvColumns::new()
+        );
+        assert_eq!(
+            CsvColumns::new().with_by("region=x").unwrap_err().code(),
+            ErrorCode::InvalidCode
+        );
+        assert_eq!(
+            CsvColumns::new().with_by("gregion=").unwrap_err().code(),
+            ErrorCode::Required
+        );
+        assert_eq!(
+            MethodChoice::parse("Survey").ok(),
+            Some(MethodChoice::Survey)
+        );
+        assert!(MethodChoice::parse("simple").is_err());
+    }
 
     /// A `;`-separated file with decimal commas and a byte-order mark (a
     /// spreadsheet saved in the id-ID locale) gives the plain file's table.

@@ -169,6 +169,21 @@ pub enum MethodChoice {
     Survey,
 }
 
+impl MethodChoice {
+    /// Parses `auto` or `survey` (case-insensitive).
+    ///
+    /// # Errors
+    /// `invalid_code` (path `method`) for any other name.
+    pub fn parse(s: &str) -> Result<MethodChoice, FieldError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(MethodChoice::Auto),
+            "survey" => Ok(MethodChoice::Survey),
+            _ => Err(FieldError::at("method", ErrorCode::InvalidCode)
+                .with_param("allowed", "auto, survey")),
+        }
+    }
+}
+
 /// Options of [`prevalence`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]

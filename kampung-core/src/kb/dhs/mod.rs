@@ -41,7 +41,9 @@ pub use table::{
     fp_indicators, ByColumn, CiMethod, FpGroup, FpIndicator, FpInput, FpOptions, FpRow, FpTable,
     IdColumn,
 };
-pub use text::{numeric_levels, parse_cell, WomenText, REQUIRED};
+#[cfg(feature = "csv")]
+pub use text::dhs_csv;
+pub use text::{numeric_levels, parse_cell, DhsColumns, WomenText, REQUIRED};
 
 use crate::error::ValidationErrors;
 use crate::kb::indicators::{DhsInputs, NeedClass};

@@ -238,6 +238,99 @@ impl WomenText {
     }
 }
 
+/// The design and break-down columns of [`dhs_csv`], by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DhsColumns {
+    /// Weight column (`v005` is divided by 1,000,000); `None`: unweighted.
+    pub weight: Option<String>,
+    /// Cluster (PSU) column; `None`: each woman her own PSU.
+    pub cluster: Option<String>,
+    /// Strata column; `None`: one stratum.
+    pub strata: Option<String>,
+    /// Break-down columns (region, residence, age group…).
+    pub by: Vec<String>,
+}
+
+impl Default for DhsColumns {
+    /// The DHS design: `v005`, `v001`, `v022`, no break-down.
+    fn default() -> Self {
+        DhsColumns {
+            weight: Some("v005".into()),
+            cluster: Some("v001".into()),
+            strata: Some("v022".into()),
+            by: Vec::new(),
+        }
+    }
+}
+
+/// The whole of `kampung dhs WOMEN.csv`: reads a women's CSV file (a header
+/// with the [`REQUIRED`] recode columns, any case, and the columns of
+/// `columns`), writes the indicator table ([`FpTable::write_csv`]) to
+/// `table`, and, when `v626a` is given, one row per woman (`row,v626a,reason`,
+/// row numbered from 1 as the file's data rows) there. Returns the women
+/// read and the impossible values ([`FpTable::errors`]; such a woman is 99).
+///
+/// # Errors
+/// Before any row is read: `required` (path `columns`, parameter `column`
+/// naming every missing column); CSV that cannot be read is
+/// `register_malformed_line`; then as [`fp_indicators`]; an output error is
+/// `register_malformed_line` with the reason.
+#[cfg(feature = "csv")]
+pub fn dhs_csv<R: std::io::Read>(
+    input: R,
+    table: &mut dyn Write,
+    v626a: Option<&mut dyn Write>,
+    columns: &DhsColumns,
+    options: &FpOptions,
+) -> Result<(usize, Vec<crate::error::RowError>), Error> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(input);
+    let header = reader.headers().map_err(Error::malformed)?.clone();
+    let header: Vec<&str> = header
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}'))
+        .collect();
+    let (weight, cluster, strata) = (
+        columns.weight.as_deref(),
+        columns.cluster.as_deref(),
+        columns.strata.as_deref(),
+    );
+    let by: Vec<&str> = columns.by.iter().map(String::as_str).collect();
+    let mut extra: Vec<&str> = [weight, cluster, strata].into_iter().flatten().collect();
+    extra.extend(&by);
+    extra.sort_unstable();
+    extra.dedup();
+    let mut women = WomenText::new(&header, &extra).map_err(|missing| {
+        Error::missing_columns(&missing.iter().map(String::as_str).collect::<Vec<_>>())
+    })?;
+    let mut record = ::csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(Error::malformed)? {
+        let cells: Vec<&str> = record.iter().collect();
+        women.push(&cells);
+    }
+    let result = women.fp_indicators(weight, cluster, strata, &by, options)?;
+    result.write_csv(&mut *table).map_err(Error::malformed)?;
+    if let Some(out) = v626a {
+        let u = super::unmet_need(&women.women(), options.rules, true)?;
+        let write = |out: &mut dyn Write| -> std::io::Result<()> {
+            writeln!(out, "row,v626a,reason")?;
+            for (i, v) in u.v626a.iter().enumerate() {
+                let r = u
+                    .reason
+                    .as_ref()
+                    .and_then(|r| r.get(i))
+                    .map_or("", |r| r.as_str());
+                writeln!(out, "{},{v},{r}", i + 1)?;
+            }
+            out.flush()
+        };
+        write(out).map_err(Error::malformed)?;
+    }
+    Ok((women.len(), result.errors))
+}
+
 /// Level codes (−1 for NaN) and labels of a numeric break-down column:
 /// the distinct values in increasing order, printed as R prints them (`1`,
 /// not `1.0`). For columns read as numbers (Arrow, Parquet), where
