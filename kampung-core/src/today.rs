@@ -10,6 +10,7 @@
 
 use crate::error::{ErrorCode, FieldError};
 use crate::input::parse_date;
+use crate::Locale;
 use chrono::{DateTime, NaiveDate};
 use serde::Serialize;
 
@@ -111,6 +112,17 @@ pub fn today_in_indonesia() -> NaiveDate {
     today_in(TimeZone::Wib)
 }
 
+/// The reference date as shown to a reader: `2026-01-15`, or
+/// `2026-01-15 (hari ini, WIB)` / `2026-01-15 (today, WIB)` when it is
+/// today's date in `zone` (the `as_of` that was not given).
+pub fn date_note(as_of: NaiveDate, zone: Option<TimeZone>, lang: Locale) -> String {
+    match (zone, lang) {
+        (Some(z), Locale::Id) => format!("{as_of} (hari ini, {})", z.name()),
+        (Some(z), Locale::En) => format!("{as_of} (today, {})", z.name()),
+        (None, _) => as_of.to_string(),
+    }
+}
+
 /// A reference date given as a date or as ISO text `YYYY-MM-DD` (the form
 /// every binding accepts for `as_of`).
 ///
@@ -143,6 +155,20 @@ mod tests {
         assert_eq!(date_at(t - 3600, TimeZone::Wita), Some(d(2026, 1, 15)));
         assert_eq!(date_at(t - 3601, TimeZone::Wita), Some(d(2026, 1, 14)));
         assert_eq!(date_at(t - 7200, TimeZone::Wit), Some(d(2026, 1, 15)));
+    }
+
+    #[test]
+    fn the_date_note_says_when_it_is_today() {
+        let as_of = d(2026, 1, 15);
+        assert_eq!(date_note(as_of, None, Locale::Id), "2026-01-15");
+        assert_eq!(
+            date_note(as_of, Some(TimeZone::Wib), Locale::Id),
+            "2026-01-15 (hari ini, WIB)"
+        );
+        assert_eq!(
+            date_note(as_of, Some(TimeZone::Wit), Locale::En),
+            "2026-01-15 (today, WIT)"
+        );
     }
 
     #[test]

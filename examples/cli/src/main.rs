@@ -10,6 +10,7 @@ mod pseudonymize;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kampung_core::error::{rows_summary, write_row_errors_csv, FieldError, RowError};
+use kampung_core::family::lines::check_json_lines;
 use kampung_core::growth::children_csv::{write_zscores_csv, CellPolicy, ChildrenCsvOptions};
 use kampung_core::growth::prevalence::{
     prevalence_csv, quality_csv, CsvColumns, MethodChoice, PrevalenceOptions,
@@ -18,13 +19,12 @@ use kampung_core::kb::dhs::{dhs_csv, DhsColumns, DhsRules, FpOptions};
 use kampung_core::monitoring::csv::{monitor_csv, options_from_pairs};
 use kampung_core::output::AtomicFile;
 use kampung_core::register::csv::CsvTable;
-use kampung_core::register::json::JsonLines;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
 use kampung_core::register::table::EntityTables;
-use kampung_core::report::{Observer, Problem, Progress, Report, ReportOptions};
+use kampung_core::report::{render, Observer, Problem, Progress, Report, ReportOptions};
 use kampung_core::survey::LonelyPsu;
 use kampung_core::today::TimeZone as IndonesianTimeZone;
-use kampung_core::{Family, FamilyOptions, Locale};
+use kampung_core::{FamilyOptions, Locale};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -262,11 +262,8 @@ impl Table {
             f.commit()?;
         }
         output.map_or(Ok(()), AtomicFile::commit)?;
-        let _ = writeln!(
-            std::io::stderr(),
-            "kampung: {}",
-            rows_summary(rows, &notes, lang)
-        );
+        let summary = rows_summary(rows, &notes, lang);
+        let _ = writeln!(std::io::stderr(), "kampung: {summary}");
         Ok(ExitCode::SUCCESS)
     }
 }
@@ -383,6 +380,14 @@ fn at(path: &Path) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::Message(format!("{}: {e}", path.display()))
 }
 
+/// A file to read, or stdin for `-`.
+fn open(path: &Path) -> Result<Box<dyn BufRead>, Failure> {
+    Ok(match path.to_str() {
+        Some("-") => Box::new(std::io::stdin().lock()),
+        _ => Box::new(BufReader::new(std::fs::File::open(path).map_err(at(path))?)),
+    })
+}
+
 /// Starts an output file, written whole or not at all (kampung-core's
 /// [`AtomicFile`]: a failed run leaves no file, not even an earlier one).
 fn create(path: &Path) -> Result<AtomicFile, Failure> {
@@ -417,25 +422,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn lang_text(lang: Locale, id: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Locale::Id => id,
-        Locale::En => en,
-    }
-}
-
-/// The date line: `2026-01-15` or `2026-01-15 (hari ini, WIB)`.
-fn date_note(as_of: NaiveDate, zone: Option<IndonesianTimeZone>, lang: Locale) -> String {
-    match zone {
-        Some(z) => format!(
-            "{as_of} ({} {})",
-            lang_text(lang, "hari ini,", "today,"),
-            z.name()
-        ),
-        None => as_of.to_string(),
-    }
-}
-
 fn validate(a: &ValidateArgs) -> Result<ExitCode, Failure> {
     let lang = a.dated.lang;
     let (as_of, zone) = a.dated.as_of();
@@ -445,52 +431,10 @@ fn validate(a: &ValidateArgs) -> Result<ExitCode, Failure> {
         Some(p) => Box::new(BufReader::new(std::fs::File::open(p).map_err(at(p))?)),
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let (label, title) = (
-        lang_text(lang, "baris", "line"),
-        lang_text(lang, "Keluarga", "Family"),
-    );
-    let (mut n, mut bad) = (0u64, 0u64);
-    for item in JsonLines::new(input, a.max_line_bytes) {
-        let (line, value) = item?;
-        n += 1;
-        match value.map(|v| Family::from_value(&v, &opts)) {
-            Ok(Ok(f)) => writeln!(
-                out,
-                "{label} {line}: OK — {} {} ({} {})",
-                lang_text(lang, "keluarga", "family"),
-                f.no_kk().masked(),
-                f.members().len(),
-                lang_text(lang, "anggota", "members")
-            )?,
-            Ok(Err(errs)) => {
-                bad += 1;
-                writeln!(out, "{label} {line}: {}", errs.summary(title, lang))?;
-            }
-            Err(e) => {
-                bad += 1;
-                writeln!(
-                    out,
-                    "{label} {line}: {} [code={}]",
-                    e.message(lang),
-                    e.code()
-                )?;
-            }
-        }
-    }
-    writeln!(
-        out,
-        "{n} {}, {bad} {} ({} {})",
-        lang_text(lang, "keluarga dibaca", "families read"),
-        lang_text(lang, "tidak valid", "invalid"),
-        lang_text(lang, "tanggal acuan", "reference date"),
-        date_note(as_of, zone, lang)
-    )?;
+    let checks = check_json_lines(input, &mut out, &opts, a.max_line_bytes, lang)?;
+    writeln!(out, "{}", checks.summary(as_of, zone, lang))?;
     out.flush()?;
-    Ok(if bad > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(u8::from(checks.invalid > 0)))
 }
 
 /// What the report run shows while it goes: the errors file and a progress bar.
@@ -503,15 +447,23 @@ struct Watch<'a> {
     failed: Option<std::io::Error>,
 }
 
+impl Watch<'_> {
+    /// Ends the progress bar and names the report's sources; a failure to
+    /// write the errors file is an error.
+    fn finish(self, mut r: Report) -> Result<Report, Failure> {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+        r.sources = self.files.to_vec();
+        self.failed.map_or(Ok(r), |e| Err(e.into()))
+    }
+}
+
 impl Observer for Watch<'_> {
     fn problem(&mut self, p: &Problem) {
         if let (Some(w), None) = (self.errors.as_mut(), &self.failed) {
-            let file = self
-                .files
-                .get(p.table.index())
-                .or(self.files.first())
-                .map_or("", String::as_str);
-            if let Err(e) = kampung_core::report::render::write_error_csv(w, p, file, self.lang) {
+            let file = render::source_of(self.files, p);
+            if let Err(e) = render::write_error_csv(w, p, file, self.lang) {
                 self.failed = Some(e);
             }
         }
@@ -576,8 +528,7 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
         (_, Some(f), Some(m), Some(x)) => {
             let load = |p: &PathBuf| -> Result<CsvTable, Failure> {
                 let file = std::fs::File::open(p).map_err(at(p))?;
-                CsvTable::from_reader(file)
-                    .map_err(|e| Failure::Message(format!("{}: {e}", p.display())))
+                CsvTable::from_reader(file).map_err(|e| format!("{}: {e}", p.display()).into())
             };
             let (ft, mt, xt) = (load(f)?, load(m)?, load(x)?);
             let files = [name(f), name(m), name(x)];
@@ -591,10 +542,8 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
                 by_bytes: false,
                 failed: None,
             };
-            let mut r = Report::from_tables(&tables, &opts, &mut watch);
-            finish_watch(watch)?;
-            r.sources = files.to_vec();
-            r
+            let r = Report::from_tables(&tables, &opts, &mut watch);
+            watch.finish(r)?
         }
         (register, ..) => {
             let (file, input, total): (String, Box<dyn std::io::Read + Send>, u64) = match register
@@ -622,11 +571,9 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
                 by_bytes: total > 0,
                 failed: None,
             };
-            let mut r = Report::from_json_lines(input, &opts, &mut watch)
+            let r = Report::from_json_lines(input, &opts, &mut watch)
                 .map_err(|e| format!("{}: {e}", files[0]))?;
-            finish_watch(watch)?;
-            r.sources = files.to_vec();
-            r
+            watch.finish(r)?
         }
     };
     report.as_of_today = zone;
@@ -641,7 +588,7 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
         Format::Text => {
             out.write_all(report.to_text(lang).as_bytes())?;
             if errors.is_none() {
-                print_some_problems(&mut out, &report, lang)?;
+                report.write_some_problems(&mut out, 10, lang)?;
             }
         }
     }
@@ -654,96 +601,30 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
         w.write_all(report.to_html(lang).as_bytes())?;
         commit(w)?;
     }
-    let ex = &report.exclusions;
-    let excluded = ex.families_excluded + ex.measurements_excluded + ex.rows_excluded;
-    Ok(if a.strict && excluded > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// Ends the progress bar; a failure to write the errors file is an error.
-fn finish_watch(watch: Watch<'_>) -> Result<(), Failure> {
-    if let Some(bar) = watch.bar {
-        bar.finish_and_clear();
-    }
-    watch.failed.map_or(Ok(()), |e| Err(e.into()))
-}
-
-/// The first ten problems under the text report, and how many more.
-fn print_some_problems<W: Write>(out: &mut W, r: &Report, lang: Locale) -> std::io::Result<()> {
-    let shown = r.errors.len().min(10);
-    for p in &r.errors[..shown] {
-        let file = r
-            .sources
-            .get(p.table.index())
-            .or(r.sources.first())
-            .map_or("", String::as_str);
-        writeln!(
-            out,
-            "  {file}:{} {} [{}] {}",
-            p.record,
-            p.error.path(),
-            p.error.code(),
-            p.error.message(lang)
-        )?;
-    }
-    let more = r.errors.len() as u64 + r.errors_truncated - shown as u64;
-    if more > 0 {
-        let text = lang_text(
-            lang,
-            "kesalahan lain; gunakan --errors FILE.csv",
-            "more problems; use --errors FILE.csv",
-        );
-        writeln!(out, "  … {more} {text}")?;
-    }
-    Ok(())
+    let failed = a.strict && report.exclusions.total_excluded() > 0;
+    Ok(ExitCode::from(u8::from(failed)))
 }
 
 fn zscores(a: &ZscoresArgs) -> Result<ExitCode, Failure> {
     let lang = a.lang;
-    let input: Box<dyn std::io::Read> = if a.input == Path::new("-") {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::fs::File::open(&a.input).map_err(at(&a.input))?)
-    };
+    let input = open(&a.input)?;
     let out_terminal = a.output.is_none() && std::io::stdout().is_terminal();
-    let cells = match a.raw_cells {
-        true => CellPolicy::raw().with_controls(out_terminal),
-        false => CellPolicy::neutralised(),
-    };
+    let cells = CellPolicy::for_output(a.raw_cells, out_terminal);
     let opts = ChildrenCsvOptions::default()
         .with_age_in_month(a.age_in_month)
         .with_cells(cells)
         .with_max_record_bytes(a.max_line_bytes);
     let mut output = a.output.as_deref().map(create).transpose()?;
     let mut errors = a.errors.as_deref().map(create).transpose()?;
-    let stdout: &mut dyn Write = &mut std::io::BufWriter::new(std::io::stdout().lock());
-    let stderr: &mut dyn Write = &mut std::io::stderr().lock();
-    let out: &mut dyn Write = match output.as_mut() {
-        Some(f) => f,
-        None => stdout,
-    };
-    let err: &mut dyn Write = match errors.as_mut() {
-        Some(f) => f,
-        None => stderr,
-    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut stderr = std::io::stderr().lock();
+    let out: &mut dyn Write = output.as_mut().map_or(&mut stdout, |f| f);
+    let err: &mut dyn Write = errors.as_mut().map_or(&mut stderr, |f| f);
     let s = write_zscores_csv(input, out, err, opts, lang)?;
     for f in [output, errors].into_iter().flatten() {
         commit(f)?;
     }
-    let summary = match lang {
-        Locale::Id => format!(
-            "kampung: {} baris dibaca: {} dihitung ({} bermasalah), {} tidak terbaca",
-            s.rows, s.scored, s.with_problems, s.unreadable
-        ),
-        Locale::En => format!(
-            "kampung: {} rows read: {} scored ({} with problems), {} unreadable",
-            s.rows, s.scored, s.with_problems, s.unreadable
-        ),
-    };
-    let _ = writeln!(std::io::stderr(), "{summary}");
+    let _ = writeln!(std::io::stderr(), "kampung: {}", s.describe(lang));
     Ok(ExitCode::SUCCESS)
 }
 

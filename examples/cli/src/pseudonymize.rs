@@ -1,7 +1,7 @@
 //! `kampung pseudonymize`: a thin shell over `kampung_core::pseudonym`.
 //! The key is read from its file and never written anywhere.
 
-use crate::{at, AtomicFile, Failure};
+use crate::{at, AtomicFile, Failure, Locale};
 use kampung_core::pseudonym::{self as ps, BirthDatePrecision, PseudonymKey, RegionPrecision};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,13 +41,7 @@ pub fn run(a: &PseudonymizeArgs) -> Result<ExitCode, Failure> {
     let mut secret = std::fs::read(&a.key_file).map_err(at(&a.key_file))?;
     let key = PseudonymKey::new(&secret);
     secret.fill(0);
-    let key = key.map_err(|e| {
-        format!(
-            "{}: {}",
-            a.key_file.display(),
-            e.message(kampung_core::Locale::En)
-        )
-    })?;
+    let key = key.map_err(|e| format!("{}: {}", a.key_file.display(), e.message(Locale::En)))?;
     let mut opts = ps::PseudonymOptions::new();
     if a.birth_month {
         opts = opts.with_birth_date(BirthDatePrecision::Month);
@@ -67,12 +61,7 @@ pub fn run(a: &PseudonymizeArgs) -> Result<ExitCode, Failure> {
         }
     } else if let (Some(input), Some(output)) = (&a.register, &a.output) {
         let mut out = AtomicFile::create(output)?;
-        let reader: Box<dyn std::io::BufRead> = match input.to_str() {
-            Some("-") => Box::new(std::io::stdin().lock()),
-            _ => Box::new(std::io::BufReader::new(
-                std::fs::File::open(input).map_err(at(input))?,
-            )),
-        };
+        let reader = crate::open(input)?;
         ps::pseudonymize_json_lines(reader, &mut out, &key, &opts).map_err(at(input))?;
         out.commit()?;
     }

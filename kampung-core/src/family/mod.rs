@@ -1,5 +1,6 @@
 //! Families (*keluarga*) and their members, validated as a whole.
 
+pub mod lines;
 pub mod marital;
 pub mod person;
 pub mod relationship;

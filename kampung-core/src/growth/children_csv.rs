@@ -100,6 +100,17 @@ impl CellPolicy {
         self
     }
 
+    /// The policy of an output: [`CellPolicy::neutralised`], or `raw`
+    /// cells, which still lose their control characters when the output is
+    /// a `terminal` (an escape sequence would run there).
+    pub const fn for_output(raw: bool, terminal: bool) -> CellPolicy {
+        if raw {
+            CellPolicy::raw().with_controls(terminal)
+        } else {
+            CellPolicy::neutralised()
+        }
+    }
+
     /// `cell` as it is written.
     pub fn apply(self, cell: &str) -> std::borrow::Cow<'_, str> {
         use std::borrow::Cow;
@@ -612,6 +623,23 @@ pub struct ZscoresCsvSummary {
     pub unreadable: usize,
 }
 
+impl ZscoresCsvSummary {
+    /// One line for a terminal: `3 rows read: 2 scored (1 with problems),
+    /// 1 unreadable` in `lang`.
+    pub fn describe(&self, lang: Locale) -> String {
+        let (rows, scored, problems, unreadable) =
+            (self.rows, self.scored, self.with_problems, self.unreadable);
+        match lang {
+            Locale::Id => format!(
+                "{rows} baris dibaca: {scored} dihitung ({problems} bermasalah), {unreadable} tidak terbaca"
+            ),
+            Locale::En => format!(
+                "{rows} rows read: {scored} scored ({problems} with problems), {unreadable} unreadable"
+            ),
+        }
+    }
+}
+
 /// WHO 2006 z-scores for every row of a children table: reads `input`,
 /// writes every input column and the outputs to `output`, and each row
 /// problem to `errors_out` as `row,line,field,code,message` (`row`: the
@@ -838,6 +866,21 @@ mod tests {
     }
 
     #[test]
+    fn raw_cells_keep_no_control_characters_on_a_terminal() {
+        let terminal = CellPolicy::for_output(true, true);
+        assert_eq!((terminal.formulas, terminal.controls), (false, true));
+        assert_eq!(CellPolicy::for_output(true, false), CellPolicy::raw());
+        assert_eq!(
+            CellPolicy::for_output(false, false),
+            CellPolicy::neutralised()
+        );
+        assert_eq!(
+            CellPolicy::for_output(false, true),
+            CellPolicy::neutralised()
+        );
+    }
+
+    #[test]
     fn garbage_rows_are_reported_not_fatal() {
         let input = "sex,age,weight,lenhei,measure\n1,100,5,60,l\nx,abc,-1,,q\n2,NA,,,\n";
         let mut out = Vec::new();
@@ -846,6 +889,10 @@ mod tests {
         let sum = write_zscores_csv(input.as_bytes(), &mut out, &mut errs, opts, Locale::Id)
             .expect("runs");
         assert_eq!((sum.rows, sum.with_problems), (3, 1));
+        assert_eq!(
+            sum.describe(Locale::Id),
+            "3 baris dibaca: 3 dihitung (1 bermasalah), 0 tidak terbaca"
+        );
         let errors = String::from_utf8(errs).expect("utf8");
         assert!(errors.contains("2,3,sex,sex_invalid,"), "{errors}");
         assert!(errors.contains("2,3,age,invalid_type,"), "{errors}");

@@ -72,6 +72,12 @@ pub struct Exclusions {
 }
 
 impl Exclusions {
+    /// Everything left out: families, measurements and rows without a
+    /// family (`kampung report --strict` fails when it is not 0).
+    pub fn total_excluded(&self) -> u64 {
+        self.families_excluded + self.measurements_excluded + self.rows_excluded
+    }
+
     /// Counts one excluded unit (a family, a measurement, a row) under each
     /// distinct code of its problems.
     pub fn count<'e>(&mut self, errors: impl IntoIterator<Item = &'e FieldError>) {

@@ -112,9 +112,16 @@ pub fn reason_label(code: &str, lang: Locale) -> &'static str {
 
 /// The file a problem points at: the report's source of its table.
 fn problem_file<'r>(r: &'r Report, p: &Problem) -> &'r str {
-    r.sources
+    source_of(&r.sources, p)
+}
+
+/// The file a problem points at among `sources` (the file of its table,
+/// else the first; empty when there is none), as a report names them in
+/// [`Report::sources`].
+pub fn source_of<'s>(sources: &'s [String], p: &Problem) -> &'s str {
+    sources
         .get(p.table.index())
-        .or_else(|| r.sources.first())
+        .or_else(|| sources.first())
         .map_or("", String::as_str)
 }
 
@@ -157,6 +164,21 @@ impl Report {
     /// A write error of `out`.
     pub fn write_json<W: std::io::Write>(&self, out: &mut W, lang: Locale) -> std::io::Result<()> {
         json::write(self, out, lang)
+    }
+
+    /// The first `n` problems as text lines for a terminal, under
+    /// [`Report::to_text`] (`  file:line path [code] message`), then how
+    /// many more there are.
+    ///
+    /// # Errors
+    /// A write error of `out`.
+    pub fn write_some_problems<W: std::io::Write>(
+        &self,
+        out: &mut W,
+        n: usize,
+        lang: Locale,
+    ) -> std::io::Result<()> {
+        text::write_some_problems(out, self, n, lang)
     }
 
     /// The header of the errors file ([`Report::write_error_csv`]).
@@ -212,6 +234,32 @@ mod tests {
         assert_eq!(decimal(Some(3.4), 2, Locale::En), "3.40");
         assert_eq!(decimal(None, 1, Locale::En), "–");
         assert_eq!(decimal(Some(f64::NAN), 1, Locale::En), "–");
+    }
+
+    /// Three lines that are not JSON, two shown: each with its file and
+    /// line, then the count of the rest; all three and no count for n = 10.
+    #[test]
+    fn some_problems_then_how_many_more() {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+        let input = "not json\nnope\n{\n";
+        let opts = crate::report::ReportOptions::new(as_of);
+        let mut r = Report::from_json_lines(input.as_bytes(), &opts, &mut ()).expect("reads");
+        r.sources = vec!["reg.jsonl".into()];
+        assert_eq!(r.errors.len(), 3);
+        let mut out = Vec::new();
+        r.write_some_problems(&mut out, 2, Locale::En)
+            .expect("writes");
+        let text = String::from_utf8(out).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("  reg.jsonl:1 "), "{text}");
+        assert!(lines[0].contains(&format!("[{}]", r.errors[0].error.code())));
+        assert!(lines[1].starts_with("  reg.jsonl:2 "), "{text}");
+        assert_eq!(lines[2], "  … 1 more problems; use --errors FILE.csv");
+        let mut out = Vec::new();
+        r.write_some_problems(&mut out, 10, Locale::Id)
+            .expect("writes");
+        assert_eq!(String::from_utf8(out).expect("utf-8").lines().count(), 3);
     }
 
     #[test]

@@ -86,11 +86,8 @@ pub(super) fn render(r: &Report, lang: Locale) -> String {
         "{} — {} {}",
         t(lang, "LAPORAN KAMPUNG KB", "KAMPUNG KB REPORT"),
         t(lang, "tanggal acuan", "reference date"),
-        r.as_of,
+        crate::today::date_note(r.as_of, r.as_of_today, lang),
     );
-    if let Some(zone) = r.as_of_today {
-        let _ = write!(s, " ({} {})", t(lang, "hari ini,", "today,"), zone.name());
-    }
     if !source.is_empty() {
         let _ = write!(s, "  ({}: {source})", t(lang, "sumber", "source"));
     }
@@ -227,4 +224,36 @@ pub(super) fn render(r: &Report, lang: Locale) -> String {
         )
     );
     s
+}
+
+/// The first `n` problems of `r`, one line each (`  file:line path [code]
+/// message`), then how many more there are (kept or only counted).
+pub(super) fn write_some_problems<W: std::io::Write>(
+    out: &mut W,
+    r: &Report,
+    n: usize,
+    lang: Locale,
+) -> std::io::Result<()> {
+    let shown = r.errors.len().min(n);
+    for p in &r.errors[..shown] {
+        writeln!(
+            out,
+            "  {}:{} {} [{}] {}",
+            super::problem_file(r, p),
+            p.record,
+            p.error.path(),
+            p.error.code(),
+            p.error.message(lang)
+        )?;
+    }
+    let more = r.errors.len() as u64 + r.errors_truncated - shown as u64;
+    if more > 0 {
+        let text = t(
+            lang,
+            "kesalahan lain; gunakan --errors FILE.csv",
+            "more problems; use --errors FILE.csv",
+        );
+        writeln!(out, "  … {more} {text}")?;
+    }
+    Ok(())
 }
