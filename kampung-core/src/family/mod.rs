@@ -1,5 +1,6 @@
 //! Families (*keluarga*) and their members, validated as a whole.
 
+#[cfg(feature = "report")]
 pub mod lines;
 pub mod marital;
 pub mod person;
