@@ -2,7 +2,7 @@
 //! (`shared/data/who-growth/testdata/prevalence`, see its README): every
 //! row and column of every file, within 1e-6 (weighted sizes 1e-9
 //! relative), missing exactly where anthro's is.
-#![cfg(feature = "growth")]
+#![cfg(all(feature = "growth", feature = "csv"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -1,7 +1,7 @@
 //! The prevalence table on hostile input: structured errors or documented
 //! missing estimates, never a panic or a silent number (issue 11, "Bad
 //! input"); and the CSV route.
-#![cfg(feature = "growth")]
+#![cfg(all(feature = "growth", feature = "csv"))]
 #![allow(clippy::unwrap_used)]
 
 use kampung_core::growth::prevalence::{

@@ -223,15 +223,25 @@ struct Layout {
     oedema: Option<usize>,
 }
 
+/// The age column by WHO anthro's names: `age`, else `age_days`, else
+/// `age_months`; with the unit its name states (`Some(true)` months,
+/// `Some(false)` days, `None` for `age`, whose unit the caller's option
+/// gives). Shared by this reader and the prevalence reader.
+pub(crate) fn age_column(find: impl Fn(&str) -> Option<usize>) -> Option<(usize, Option<bool>)> {
+    match (find("age"), find("age_days"), find("age_months")) {
+        (Some(i), _, _) => Some((i, None)),
+        (None, Some(i), _) => Some((i, Some(false))),
+        (None, None, Some(i)) => Some((i, Some(true))),
+        _ => None,
+    }
+}
+
 fn layout(headers: &csv::StringRecord) -> Result<Layout, String> {
     let find = |name: &str| headers.iter().position(|h| h.trim() == name);
     let sex = find("sex").ok_or("the input has no `sex` column")?;
-    let (age, age_months_column) = match (find("age"), find("age_days"), find("age_months")) {
-        (Some(i), _, _) => (i, false),
-        (None, Some(i), _) => (i, false),
-        (None, None, Some(i)) => (i, true),
-        _ => return Err("the input has no `age`, `age_days` or `age_months` column".into()),
-    };
+    let (age, unit) =
+        age_column(find).ok_or("the input has no `age`, `age_days` or `age_months` column")?;
+    let age_months_column = unit == Some(true);
     Ok(Layout {
         sex,
         age,

@@ -264,7 +264,7 @@ impl ChildrenCsv {
             .headers()
             .map_err(|e| malformed(&e))?
             .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+            .map(|h| h.trim().to_owned())
             .collect();
         let find = |name: &str| header.iter().position(|h| h == name);
         let absent = |name: &str| -> Error {
@@ -278,11 +278,9 @@ impl ChildrenCsv {
         let sex_col = required(&columns.sex)?;
         let (age_col, age_in_month) = match &columns.age {
             Some(a) => (required(a)?, columns.age_in_month),
-            None => match (find("age"), find("age_days"), find("age_months")) {
-                (Some(k), _, _) => (k, columns.age_in_month),
-                (None, Some(k), _) => (k, false),
-                (None, None, Some(k)) => (k, true),
-                _ => return Err(absent("age")),
+            None => match crate::growth::children_csv::age_column(find) {
+                Some((k, unit)) => (k, unit.unwrap_or(columns.age_in_month)),
+                None => return Err(absent("age")),
             },
         };
         let named = |c: &Option<String>| -> Result<Option<usize>, Error> {
