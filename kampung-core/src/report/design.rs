@@ -124,6 +124,27 @@ impl ReportDesign {
         self.lonely_psu = lonely_psu;
         self
     }
+    /// The design of fields named by a command line or a keyword call
+    /// (`None`: not given); `lonely_psu` is R's option name.
+    ///
+    /// # Errors
+    /// `invalid_code` (path `lonely_psu`) for an unknown option name.
+    pub fn from_fields(
+        weights: Option<&str>,
+        cluster: Option<&str>,
+        strata: Option<&str>,
+        nest: bool,
+        lonely_psu: Option<&str>,
+    ) -> Result<ReportDesign, FieldError> {
+        Ok(ReportDesign {
+            weights: weights.map(str::to_owned),
+            cluster: cluster.map(str::to_owned),
+            strata: strata.map(str::to_owned),
+            nest,
+            lonely_psu: lonely_psu.map_or(Ok(LonelyPsu::Adjust), LonelyPsu::parse)?,
+        })
+    }
+
     /// True when no field is named.
     pub fn is_empty(&self) -> bool {
         self.weights.is_none() && self.cluster.is_none() && self.strata.is_none()
