@@ -449,12 +449,12 @@ pub(crate) fn apply(spec: &ReportDesign, sample: &Sample, rows: &mut [RegionRow]
             return summary;
         }
     };
-    for (row, (d, l)) in rows.iter_mut().zip(place) {
+    for (row, at) in rows.iter_mut().zip(place) {
         for ind in &mut row.indicators {
             let Some(s) = DESIGN_INDICATORS.iter().position(|n| *n == ind.indicator) else {
                 continue;
             };
-            let got = est.get(s, d, l);
+            let got = at.and_then(|(d, l)| est.get(s, d, l));
             let e = &mut ind.estimate;
             let pct = |x: f64| x.is_finite().then_some(100.0 * x);
             let ci = got.map(|g| g.logit(0.95));
@@ -472,16 +472,21 @@ type GroupCodes = Vec<(Vec<u32>, u32)>;
 
 /// The domains of the rows: one `Groups` domain per level present (the
 /// `All` domain is the total), and each row's (domain, level) in the
-/// estimates (domain 0 is `All`).
-fn domains(sample: &Sample, rows: &[RegionRow]) -> (GroupCodes, Vec<(usize, usize)>) {
+/// estimates (domain 0 is `All`; `None` for a code that does not parse,
+/// which rows never hold).
+fn domains(sample: &Sample, rows: &[RegionRow]) -> (GroupCodes, Vec<Option<(usize, usize)>>) {
     // Domain of each row level (1-based after `All`) and each row's place.
     let mut level_domain: HashMap<super::RowLevel, usize> = HashMap::new();
     let mut sizes: Vec<u32> = Vec::new();
     let mut place = Vec::with_capacity(rows.len());
     let mut by_code: HashMap<KodeWilayah, (usize, u32)> = HashMap::new();
     for row in rows {
-        let Some(code) = row.code.as_deref().and_then(|c| KodeWilayah::parse(c).ok()) else {
-            place.push((0, 0));
+        let Some(code) = row.code.as_deref() else {
+            place.push(Some((0, 0)));
+            continue;
+        };
+        let Ok(code) = KodeWilayah::parse(code) else {
+            place.push(None);
             continue;
         };
         let next = level_domain.len();
@@ -492,7 +497,7 @@ fn domains(sample: &Sample, rows: &[RegionRow]) -> (GroupCodes, Vec<(usize, usiz
         let l = sizes[d];
         sizes[d] += 1;
         by_code.insert(code, (d, l));
-        place.push((d + 1, l as usize));
+        place.push(Some((d + 1, l as usize)));
     }
     let mut codes: Vec<Vec<u32>> = vec![vec![Domain::NO_GROUP; sample.region.len()]; sizes.len()];
     let mut last: Option<(KodeWilayah, Vec<(usize, u32)>)> = None;

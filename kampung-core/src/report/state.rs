@@ -50,7 +50,7 @@ pub struct ReportState {
     families: Vec<StoredFamily>,
     /// The survey design of the growth prevalences (absent: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    design: Option<super::ReportDesign>,
+    design: Option<Box<super::ReportDesign>>,
 }
 
 /// Why two states cannot be merged.
@@ -72,7 +72,7 @@ impl ReportState {
         part: u64,
         errors_kept: usize,
     ) -> ReportState {
-        let design = c.design.clone();
+        let design = c.design.clone().map(Box::new);
         let (exclusions, problems, dropped, tail, families) = c.into_deferred();
         ReportState {
             design,
@@ -260,7 +260,7 @@ impl ReportState {
             truncated += (errors.len() - self.errors_kept) as u64;
             errors.truncate(self.errors_kept);
         }
-        let (rows, design) = aggregator.rows_with(self.design.as_ref());
+        let (rows, design) = aggregator.rows_with(self.design.as_deref());
         Report {
             design,
             as_of: self.as_of,
