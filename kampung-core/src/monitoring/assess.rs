@@ -14,7 +14,9 @@ use super::rules::{
 };
 use super::velocity::{fit, Fit, VelocityStatus, VelocityTable, VelocityZ};
 use crate::error::{ErrorCode, FieldError, Locale, ShapeError};
-use crate::growth::who2006::{compute_row, weight_for_age_one, In2006, Tables2006};
+use crate::growth::who2006::{
+    compute_row, weight_for_age_one, weight_for_age_proven, In2006, Tables2006,
+};
 use crate::growth::RowError;
 use crate::sex::Sex;
 use serde::Serialize;
@@ -235,7 +237,10 @@ bit_codes! {
     }
 }
 
-/// One velocity column set (one of [`VelocityTable::ALL`]).
+/// One velocity column set (one of [`VelocityTable::ALL`]). Empty (no
+/// rows) when the rules do not compute velocity
+/// ([`MonitoringRules::velocity`] false): read it with the `*_at`
+/// accessors, which give "missing" there.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VelocityColumns {
     /// z rounded to 2 decimals; NaN when not computed.
@@ -250,6 +255,31 @@ pub struct VelocityColumns {
 }
 
 impl VelocityColumns {
+    /// z of visit `i`; NaN when not computed.
+    #[must_use]
+    pub fn z_at(&self, i: usize) -> f64 {
+        self.z.get(i).copied().unwrap_or(f64::NAN)
+    }
+
+    /// Centile of visit `i`; NaN when not computed.
+    #[must_use]
+    pub fn centile_at(&self, i: usize) -> f64 {
+        self.centile.get(i).copied().unwrap_or(f64::NAN)
+    }
+
+    /// Interval of visit `i` in days; [`NO_VALUE`] when none.
+    #[must_use]
+    pub fn interval_days_at(&self, i: usize) -> i32 {
+        self.interval_days.get(i).copied().unwrap_or(NO_VALUE)
+    }
+
+    /// Status of visit `i` (see [`Self::status`]); `None` when velocity
+    /// was not computed.
+    #[must_use]
+    pub fn status_at(&self, i: usize) -> Option<VelocityStatus> {
+        self.status.get(i).copied().flatten()
+    }
+
     fn new(n: usize) -> Self {
         VelocityColumns {
             z: vec![f64::NAN; n],
@@ -318,14 +348,18 @@ pub struct Assessment {
     pub weight_faltering: Vec<Option<bool>>,
     /// Warnings ([`Warning`] bits).
     pub warnings: Vec<u16>,
-    /// Velocity z-scores, in [`VelocityTable::ALL`] order.
+    /// Velocity z-scores, in [`VelocityTable::ALL`] order; empty columns
+    /// when the rules do not compute velocity.
     pub velocity: [VelocityColumns; 4],
     /// Every problem, ordered by visit.
     pub errors: Vec<VisitError>,
 }
 
 impl Assessment {
-    fn new(n: usize) -> Assessment {
+    /// `n` visits, every output missing; the velocity columns only when
+    /// `velocity` (they are 40 % of the memory).
+    fn new(n: usize, velocity: bool) -> Assessment {
+        let v = if velocity { n } else { 0 };
         Assessment {
             status: vec![VisitStatus::Rejected; n],
             period: vec![NO_VALUE; n],
@@ -346,10 +380,10 @@ impl Assessment {
             weight_faltering: vec![None; n],
             warnings: vec![0; n],
             velocity: [
-                VelocityColumns::new(n),
-                VelocityColumns::new(n),
-                VelocityColumns::new(n),
-                VelocityColumns::new(n),
+                VelocityColumns::new(v),
+                VelocityColumns::new(v),
+                VelocityColumns::new(v),
+                VelocityColumns::new(v),
             ],
             errors: Vec::new(),
         }
@@ -562,6 +596,9 @@ struct Ctx<'a> {
     rules: &'a MonitoringRules,
     tables: Tables2006,
     as_of: Option<i32>,
+    /// Each visit's WAZ where the fast path proves it, else NaN
+    /// ([`weight_for_age_proven`]), computed in one vectorised pass.
+    proven_waz: Vec<f64>,
 }
 
 /// Assesses every visit (MONITORING.md §1-§4). `as_of` (days since
@@ -589,11 +626,32 @@ pub fn assess(
     }
     let n = visits.child.len();
     let n_children = children.sex.len();
-    let mut out = Assessment::new(n);
+    let mut out = Assessment::new(n, rules.velocity);
+    let tables = Tables2006::bundled();
+    let mut proven_waz = vec![f64::NAN; n];
+    let rows = (0..n).map(|i| {
+        let f = join
+            .first_row
+            .get(visits.child[i] as usize)
+            .map(|&f| f as usize);
+        let (date, w) = (visits.date[i], visits.weight_kg[i]);
+        match f.map(|f| (children.sex[f], children.birth[f])) {
+            Some((sex @ (1 | 2), birth))
+                if ![date, birth]
+                    .iter()
+                    .any(|d| [NO_DATE, BAD_DATE].contains(d)) =>
+            {
+                (usize::from(sex == 2), i64::from(date) - i64::from(birth), w)
+            }
+            _ => (2, 0, f64::NAN),
+        }
+    });
+    weight_for_age_proven(&tables, rows, &mut proven_waz);
     let ctx = Ctx {
         rules,
-        tables: Tables2006::bundled(),
+        tables,
         as_of,
+        proven_waz,
     };
     // ---- group visits by child row (counting sort) ----------------------
     let mut start = vec![0u32; n_children + 1];
@@ -788,7 +846,12 @@ fn child(
         // zscores_2006 returns (its proven fast path, else the exact one).
         let mut waz = f64::NAN;
         if weighed && !oedema {
-            let (z, flag) = weight_for_age_one(&ctx.tables, sex_index, i64::from(age_days), weight);
+            let proven = ctx.proven_waz[i];
+            let (z, flag) = if proven.is_nan() {
+                weight_for_age_one(&ctx.tables, sex_index, i64::from(age_days), weight)
+            } else {
+                (proven, 0.0)
+            };
             if flag == 1.0 {
                 out.errors.push(VisitError {
                     visit: i,
@@ -1111,9 +1174,9 @@ fn child(
                 out.weight_faltering[i] = match rules.weight_faltering {
                     WeightFaltering::T => Some(code == Code::T),
                     WeightFaltering::VelocityBelowMinus2 => {
-                        let z1 = out.velocity[0].z[i];
+                        let z1 = out.velocity[0].z_at(i);
                         let z = if z1.is_nan() {
-                            out.velocity[1].z[i]
+                            out.velocity[1].z_at(i)
                         } else {
                             z1
                         };
