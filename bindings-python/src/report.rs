@@ -9,7 +9,7 @@ use kampung_core::input::parse_date;
 use kampung_core::register::arrow::{ArrowRow, ArrowTable};
 use kampung_core::register::table::{Column, EntityTables, Table, TableRow};
 use kampung_core::register::Cell;
-use kampung_core::report::{classify_kampung, KampungProfile, Report, ReportOptions};
+use kampung_core::report::{classify_kampung, KampungProfile, Report, ReportDesign, ReportOptions};
 use kampung_core::today::TimeZone as IndonesianTimeZone;
 use kampung_core::Locale;
 use numpy::IntoPyArray;
@@ -45,6 +45,37 @@ pub(crate) fn options(
         }
     };
     Ok((ReportOptions::new(date).with_threads(threads), zone))
+}
+
+/// The survey design of a run, as `kampung.report` passes it: `(weights,
+/// cluster, strata, nest, lonely_psu)` field names and options (None: no design).
+pub(crate) type DesignArg = Option<(
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<String>,
+)>;
+
+/// `opts` with the survey design `design` ([`kampung_core::report::ReportDesign`]).
+pub(crate) fn with_design(
+    py: Python<'_>,
+    opts: ReportOptions,
+    design: DesignArg,
+    loc: Locale,
+) -> PyResult<ReportOptions> {
+    let Some((w, c, s, nest, lonely)) = design else {
+        return Ok(opts);
+    };
+    let d = ReportDesign::from_fields(
+        w.as_deref(),
+        c.as_deref(),
+        s.as_deref(),
+        nest,
+        lonely.as_deref(),
+    )
+    .map_err(|e| errors::validation_error(py, &e.into(), "options", loc))?;
+    Ok(opts.with_design(d))
 }
 
 /// A village report computed by the core (`kampung.report.VillageReport`
@@ -157,6 +188,7 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
+    let mut se = Vec::with_capacity(n);
     let (mut r_level, mut r_code, mut r_name, mut r_fam) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for row in &r.rows {
@@ -171,6 +203,7 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
             num.push(i.estimate.numerator);
             den.push(i.estimate.denominator);
             val.push(i.estimate.value.unwrap_or(f64::NAN));
+            se.push(i.estimate.se.unwrap_or(f64::NAN));
             lo.push(i.estimate.ci_low.unwrap_or(f64::NAN));
             hi.push(i.estimate.ci_high.unwrap_or(f64::NAN));
         }
@@ -188,6 +221,7 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
     indicators.set_item("numerator", num.into_pyarray(py))?;
     indicators.set_item("denominator", den.into_pyarray(py))?;
     indicators.set_item("value", val.into_pyarray(py))?;
+    indicators.set_item("se", se.into_pyarray(py))?;
     indicators.set_item("ci_low", lo.into_pyarray(py))?;
     indicators.set_item("ci_high", hi.into_pyarray(py))?;
     out.set_item("indicators", indicators)?;
@@ -256,7 +290,8 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
 
 /// The report of a JSON Lines register file (`record` = line number from 1).
 #[pyfunction]
-#[pyo3(signature = (path, as_of=None, tz="WIB", threads=0, locale="id", max_line_bytes=None))]
+#[pyo3(signature = (path, as_of=None, tz="WIB", threads=0, locale="id", max_line_bytes=None, design=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn _report_jsonl(
     py: Python<'_>,
     path: std::path::PathBuf,
@@ -265,9 +300,11 @@ pub fn _report_jsonl(
     threads: usize,
     locale: &str,
     max_line_bytes: Option<usize>,
+    design: DesignArg,
 ) -> PyResult<PyReport> {
     let loc = errors::locale(locale)?;
-    let (mut opts, zone) = options(py, as_of, tz, threads, loc)?;
+    let (opts, zone) = options(py, as_of, tz, threads, loc)?;
+    let mut opts = with_design(py, opts, design, loc)?;
     if let Some(n) = max_line_bytes {
         opts = opts.with_max_line_bytes(n);
     }
@@ -281,7 +318,7 @@ pub fn _report_jsonl(
 /// The report of register records (dicts in the JSON Lines format;
 /// `record` = position in `records`).
 #[pyfunction]
-#[pyo3(signature = (records, as_of=None, tz="WIB", threads=0, locale="id"))]
+#[pyo3(signature = (records, as_of=None, tz="WIB", threads=0, locale="id", design=None))]
 pub fn _report(
     py: Python<'_>,
     records: &Bound<'_, PyList>,
@@ -289,9 +326,11 @@ pub fn _report(
     tz: &str,
     threads: usize,
     locale: &str,
+    design: DesignArg,
 ) -> PyResult<PyReport> {
     let loc = errors::locale(locale)?;
     let (opts, zone) = options(py, as_of, tz, threads, loc)?;
+    let opts = with_design(py, opts, design, loc)?;
     let inputs: Vec<Value> = records.iter().map(|r| convert::to_value(&r)).collect();
     let mut inner = py.detach(|| Report::from_records(&inputs, &opts, &mut ()));
     inner.as_of_today = zone;
@@ -333,6 +372,12 @@ impl<'r> TableRow<'r> for AnyRow<'r> {
             AnyRow::Arrow(a) => a.cell(column),
         }
     }
+    fn named(&self, name: &str) -> Cell<'r> {
+        match self {
+            AnyRow::Value(v) => v.named(name),
+            AnyRow::Arrow(a) => a.named(name),
+        }
+    }
 }
 
 /// A table argument: a list of dicts, or any object with
@@ -361,7 +406,7 @@ pub(crate) fn table_of(obj: &Bound<'_, PyAny>) -> PyResult<AnyTable> {
 /// The report of three entity tables linked by `no_kk`, in any order
 /// (`record` = 0-based row of the table named in `table`).
 #[pyfunction]
-#[pyo3(signature = (families, members, measurements, as_of=None, tz="WIB", threads=0, locale="id"))]
+#[pyo3(signature = (families, members, measurements, as_of=None, tz="WIB", threads=0, locale="id", design=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn _report_entities(
     py: Python<'_>,
@@ -372,9 +417,11 @@ pub fn _report_entities(
     tz: &str,
     threads: usize,
     locale: &str,
+    design: DesignArg,
 ) -> PyResult<PyReport> {
     let loc = errors::locale(locale)?;
     let (opts, zone) = options(py, as_of, tz, threads, loc)?;
+    let opts = with_design(py, opts, design, loc)?;
     let (f, m, x) = (
         table_of(families)?,
         table_of(members)?,

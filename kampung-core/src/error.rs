@@ -289,6 +289,15 @@ error_codes! {
     PrevalenceWealthqInvalid = "prevalence_wealthq_invalid" { id: "Kuintil kekayaan harus 1-5 atau Q1-Q5; nilai lain dianggap kosong.", en: "A wealth quintile must be 1-5 or Q1-Q5; other values are treated as missing." }
     /// A row is left out of the prevalence because an input code (sex, measure, oedema) or its age is invalid.
     PrevalenceRowExcluded = "prevalence_row_excluded" { id: "Baris ini tidak ikut dihitung dalam prevalensi karena datanya tidak valid.", en: "This row is left out of the prevalence because its data are invalid." }
+    // ---- survey design of the village report (issue 11 point 6; report::design) ----
+    /// A family has no sampling weight in the field the report's survey design names.
+    ReportWeightMissing = "report_weight_missing" { id: "Keluarga ini tidak memiliki bobot sampel di kolom desain survei.", en: "This family has no sampling weight in the survey design's field." }
+    /// A family's sampling weight is not a number of 0 or more (negative, not a number, infinite).
+    ReportWeightInvalid = "report_weight_invalid" { id: "Bobot sampel keluarga harus berupa angka 0 atau lebih.", en: "A family's sampling weight must be a number of 0 or more." }
+    /// A family has no cluster (PSU) identifier in the field the report's survey design names.
+    ReportClusterMissing = "report_cluster_missing" { id: "Keluarga ini tidak memiliki kode klaster (PSU) di kolom desain survei.", en: "This family has no cluster (PSU) identifier in the survey design's field." }
+    /// A family has no stratum identifier in the field the report's survey design names.
+    ReportStratumMissing = "report_stratum_missing" { id: "Keluarga ini tidak memiliki kode strata di kolom desain survei.", en: "This family has no stratum identifier in the survey design's field." }
     // ---- region gazetteer (issue 14 §5; id::gazetteer) ----
     /// A well-formed region code is not in the gazetteer (the opt-in existence check).
     WilayahNotInGazetteer = "wilayah_not_in_gazetteer" { id: "Kode wilayah {missing} tidak ada dalam daftar wilayah ({regulation}).", en: "Region code {missing} is not in the list of regions ({regulation})." }

@@ -240,7 +240,7 @@ pub(crate) fn yes_no_text(s: &str) -> Result<Option<bool>, ()> {
 
 /// A decimal number written with `.` or `,` as the decimal mark, white
 /// space around allowed.
-fn decimal_text(s: &str) -> Result<f64, std::num::ParseFloatError> {
+pub(crate) fn decimal_text(s: &str) -> Result<f64, std::num::ParseFloatError> {
     let t = trim(s);
     if t.contains(',') {
         t.replace(',', ".").parse()

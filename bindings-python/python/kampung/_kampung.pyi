@@ -119,7 +119,8 @@ class Report:
     def tables(self, locale: str = "id") -> Dict[str, Any]: ...
 
 def _report(
-    records: List[Any], as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id"
+    records: List[Any], as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id",
+    design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
 ) -> Report: ...
 def _pseudonymize_column(
     key: bytes,
@@ -137,6 +138,7 @@ def _pseudonymize_jsonl(
 def _report_jsonl(
     path: str, as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id",
     max_line_bytes: Optional[int] = None,
+    design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
 ) -> Report: ...
 def _classify_kampung(profile: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _report_entities(
@@ -147,6 +149,7 @@ def _report_entities(
     tz: str = "WIB",
     threads: int = 0,
     locale: str = "id",
+    design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
 ) -> Report: ...
 @final
 class ReportState:
@@ -162,13 +165,16 @@ class ReportState:
     def __reduce__(self) -> Tuple[Any, Tuple[bytes]]: ...
 
 def _report_state_jsonl(
-    source: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+    source: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0,
+    design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
 ) -> ReportState: ...
 def _report_state(
-    records: List[Any], as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+    records: List[Any], as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0,
+    design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
 ) -> ReportState: ...
 def _report_state_entities(
-    families: Any, members: Any, measurements: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+    families: Any, members: Any, measurements: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0,
+    design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
 ) -> ReportState: ...
 def _merge_states(states: Any, sources: List[str] = ...) -> Report: ...
 def _write_synthetic_register(

@@ -4,7 +4,26 @@ with the GIL released.
 
 Every indicator comes with its numerator and denominator (never an average
 of percentages: parent regions sum their children's counts) and, for the
-child-growth prevalences, a 95 % Wilson score interval (no survey weights).
+child-growth prevalences, a 95 % Wilson score interval (a register is a
+census: no survey weights).
+
+When the register is a sample, name its **survey design**: ``weights``,
+``cluster`` and ``strata`` are the family-level fields (keys of a family
+record, columns of the ``families`` table) holding the sampling weight,
+cluster (PSU) and stratum; ``nest=True`` when cluster ids are unique only
+within a stratum; ``lonely_psu`` is R's option for a stratum with one PSU
+(``"adjust"`` by default, as WHO anthro). The stunting, wasting,
+underweight and overweight prevalences are then estimated as R's ``survey``
+package does: every measured child takes its family's weight, cluster and
+stratum; each region is a domain of the whole design; Taylor-linearised
+standard errors (the ``se`` column of ``indicators``); the 95 % logit
+interval of ``svyciprop(method="logit")`` on the design degrees of freedom.
+The method is printed with the figures (``to_text``, ``to_html``; ``design``
+in ``to_json``). A family whose design value is missing or bad is excluded,
+with a problem naming the field (``report_weight_missing``,
+``report_weight_invalid``, ``report_cluster_missing``,
+``report_stratum_missing``); a weight of 0 is kept, as R does.
+
 Records that fail validation are left out and listed in ``errors`` with the
 reason; ``exclusions`` counts them by code.
 
@@ -27,7 +46,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _kampung
 from ._batch import records_of
@@ -188,6 +207,19 @@ class VillageReport:
                 f"{ex['families_excluded']} excluded, as of {self.as_of})")
 
 
+_Design = Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]]
+
+
+def _design(weights: Optional[str], cluster: Optional[str], strata: Optional[str], nest: bool,
+            lonely_psu: Optional[str]) -> _Design:
+    """The survey design as the engine takes it (None: no design, Wilson intervals)."""
+    if weights is None and cluster is None and strata is None:
+        return None
+    return (weights, cluster, strata, bool(nest), lonely_psu)
+
+
+
+
 def _table(data: Any) -> Any:
     """An entity table as the engine takes it: an Arrow stream when the
     object exports one (pyarrow, polars, pandas with pyarrow), else rows."""
@@ -205,6 +237,11 @@ def aggregate(
     locale: str = "id",
     tz: str = "WIB",
     threads: int = 0,
+    weights: Optional[str] = None,
+    cluster: Optional[str] = None,
+    strata: Optional[str] = None,
+    nest: bool = False,
+    lonely_psu: Optional[str] = None,
 ) -> VillageReport:
     """The report of a register given either as one table of whole families
     (``no_kk, region_code, members, housing, wife_pregnant, kb,
@@ -219,16 +256,23 @@ def aggregate(
     dicts. Validation, duplicates and aggregation run in Rust, in parallel
     (``threads``: 0 = one per core), with the GIL released. ``as_of``
     defaults to today's date in ``tz`` (``WIB``, ``WITA``, ``WIT``).
+    ``weights``, ``cluster``, ``strata``, ``nest``, ``lonely_psu``: the
+    survey design of the growth prevalences (see the module documentation;
+    ``kampung report --weights``).
 
     >>> r = aggregate([{"no_kk": "123"}], as_of="2025-07-01", locale="en")
     >>> r.exclusions["families_excluded"], r.errors["code"].iloc[0]
     (1, 'required')
+    >>> r = aggregate([{"no_kk": "123", "w": -1}], as_of="2025-07-01", weights="w")
+    >>> r.errors[r.errors["field"] == "w"]["code"].tolist()
+    ['report_weight_invalid']
     """
+    design = _design(weights, cluster, strata, nest, lonely_psu)
     if members is not None or measurements is not None:
         return VillageReport(_kampung._report_entities(
             _table(families), _table(members if members is not None else []),
-            _table(measurements if measurements is not None else []), as_of, tz, threads, locale), locale)
-    return VillageReport(_kampung._report(records_of(families), as_of, tz, threads, locale), locale)
+            _table(measurements if measurements is not None else []), as_of, tz, threads, locale, design), locale)
+    return VillageReport(_kampung._report(records_of(families), as_of, tz, threads, locale, design), locale)
 
 
 def read_jsonl(
@@ -239,6 +283,11 @@ def read_jsonl(
     tz: str = "WIB",
     threads: int = 0,
     max_line_bytes: Optional[int] = None,
+    weights: Optional[str] = None,
+    cluster: Optional[str] = None,
+    strata: Optional[str] = None,
+    nest: bool = False,
+    lonely_psu: Optional[str] = None,
 ) -> VillageReport:
     """The report of a JSON Lines register file (``kampung report FILE``),
     read by the same parallel engine with the GIL released;
@@ -246,7 +295,8 @@ def read_jsonl(
     in ``tz``. A line that is not UTF-8 or not JSON is one excluded line; a
     line longer than ``max_line_bytes`` (default 8 MiB; input without line
     feeds included) is one excluded line ``register_line_too_long``; a UTF-8
-    byte-order mark is ignored.
+    byte-order mark is ignored. ``weights``, ``cluster``, ``strata``,
+    ``nest``, ``lonely_psu``: the survey design, as for :func:`aggregate`.
 
     >>> import os, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "r.jsonl")
@@ -254,7 +304,9 @@ def read_jsonl(
     >>> read_jsonl(p, as_of="2025-07-01").errors[["record", "code"]].values.tolist()
     [[1, 'required'], [1, 'kk_length'], [1, 'family_no_members'], [1, 'required'], [2, 'register_malformed_line']]
     """
-    return VillageReport(_kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale, max_line_bytes), locale)
+    design = _design(weights, cluster, strata, nest, lonely_psu)
+    return VillageReport(
+        _kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale, max_line_bytes, design), locale)
 
 
 ReportState = _kampung.ReportState  # documented in the compiled module
@@ -267,6 +319,11 @@ def partial_jsonl(
     part: int = 0,
     first_record: int = 0,
     threads: int = 0,
+    weights: Optional[str] = None,
+    cluster: Optional[str] = None,
+    strata: Optional[str] = None,
+    nest: bool = False,
+    lonely_psu: Optional[str] = None,
 ) -> ReportState:
     """The :class:`ReportState` of one part of a JSON Lines register: a file
     path, or the part's text as ``bytes`` (whole lines). ``part`` orders
@@ -274,7 +331,9 @@ def partial_jsonl(
     duplicated Nomor KK); the part's lines are numbered from
     ``first_record + 1``, so pass the number of lines before the part to
     number errors as in the whole file. ``as_of`` is required: parts
-    computed on different days must not mix.
+    computed on different days must not mix; nor may parts of different
+    survey designs (``weights``, ``cluster``, ``strata``, ``nest``,
+    ``lonely_psu``, as for :func:`aggregate`: give every part the same).
 
     >>> lines = [b'{"no_kk": "1"}\\n', b"not json\\n", b'{"no_kk": "3"}\\n']
     >>> a = partial_jsonl(b"".join(lines[:2]), as_of="2025-07-01", part=0)
@@ -284,9 +343,10 @@ def partial_jsonl(
     >>> merge([b, a]).to_json() == merge([ReportState.from_bytes(a.to_bytes()), b]).to_json()
     True
     """
+    design = _design(weights, cluster, strata, nest, lonely_psu)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return _kampung._report_state_jsonl(bytes(source), as_of, part, first_record, threads)
-    return _kampung._report_state_jsonl(os.fspath(source), as_of, part, first_record, threads)
+        return _kampung._report_state_jsonl(bytes(source), as_of, part, first_record, threads, design)
+    return _kampung._report_state_jsonl(os.fspath(source), as_of, part, first_record, threads, design)
 
 
 def partial(
@@ -298,12 +358,19 @@ def partial(
     part: int = 0,
     first_record: int = 0,
     threads: int = 0,
+    weights: Optional[str] = None,
+    cluster: Optional[str] = None,
+    strata: Optional[str] = None,
+    nest: bool = False,
+    lonely_psu: Optional[str] = None,
 ) -> ReportState:
     """The :class:`ReportState` of one part of a register given as
     :func:`aggregate` takes it: records (dicts, numbered from
     ``first_record``) or three entity tables (Arrow tables, DataFrames,
     lists of dicts) holding whole families (every row of one ``no_kk`` in
-    the same part). ``part`` orders the parts; ``as_of`` is required.
+    the same part). ``part`` orders the parts; ``as_of`` is required. The
+    survey design keywords are those of :func:`aggregate` (the same for
+    every part).
 
     >>> fams = [{"no_kk": "1"}, {"no_kk": "2"}, {"no_kk": "3"}]
     >>> states = [partial(fams[:1], as_of="2025-07-01", part=0),
@@ -311,11 +378,12 @@ def partial(
     >>> merge(states).to_json() == aggregate(fams, as_of="2025-07-01").to_json()
     True
     """
+    design = _design(weights, cluster, strata, nest, lonely_psu)
     if members is not None or measurements is not None:
         return _kampung._report_state_entities(
             _table(families), _table(members if members is not None else []),
-            _table(measurements if measurements is not None else []), as_of, part, first_record, threads)
-    return _kampung._report_state(records_of(families), as_of, part, first_record, threads)
+            _table(measurements if measurements is not None else []), as_of, part, first_record, threads, design)
+    return _kampung._report_state(records_of(families), as_of, part, first_record, threads, design)
 
 
 def merge(states: Any, *, sources: Optional[List[str]] = None, locale: str = "id") -> VillageReport:
@@ -324,7 +392,8 @@ def merge(states: Any, *, sources: Optional[List[str]] = None, locale: str = "id
     merged and finished by the core, equal byte for byte to the one-pass
     report of the same register. ``sources`` names the inputs in the report
     (``read_jsonl`` puts the file's path there). Raises ``ValueError`` for
-    bytes that are not a state, states of different ``as_of``, or none.
+    bytes that are not a state, states of different ``as_of`` or survey
+    designs, or none.
 
     >>> merge([partial([{"no_kk": "1"}], as_of="2025-07-01")]).exclusions["families_excluded"]
     1

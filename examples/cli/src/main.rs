@@ -20,7 +20,8 @@ use kampung_core::monitoring::csv::{monitor_csv, options_from_pairs};
 use kampung_core::output::AtomicFile;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
 use kampung_core::report::{
-    parse_profiles, render, Observer, Problem, Progress, RegisterInput, Report, ReportOptions,
+    parse_profiles, render, Observer, Problem, Progress, RegisterInput, Report, ReportDesign,
+    ReportOptions,
 };
 use kampung_core::survey::LonelyPsu;
 use kampung_core::today::TimeZone as IndonesianTimeZone;
@@ -172,6 +173,21 @@ struct ReportArgs {
     /// family (`register_line_too_long`); a CSV file with one is refused.
     #[arg(long, default_value_t = kampung_core::report::engine::DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
+    /// Survey design: the families field (JSON key, CSV column) holding the sampling weight.
+    #[arg(long)]
+    weights: Option<String>,
+    /// Survey design: the families field holding the cluster (PSU) id.
+    #[arg(long)]
+    cluster: Option<String>,
+    /// Survey design: the families field holding the stratum id.
+    #[arg(long)]
+    strata: Option<String>,
+    /// Survey design: cluster ids are unique only within a stratum.
+    #[arg(long, requires = "cluster")]
+    nest: bool,
+    /// Survey design: a stratum with one PSU (adjust, fail, remove, certainty, average).
+    #[arg(long)]
+    lonely_psu: Option<String>,
     #[command(flatten)]
     dated: Dated,
 }
@@ -522,10 +538,20 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
     if let Some(w) = errors.as_mut() {
         w.write_all(Report::ERRORS_CSV_HEADER.as_bytes())?;
     }
+    let (w, c, s, l) = (&a.weights, &a.cluster, &a.strata, &a.lonely_psu);
+    let design = ReportDesign::from_fields(
+        w.as_deref(),
+        c.as_deref(),
+        s.as_deref(),
+        a.nest,
+        l.as_deref(),
+    )
+    .map_err(|e| format!("--lonely-psu: {}", e.message(lang)))?;
     let opts = ReportOptions::new(as_of)
         .with_threads(a.threads)
         .with_max_line_bytes(a.max_line_bytes)
-        .with_errors_kept(10_000);
+        .with_errors_kept(10_000)
+        .with_design(design);
     let input = match (&a.register, &a.families, &a.members, &a.measurements) {
         (_, Some(families), Some(members), Some(measurements)) => RegisterInput::Csv {
             families,

@@ -173,6 +173,21 @@ impl<'t> TableRow<'t> for ArrowRow<'t> {
             None => Cell::Missing,
         }
     }
+
+    fn named(&self, name: &str) -> Cell<'t> {
+        let Some(b) = self.table.batches.get(self.batch) else {
+            return Cell::Missing;
+        };
+        let schema = b.schema();
+        match schema
+            .fields()
+            .iter()
+            .rposition(|f| f.name().trim() == name)
+        {
+            Some(i) => cell_of(b.column(i), self.row),
+            None => Cell::Missing,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -415,6 +415,13 @@ impl<'t> TableRow<'t> for CsvRow<'t> {
         self.field(i).map_or(Cell::Missing, Cell::Text)
     }
 
+    fn named(&self, name: &str) -> Cell<'t> {
+        match self.table.headers.iter().rposition(|h| h == name) {
+            Some(i) => self.field(i).map_or(Cell::Missing, Cell::Text),
+            None => Cell::Missing,
+        }
+    }
+
     fn problem(&self) -> Option<FieldError> {
         let reason = if !self.utf8 {
             "CSV: not UTF-8".to_owned()

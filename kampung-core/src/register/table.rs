@@ -194,6 +194,12 @@ pub trait TableRow<'r> {
     /// The cell in `column`, as written ([`Cell::Missing`] when the table
     /// has no such column or the cell is null).
     fn cell(&self, column: Column) -> Cell<'r>;
+    /// The cell of the column named `name`, for columns outside [`Column`]
+    /// (a survey design's weight, cluster or stratum; `report::design`);
+    /// [`Cell::Missing`] when there is no such column (the default).
+    fn named(&self, _name: &str) -> Cell<'r> {
+        Cell::Missing
+    }
     /// When the row cannot be read as a row (wrong number of fields, not
     /// UTF-8): why. Its cells are read where they can be.
     fn problem(&self) -> Option<FieldError> {
@@ -216,6 +222,9 @@ impl Table for [Value] {
 impl<'r> TableRow<'r> for &'r Value {
     fn cell(&self, column: Column) -> Cell<'r> {
         Cell::of(self.get(column.name()))
+    }
+    fn named(&self, name: &str) -> Cell<'r> {
+        Cell::of(self.get(name))
     }
 }
 

@@ -71,9 +71,9 @@ impl Prevalence {
     }
 }
 
-/// What one validated family adds to its region. Small and `Copy`, so it
-/// can be computed in parallel and summed in order.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What one validated family adds to its region. Small, so it can be
+/// computed in parallel and summed in order.
+#[derive(Clone, Debug, PartialEq)]
 pub struct FamilyContribution {
     /// The family's region (any level).
     pub region: KodeWilayah,
@@ -105,6 +105,9 @@ pub struct FamilyContribution {
     pub underweight: Prevalence,
     /// Overweight: WHZ > +2.
     pub overweight: Prevalence,
+    /// The family's survey design (weight, cluster, stratum), when the
+    /// report has one ([`super::design`]); its children carry it.
+    pub design: Option<Box<super::FamilyDesign>>,
 }
 
 /// Computes one family's contribution (a pure function).
@@ -162,6 +165,7 @@ pub fn contribution(
         wasting: Prevalence::default(),
         underweight: Prevalence::default(),
         overweight: Prevalence::default(),
+        design: None,
     };
     // Latest measurement under 60 months per member.
     // On the stack for families of up to 16 members.
@@ -551,7 +555,12 @@ pub struct Estimate {
     /// Count in the indicator's population.
     pub denominator: u64,
     /// 100 × numerator / denominator; `None` when the denominator is 0.
+    /// With a survey design ([`super::design`]), the weighted estimate.
     pub value: Option<f64>,
+    /// Standard error, percent: with a survey design only (Taylor
+    /// linearisation); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub se: Option<f64>,
     /// Lower end of the 95 % confidence interval, percent (sample indicators).
     pub ci_low: Option<f64>,
     /// Upper end of the 95 % confidence interval, percent.
@@ -567,6 +576,7 @@ impl Estimate {
             numerator,
             denominator,
             value,
+            se: None,
             ci_low: None,
             ci_high: None,
         }
@@ -608,6 +618,9 @@ impl Serialize for Indicator {
         st.serialize_field("numerator", &e.numerator)?;
         st.serialize_field("denominator", &e.denominator)?;
         st.serialize_field("value", &e.value)?;
+        if let Some(se) = e.se {
+            st.serialize_field("se", &se)?;
+        }
         st.serialize_field("ci_low", &e.ci_low)?;
         st.serialize_field("ci_high", &e.ci_high)?;
         st.end()
@@ -676,6 +689,8 @@ pub struct Aggregator {
     /// The region added last and its index: registers list a region's
     /// families together, so most families skip the look-up.
     last: Option<(KodeWilayah, usize)>,
+    /// The measured children with their survey design.
+    design: super::design::Sample,
 }
 
 impl Aggregator {
@@ -716,6 +731,9 @@ impl Aggregator {
     /// Adds one family's contribution.
     pub fn add(&mut self, c: &FamilyContribution) {
         self.leaf(c.region).add(c);
+        if let Some(d) = &c.design {
+            self.design.push(c, d);
+        }
     }
 
     /// Adds everything of `other` (e.g. another thread's share).
@@ -723,11 +741,23 @@ impl Aggregator {
         for (k, v) in other.each_leaf() {
             self.leaf(*k).merge(v);
         }
+        self.design.append(&other.design);
     }
 
     /// Number of families added.
     pub fn families(&self) -> u64 {
         self.counters.iter().map(|c| c.families).sum()
+    }
+
+    /// [`Aggregator::rows`], the growth prevalences estimated with the
+    /// survey design `design` when there is one ([`super::design`]).
+    pub fn rows_with(
+        &self,
+        design: Option<&super::ReportDesign>,
+    ) -> (Vec<RegionRow>, Option<super::DesignSummary>) {
+        let mut rows = self.rows();
+        let summary = design.map(|d| super::design::apply(d, &self.design, &mut rows));
+        (rows, summary)
     }
 
     /// Rows for the total and for every region at every level present, in
@@ -871,6 +901,7 @@ mod tests {
             wasting: Prevalence::default(),
             underweight: Prevalence::default(),
             overweight: Prevalence::default(),
+            design: None,
         };
         let mut a = Aggregator::new();
         a.add(&base);

@@ -27,6 +27,7 @@
 
 pub mod aggregate;
 pub mod classification;
+pub mod design;
 pub mod engine;
 pub mod exclusions;
 #[cfg(feature = "csv")]
@@ -41,6 +42,7 @@ pub use aggregate::{
     RowLevel,
 };
 pub use classification::{classify_kampung, KampungClass, KampungClassification, KampungProfile};
+pub use design::{DesignSummary, FamilyDesign, ReportDesign};
 pub use engine::{Observer, Progress, ReportOptions};
 pub use exclusions::{Excluded, Exclusions, Problem};
 #[cfg(feature = "csv")]
@@ -85,6 +87,9 @@ pub struct Report {
     pub errors: Vec<Problem>,
     /// Problems not kept.
     pub errors_truncated: u64,
+    /// The survey design of the growth prevalences, when one was given
+    /// ([`ReportOptions::with_design`]); `None`: Wilson intervals (census).
+    pub design: Option<DesignSummary>,
 }
 
 impl Report {

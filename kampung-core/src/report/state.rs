@@ -48,6 +48,9 @@ pub struct ReportState {
     errors_kept: usize,
     /// Every family that validated, in (part, record) order.
     families: Vec<StoredFamily>,
+    /// The survey design of the growth prevalences (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<Box<super::ReportDesign>>,
 }
 
 /// Why two states cannot be merged.
@@ -57,6 +60,9 @@ pub enum MergeError {
     /// The states were computed with different reference dates.
     #[error("the parts have different reference dates ({0} and {1})")]
     AsOf(NaiveDate, NaiveDate),
+    /// The states were computed with different survey designs.
+    #[error("the parts have different survey designs")]
+    Design,
 }
 
 impl ReportState {
@@ -66,8 +72,10 @@ impl ReportState {
         part: u64,
         errors_kept: usize,
     ) -> ReportState {
+        let design = c.design.clone().map(Box::new);
         let (exclusions, problems, dropped, tail, families) = c.into_deferred();
         ReportState {
+            design,
             as_of,
             exclusions,
             problems: problems
@@ -105,6 +113,9 @@ impl ReportState {
     pub fn merge(&mut self, other: ReportState) -> Result<(), MergeError> {
         if self.as_of != other.as_of {
             return Err(MergeError::AsOf(self.as_of, other.as_of));
+        }
+        if self.design != other.design {
+            return Err(MergeError::Design);
         }
         self.exclusions.merge(&other.exclusions);
         self.problems = merge_sorted(
@@ -150,6 +161,9 @@ impl ReportState {
         for s in states {
             if s.as_of != acc.as_of {
                 return Err(MergeError::AsOf(acc.as_of, s.as_of));
+            }
+            if s.design != acc.design {
+                return Err(MergeError::Design);
             }
             acc.exclusions.merge(&s.exclusions);
             acc.problems_dropped += s.problems_dropped;
@@ -246,11 +260,13 @@ impl ReportState {
             truncated += (errors.len() - self.errors_kept) as u64;
             errors.truncate(self.errors_kept);
         }
+        let (rows, design) = aggregator.rows_with(self.design.as_deref());
         Report {
+            design,
             as_of: self.as_of,
             as_of_today: None,
             sources: Vec::new(),
-            rows: aggregator.rows(),
+            rows,
             kampung_kb: Vec::new(),
             exclusions: ex,
             errors,
@@ -317,6 +333,9 @@ struct StoredContribution {
     children_measured: u32,
     /// Stunting, wasting, underweight, overweight: (numerator, denominator, flagged).
     growth: [(u64, u64, u64); 4],
+    /// The family's survey design (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<Box<super::FamilyDesign>>,
 }
 
 impl StoredContribution {
@@ -348,6 +367,7 @@ impl StoredContribution {
                 p(&c.underweight),
                 p(&c.overweight),
             ],
+            design: c.design.clone(),
         }
     }
 
@@ -388,6 +408,7 @@ impl StoredContribution {
             wasting: p(1),
             underweight: p(2),
             overweight: p(3),
+            design: self.design.clone(),
         })
     }
 }

@@ -75,6 +75,8 @@ pub(crate) struct Collector {
     deferred: Option<Vec<Candidate>>,
     /// Deferred mode: rows without a family.
     tail: Vec<Problem>,
+    /// The survey design of the growth prevalences.
+    pub(crate) design: Option<crate::report::ReportDesign>,
 }
 
 impl Collector {
@@ -92,6 +94,7 @@ impl Collector {
             first_record,
             deferred: deferred.then(Vec::new),
             tail: Vec::new(),
+            design: None,
         }
     }
 
@@ -306,11 +309,13 @@ impl Collector {
     }
 
     pub(super) fn finish(self, as_of: chrono::NaiveDate) -> Report {
+        let (rows, design) = self.aggregator.rows_with(self.design.as_ref());
         Report {
+            design,
             as_of,
             as_of_today: None,
             sources: Vec::new(),
-            rows: self.aggregator.rows(),
+            rows,
             kampung_kb: Vec::new(),
             exclusions: self.exclusions,
             errors: self.errors,

@@ -216,7 +216,7 @@ fn general_line(line: &[u8], record: u64, ctx: &Ctx<'_>, niks: &mut Vec<(u32, u6
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(v) => {
             let read = crate::register::validate::validate(&RawRecord::from_value(&v), ctx.opts);
-            ctx.whole(read, record, niks)
+            ctx.whole(read, record, niks, Some(&v))
         }
         Err(e) => Outcome::Invalid(vec![malformed(malformed_reason(&e))]),
     }
@@ -263,7 +263,9 @@ impl<R: Read + Send> Work for JsonLines<R> {
             // A usual record is read where it stands, its end found by the
             // scanner. Anything else: cut the line (memchr's vectorised
             // search) and read it the general way.
-            if let Some(t) = text {
+            // With a survey design, every line is read whole (its design
+            // fields are keys the scanner does not read).
+            if let Some(t) = text.filter(|_| ctx.design.is_none()) {
                 let at = bytes.len() - rest.len();
                 if let Some((raw, used)) = t
                     .get(at..)
@@ -271,7 +273,7 @@ impl<R: Read + Send> Work for JsonLines<R> {
                     .filter(|(_, used)| *used <= self.max_line)
                 {
                     let read = crate::register::validate::validate(&raw, ctx.opts);
-                    let o = ctx.whole(read, lines, &mut done.niks);
+                    let o = ctx.whole(read, lines, &mut done.niks, None);
                     done.items.push((lines, o));
                     rest = rest.get(used..).unwrap_or_default();
                     continue;

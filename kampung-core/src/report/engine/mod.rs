@@ -23,7 +23,7 @@ pub use jsonl::chunks_for_fuzzing;
 use super::exclusions::Problem;
 use super::{Report, ReportState};
 use crate::growth::Tables2006;
-use crate::register::table::{EntityTables, Located, Table, TableRead};
+use crate::register::table::{EntityTables, Located, Table, TableRead, TableRow};
 use crate::register::{RegisterFamily, RegisterOptions, RegisterRead};
 use crate::risk::krs::KrsRuleSet;
 use chrono::NaiveDate;
@@ -52,6 +52,8 @@ pub struct ReportOptions {
     /// Added to the record numbers (JSON Lines lines, record positions) of
     /// this part, so that a part numbers its records as in the whole register.
     pub first_record: u64,
+    /// The survey design of the growth prevalences ([`ReportOptions::with_design`]).
+    pub design: Option<super::ReportDesign>,
 }
 
 impl ReportOptions {
@@ -64,7 +66,14 @@ impl ReportOptions {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             part: 0,
             first_record: 0,
+            design: None,
         }
+    }
+    /// With the survey design `design` (its fields read from every family;
+    /// see [`super::design`]); a design naming no field is no design.
+    pub fn with_design(mut self, design: super::ReportDesign) -> Self {
+        self.design = (!design.is_empty()).then_some(design);
+        self
     }
     /// As part `part` of a register (see [`ReportState`]).
     pub fn with_part(mut self, part: u64) -> Self {
@@ -149,6 +158,8 @@ struct Ctx<'a> {
     opts: &'a RegisterOptions,
     /// The WHO tables, one copy per worker.
     tables: Tables2006,
+    /// The survey design whose fields each family must hold.
+    design: Option<&'a super::ReportDesign>,
 }
 
 impl Ctx<'_> {
@@ -160,26 +171,60 @@ impl Ctx<'_> {
         errors: Vec<(Option<u32>, Located)>,
         lost: u32,
         niks: &mut Vec<(u32, u64)>,
+        design: Option<Result<super::FamilyDesign, Vec<Located>>>,
     ) -> Outcome {
-        match family {
-            Some(f) => {
+        match (family, design) {
+            (Some(f), design @ (None | Some(Ok(_)))) => {
                 let start = niks.len();
                 let kk = crate::register::fingerprints(&f.family, niks);
+                let mut contribution = super::contribution(&f, self.opts, &self.tables);
+                contribution.design = design.and_then(Result::ok).map(Box::new);
                 Outcome::Family {
-                    contribution: super::contribution(&f, self.opts, &self.tables),
+                    contribution,
                     kk,
                     niks: start..niks.len(),
                     measurement_errors: errors,
                     excluded: lost,
                 }
             }
-            None => Outcome::Invalid(errors.into_iter().map(|(_, l)| l).collect()),
+            (_, design) => Outcome::Invalid(
+                errors
+                    .into_iter()
+                    .map(|(_, l)| l)
+                    .chain(design.and_then(Result::err).into_iter().flatten())
+                    .collect(),
+            ),
         }
+    }
+
+    /// The design of a family read from its fields (`None` without a
+    /// design), its problems located at `row` of the families table.
+    fn design<'c>(
+        &self,
+        cell: impl Fn(&str) -> crate::register::Cell<'c>,
+        row: u64,
+    ) -> Option<Result<super::FamilyDesign, Vec<Located>>> {
+        let d = self.design?;
+        Some(d.read(cell).map_err(|es| {
+            es.into_iter()
+                .map(|error| Located {
+                    table: crate::register::table::EntityTable::Families,
+                    row,
+                    error,
+                })
+                .collect()
+        }))
     }
 
     /// [`Ctx::outcome`] of a record read as a whole (JSON Lines, records):
     /// errors are located at `record` in the families table.
-    fn whole(&self, read: RegisterRead, record: u64, niks: &mut Vec<(u32, u64)>) -> Outcome {
+    fn whole(
+        &self,
+        read: RegisterRead,
+        record: u64,
+        niks: &mut Vec<(u32, u64)>,
+        value: Option<&Value>,
+    ) -> Outcome {
         let family_ok = read.family.is_some();
         let errors = read
             .errors
@@ -204,7 +249,17 @@ impl Ctx<'_> {
                 )
             })
             .collect();
-        self.outcome(read.family, errors, read.measurements_excluded, niks)
+        // A record that is not an object has no design fields to report.
+        let design = value
+            .filter(|v| v.is_object())
+            .and_then(|v| self.design(|n| crate::register::Cell::of(v.get(n)), record));
+        self.outcome(
+            read.family,
+            errors,
+            read.measurements_excluded,
+            niks,
+            design,
+        )
     }
 }
 
@@ -223,9 +278,11 @@ fn run<W: Work>(
         opts.first_record,
         deferred,
     );
+    collector.design.clone_from(&opts.design);
     let ctx = || Ctx {
         opts: &opts.register,
         tables: Tables2006::bundled(),
+        design: opts.design.as_ref(),
     };
     #[cfg(feature = "parallel")]
     {
@@ -356,7 +413,7 @@ impl Work for Records<'_> {
                 continue;
             };
             let read = RegisterFamily::from_value(v, ctx.opts);
-            let o = ctx.whole(read, i as u64, &mut done.niks);
+            let o = ctx.whole(read, i as u64, &mut done.niks, Some(v));
             done.items.push((i as u64, o));
         }
         done
@@ -378,11 +435,15 @@ impl<F: Table + ?Sized, M: Table + ?Sized, X: Table + ?Sized> Work for Tables<'_
         let mut done = Done::default();
         for i in batch {
             let TableRead { read, errors } = self.tables.read_family(i, ctx.opts);
+            let row = self.tables.families().row(i);
+            let no = self.tables.families().number(i);
+            let design = ctx.design(|n| row.named(n), no);
             let o = ctx.outcome(
                 read.family,
                 errors,
                 read.measurements_excluded,
                 &mut done.niks,
+                design,
             );
             done.items.push((self.tables.families().number(i), o));
         }

@@ -255,7 +255,10 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
             v("mcpr"),
             v("mkjp_share"),
             v("unmet_need"),
-            st.map_or("–".to_owned(), |e| format!("{} [{}–{}]", pct(e.value, lang), pct(e.ci_low, lang), pct(e.ci_high, lang))),
+            st.map_or("–".to_owned(), |e| match e.se {
+                Some(se) => format!("{} (SE {}) [{}–{}]", pct(e.value, lang), pct(Some(se), lang), pct(e.ci_low, lang), pct(e.ci_high, lang)),
+                None => format!("{} [{}–{}]", pct(e.value, lang), pct(e.ci_low, lang), pct(e.ci_high, lang)),
+            }),
             st.map_or(0, |e| e.denominator),
             v("wasting"),
             v("underweight"),
@@ -314,6 +317,14 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
     );
     for (code, n) in &ex.reasons {
         let _ = write!(s, "<tr><td>{}</td><td>{n}</td></tr>", esc(code));
+    }
+    if let Some(d) = &r.design {
+        let _ = writeln!(
+            s,
+            "</table><p class=\"note\">{}</p></body></html>",
+            esc(&d.note(lang))
+        );
+        return s;
     }
     let _ = writeln!(
         s,

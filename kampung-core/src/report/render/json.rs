@@ -1,9 +1,11 @@
 //! The report as one JSON document:
 //!
 //! ```text
-//! { "as_of": "2025-07-01", "as_of_today": null | "WIB", "sources": [...], "ci_method": "wilson_95",
+//! { "as_of": "2025-07-01", "as_of_today": null | "WIB", "sources": [...],
+//!   "ci_method": "wilson_95" | "survey_logit_t_95",
+//!   "design": {weights, cluster, strata, nest, lonely_psu, …, df, error, note} (with a survey design only),
 //!   "rows": [ {level, code, name, counts: {families, …, krs_factor: {code: n}, method: {code: n}, reason: {code: n}, …},
-//!              indicators: [{indicator, group, numerator, denominator, value, ci_low, ci_high}]} ],
+//!              indicators: [{indicator, group, numerator, denominator, value, se (design only), ci_low, ci_high}]} ],
 //!   "kampung_kb": [...], "exclusions": {...},
 //!   "errors": [{file, line, field, code, message, excluded}], "errors_truncated": 0 }
 //! ```
@@ -37,6 +39,9 @@ struct Document<'a> {
     as_of_today: Option<&'static str>,
     sources: &'a [String],
     ci_method: &'static str,
+    /// The survey design (`report::design`), only when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    design: Option<serde_json::Value>,
     rows: &'a [RegionRow],
     kampung_kb: &'a [DesaClass],
     exclusions: &'a Exclusions,
@@ -49,7 +54,11 @@ fn document<'a>(r: &'a Report, rows: &'a [RegionRow], lang: Locale) -> Document<
         as_of: r.as_of,
         as_of_today: r.as_of_today.map(|z| z.name()),
         sources: &r.sources,
-        ci_method: "wilson_95",
+        ci_method: match r.design {
+            None => "wilson_95",
+            Some(_) => "survey_logit_t_95",
+        },
+        design: r.design.as_ref().map(|d| d.to_json(lang)),
         rows,
         kampung_kb: &r.kampung_kb,
         exclusions: &r.exclusions,

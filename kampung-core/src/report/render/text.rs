@@ -11,6 +11,15 @@ fn cells(row: &crate::report::RegionRow, lang: Locale) -> Vec<String> {
     let g = |n: &str| row.indicator(n).copied();
     let v = |n: &str| pct(g(n).and_then(|e| e.value), lang);
     let stunting = match g("stunting") {
+        Some(e) if e.se.is_some() => format!(
+            "{} (SE {}) [{}–{}] {}/{}",
+            pct(e.value, lang),
+            pct(e.se, lang),
+            pct(e.ci_low, lang),
+            pct(e.ci_high, lang),
+            e.numerator,
+            e.denominator
+        ),
         Some(e) => format!(
             "{} [{}–{}] {}/{}",
             pct(e.value, lang),
@@ -213,6 +222,10 @@ pub(super) fn render(r: &Report, lang: Locale) -> String {
     );
     for (code, n) in &ex.reasons {
         let _ = writeln!(s, "  {code:<32} {n:>7}");
+    }
+    if let Some(d) = &r.design {
+        let _ = writeln!(s, "\n{}", d.note(lang));
+        return s;
     }
     let _ = writeln!(
         s,
