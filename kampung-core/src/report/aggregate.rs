@@ -71,9 +71,9 @@ impl Prevalence {
     }
 }
 
-/// What one validated family adds to its region. Small and `Copy`, so it
-/// can be computed in parallel and summed in order.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What one validated family adds to its region. Small, so it can be
+/// computed in parallel and summed in order.
+#[derive(Clone, Debug, PartialEq)]
 pub struct FamilyContribution {
     /// The family's region (any level).
     pub region: KodeWilayah,
@@ -105,6 +105,9 @@ pub struct FamilyContribution {
     pub underweight: Prevalence,
     /// Overweight: WHZ > +2.
     pub overweight: Prevalence,
+    /// The month's SKDN of its children (empty without a month; set by the
+    /// report engine with [`super::skdn::family_skdn`]).
+    pub skdn: super::skdn::FamilySkdn,
 }
 
 /// Computes one family's contribution (a pure function).
@@ -162,6 +165,7 @@ pub fn contribution(
         wasting: Prevalence::default(),
         underweight: Prevalence::default(),
         overweight: Prevalence::default(),
+        skdn: super::skdn::FamilySkdn::default(),
     };
     // Latest measurement under 60 months per member.
     // On the stack for families of up to 16 members.
@@ -676,6 +680,8 @@ pub struct Aggregator {
     /// The region added last and its index: registers list a region's
     /// families together, so most families skip the look-up.
     last: Option<(KodeWilayah, usize)>,
+    /// The month's SKDN by region (nothing without a month).
+    pub(crate) skdn: super::skdn::SkdnAggregator,
 }
 
 impl Aggregator {
@@ -716,6 +722,7 @@ impl Aggregator {
     /// Adds one family's contribution.
     pub fn add(&mut self, c: &FamilyContribution) {
         self.leaf(c.region).add(c);
+        self.skdn.add(c.region, &c.skdn);
     }
 
     /// Adds everything of `other` (e.g. another thread's share).
@@ -723,6 +730,7 @@ impl Aggregator {
         for (k, v) in other.each_leaf() {
             self.leaf(*k).merge(v);
         }
+        self.skdn.merge(&other.skdn);
     }
 
     /// Number of families added.
@@ -774,13 +782,13 @@ impl Aggregator {
 /// 300.2.2-2138/2025; feature `gazetteer`), `None` when the code is not in
 /// it or the feature is off.
 #[cfg(feature = "gazetteer")]
-fn region_name(code: &KodeWilayah) -> Option<String> {
+pub(crate) fn region_name(code: &KodeWilayah) -> Option<String> {
     code.name().map(str::to_owned)
 }
 
 /// Without the bundled gazetteer, no names.
 #[cfg(not(feature = "gazetteer"))]
-fn region_name(_: &KodeWilayah) -> Option<String> {
+pub(crate) fn region_name(_: &KodeWilayah) -> Option<String> {
     None
 }
 
@@ -871,6 +879,7 @@ mod tests {
             wasting: Prevalence::default(),
             underweight: Prevalence::default(),
             overweight: Prevalence::default(),
+            skdn: crate::report::skdn::FamilySkdn::default(),
         };
         let mut a = Aggregator::new();
         a.add(&base);

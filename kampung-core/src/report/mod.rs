@@ -31,6 +31,7 @@ pub mod engine;
 pub mod exclusions;
 #[cfg(feature = "render")]
 pub mod render;
+pub mod skdn;
 pub mod state;
 pub mod wilson;
 
@@ -41,6 +42,7 @@ pub use aggregate::{
 pub use classification::{classify_kampung, KampungClass, KampungClassification, KampungProfile};
 pub use engine::{Observer, Progress, ReportOptions};
 pub use exclusions::{Excluded, Exclusions, Problem};
+pub use skdn::{SkdnOptions, SkdnReport, SkdnRow};
 pub use state::{MergeError, ReportState};
 
 use chrono::NaiveDate;
@@ -81,6 +83,9 @@ pub struct Report {
     pub errors: Vec<Problem>,
     /// Problems not kept.
     pub errors_truncated: u64,
+    /// The SKDN table of the month, when one was asked for
+    /// ([`ReportOptions::with_month`]).
+    pub skdn: Option<SkdnReport>,
 }
 
 impl Report {

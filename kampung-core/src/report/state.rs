@@ -23,6 +23,7 @@
 
 use super::engine::collect::{Candidate, Collector};
 use super::exclusions::{Excluded, Exclusions, Problem};
+use super::skdn::{FamilySkdn, SkdnHeader};
 use super::{Aggregator, FamilyContribution, Report};
 use crate::error::{ErrorCode, FieldError, FieldPath, ParamValue, PathSegment};
 use crate::kb::method::{Method, NonUseReason};
@@ -48,6 +49,10 @@ pub struct ReportState {
     errors_kept: usize,
     /// Every family that validated, in (part, record) order.
     families: Vec<StoredFamily>,
+    /// The SKDN month and rule set, when asked for (absent otherwise, so a
+    /// state without a month is written as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    skdn: Option<SkdnHeader>,
 }
 
 /// Why two states cannot be merged.
@@ -57,6 +62,10 @@ pub enum MergeError {
     /// The states were computed with different reference dates.
     #[error("the parts have different reference dates ({0} and {1})")]
     AsOf(NaiveDate, NaiveDate),
+    /// The states were computed for different SKDN months or rule sets
+    /// (or one with a month and one without).
+    #[error("the parts have different SKDN months or rule sets")]
+    Skdn,
 }
 
 impl ReportState {
@@ -66,6 +75,7 @@ impl ReportState {
         part: u64,
         errors_kept: usize,
     ) -> ReportState {
+        let skdn = c.skdn_header();
         let (exclusions, problems, dropped, tail, families) = c.into_deferred();
         ReportState {
             as_of,
@@ -84,6 +94,7 @@ impl ReportState {
                 .into_iter()
                 .map(|f| StoredFamily::new(part, f))
                 .collect(),
+            skdn,
         }
     }
 
@@ -105,6 +116,9 @@ impl ReportState {
     pub fn merge(&mut self, other: ReportState) -> Result<(), MergeError> {
         if self.as_of != other.as_of {
             return Err(MergeError::AsOf(self.as_of, other.as_of));
+        }
+        if self.skdn != other.skdn {
+            return Err(MergeError::Skdn);
         }
         self.exclusions.merge(&other.exclusions);
         self.problems = merge_sorted(
@@ -151,6 +165,9 @@ impl ReportState {
             if s.as_of != acc.as_of {
                 return Err(MergeError::AsOf(acc.as_of, s.as_of));
             }
+            if s.skdn != acc.skdn {
+                return Err(MergeError::Skdn);
+            }
             acc.exclusions.merge(&s.exclusions);
             acc.problems_dropped += s.problems_dropped;
             acc.errors_kept = acc.errors_kept.min(s.errors_kept);
@@ -183,6 +200,7 @@ impl ReportState {
     pub fn finish(self) -> Report {
         let mut guard = DuplicateGuard::new();
         let mut aggregator = Aggregator::new();
+        aggregator.skdn.header = self.skdn;
         let mut ex = self.exclusions;
         // Problems with their order: (part, record, source), source 0 for a
         // family's own problems.
@@ -255,6 +273,7 @@ impl ReportState {
             exclusions: ex,
             errors,
             errors_truncated: truncated,
+            skdn: aggregator.skdn.report(),
         }
     }
 }
@@ -317,6 +336,9 @@ struct StoredContribution {
     children_measured: u32,
     /// Stunting, wasting, underweight, overweight: (numerator, denominator, flagged).
     growth: [(u64, u64, u64); 4],
+    /// The month's SKDN (`FamilySkdn::to_stored`; absent when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    skdn: Vec<u64>,
 }
 
 impl StoredContribution {
@@ -348,6 +370,7 @@ impl StoredContribution {
                 p(&c.underweight),
                 p(&c.overweight),
             ],
+            skdn: c.skdn.to_stored(),
         }
     }
 
@@ -388,6 +411,7 @@ impl StoredContribution {
             wasting: p(1),
             underweight: p(2),
             overweight: p(3),
+            skdn: FamilySkdn::from_stored(&self.skdn)?,
         })
     }
 }

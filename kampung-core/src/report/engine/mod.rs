@@ -52,6 +52,8 @@ pub struct ReportOptions {
     /// Added to the record numbers (JSON Lines lines, record positions) of
     /// this part, so that a part numbers its records as in the whole register.
     pub first_record: u64,
+    /// The SKDN table of a month ([`ReportOptions::with_month`]).
+    pub skdn: Option<super::SkdnOptions>,
 }
 
 impl ReportOptions {
@@ -64,6 +66,7 @@ impl ReportOptions {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             part: 0,
             first_record: 0,
+            skdn: None,
         }
     }
     /// As part `part` of a register (see [`ReportState`]).
@@ -90,6 +93,27 @@ impl ReportOptions {
     pub fn with_krs_rules(mut self, rules: KrsRuleSet) -> Self {
         self.register.krs_rules = rules;
         self
+    }
+    /// With the SKDN table of `month` (MONITORING.md §2) under the rule set
+    /// `kia2023` (see [`super::skdn`]; [`ReportOptions::with_skdn`] for
+    /// another rule set).
+    ///
+    /// # Errors
+    /// `date_in_future` when the month starts after the reference date.
+    pub fn with_month(
+        self,
+        month: crate::monitoring::date::YearMonth,
+    ) -> Result<Self, crate::FieldError> {
+        self.with_skdn(super::SkdnOptions::new(month))
+    }
+    /// With the SKDN table of `skdn`'s month and rule set.
+    ///
+    /// # Errors
+    /// As [`ReportOptions::with_month`].
+    pub fn with_skdn(mut self, skdn: super::SkdnOptions) -> Result<Self, crate::FieldError> {
+        skdn.check(self.register.as_of)?;
+        self.skdn = Some(skdn);
+        Ok(self)
     }
     /// With a longest JSON Lines line of `bytes`.
     pub fn with_max_line_bytes(mut self, bytes: usize) -> Self {
@@ -146,6 +170,8 @@ struct Ctx<'a> {
     opts: &'a RegisterOptions,
     /// The WHO tables, one copy per worker.
     tables: Tables2006,
+    /// The SKDN month, when asked for.
+    skdn: Option<&'a super::SkdnOptions>,
 }
 
 impl Ctx<'_> {
@@ -162,8 +188,12 @@ impl Ctx<'_> {
             Some(f) => {
                 let start = niks.len();
                 let kk = crate::register::fingerprints(&f.family, niks);
+                let mut contribution = super::contribution(&f, self.opts, &self.tables);
+                if let Some(o) = self.skdn {
+                    contribution.skdn = super::skdn::family_skdn(&f, self.opts.as_of, o);
+                }
                 Outcome::Family {
-                    contribution: super::contribution(&f, self.opts, &self.tables),
+                    contribution,
                     kk,
                     niks: start..niks.len(),
                     measurement_errors: errors,
@@ -220,9 +250,11 @@ fn run<W: Work>(
         opts.first_record,
         deferred,
     );
+    collector.skdn(opts.skdn.as_ref());
     let ctx = || Ctx {
         opts: &opts.register,
         tables: Tables2006::bundled(),
+        skdn: opts.skdn.as_ref(),
     };
     #[cfg(feature = "parallel")]
     {
