@@ -18,10 +18,10 @@ use kampung_core::growth::prevalence::{
 use kampung_core::kb::dhs::{dhs_csv, DhsColumns, DhsRules, FpOptions};
 use kampung_core::monitoring::csv::{monitor_csv, options_from_pairs};
 use kampung_core::output::AtomicFile;
-use kampung_core::register::csv::CsvTable;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
-use kampung_core::register::table::EntityTables;
-use kampung_core::report::{render, Observer, Problem, Progress, Report, ReportOptions};
+use kampung_core::report::{
+    parse_profiles, render, Observer, Problem, Progress, RegisterInput, Report, ReportOptions,
+};
 use kampung_core::survey::LonelyPsu;
 use kampung_core::today::TimeZone as IndonesianTimeZone;
 use kampung_core::{FamilyOptions, Locale};
@@ -442,24 +442,42 @@ struct Watch<'a> {
     errors: Option<&'a mut AtomicFile>,
     files: &'a [String],
     lang: Locale,
-    bar: Option<indicatif::ProgressBar>,
-    by_bytes: bool,
+    show: bool,
+    bar: Option<(indicatif::ProgressBar, bool)>,
     failed: Option<std::io::Error>,
 }
 
 impl Watch<'_> {
-    /// Ends the progress bar and names the report's sources; a failure to
-    /// write the errors file is an error.
-    fn finish(self, mut r: Report) -> Result<Report, Failure> {
-        if let Some(bar) = self.bar {
+    /// Ends the progress bar; a failure to write the errors file is an error.
+    fn finish(self, r: Report) -> Result<Report, Failure> {
+        if let Some((bar, _)) = self.bar {
             bar.finish_and_clear();
         }
-        r.sources = self.files.to_vec();
         self.failed.map_or(Ok(r), |e| Err(e.into()))
     }
 }
 
 impl Observer for Watch<'_> {
+    /// A progress bar on stderr when it is a terminal (and not `--quiet`).
+    fn start(&mut self, total: Progress) {
+        if !self.show || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bytes = total.bytes > 0;
+        let (len, template) = if bytes {
+            (
+                total.bytes,
+                "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            )
+        } else {
+            (total.records, "{bar:40} {pos}/{len} ({per_sec}, {eta})")
+        };
+        let bar = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        self.bar = Some((bar, bytes));
+    }
     fn problem(&mut self, p: &Problem) {
         if let (Some(w), None) = (self.errors.as_mut(), &self.failed) {
             let file = render::source_of(self.files, p);
@@ -469,27 +487,10 @@ impl Observer for Watch<'_> {
         }
     }
     fn progress(&mut self, p: Progress) {
-        if let Some(bar) = &self.bar {
-            bar.set_position(if self.by_bytes { p.bytes } else { p.records });
+        if let Some((bar, bytes)) = &self.bar {
+            bar.set_position(if *bytes { p.bytes } else { p.records });
         }
     }
-}
-
-/// A progress bar on stderr when it is a terminal (and not `--quiet`).
-fn progress_bar(show: bool, total: u64, bytes: bool) -> Option<indicatif::ProgressBar> {
-    if !show || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let template = if bytes {
-        "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})"
-    } else {
-        "{bar:40} {pos}/{len} ({per_sec}, {eta})"
-    };
-    let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
-        bar.set_style(style);
-    }
-    Some(bar)
 }
 
 fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
@@ -500,20 +501,13 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
         _ => a.dated.as_of(),
     };
     // Arguments first, before any data is read.
-    let profiles: Option<serde_json::Value> = match (&a.profile, sample) {
-        (Some(p), _) => {
-            let text = std::fs::read_to_string(p).map_err(at(p))?;
-            Some(serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?)
-        }
-        (None, true) => Some(
-            serde_json::from_str(SAMPLE_PROFILES).map_err(|e| format!("bundled profiles: {e}"))?,
-        ),
+    let profiles = match (&a.profile, sample) {
+        (Some(p), _) => Some(std::fs::read_to_string(p).map_err(at(p))?),
+        (None, true) => Some(SAMPLE_PROFILES.to_owned()),
         (None, false) => None,
     };
-    if let Some(v) = &profiles {
-        kampung_core::report::check_profiles(v)
-            .map_err(|e| format!("--profile: {}", e.summary("profile", lang)))?;
-    }
+    let profiles = (profiles.as_deref().map(parse_profiles).transpose())
+        .map_err(|e| format!("--profile: {}", e.describe(lang)))?;
     let mut html = a.html.as_deref().map(create).transpose()?;
     let mut errors = a.errors.as_deref().map(create).transpose()?;
     if let Some(w) = errors.as_mut() {
@@ -523,59 +517,30 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
         .with_threads(a.threads)
         .with_max_line_bytes(a.max_line_bytes)
         .with_errors_kept(10_000);
-    let name = |p: &Path| p.display().to_string();
-    let mut report = match (&a.register, &a.families, &a.members, &a.measurements) {
-        (_, Some(f), Some(m), Some(x)) => {
-            let load = |p: &PathBuf| -> Result<CsvTable, Failure> {
-                let file = std::fs::File::open(p).map_err(at(p))?;
-                CsvTable::from_reader(file).map_err(|e| format!("{}: {e}", p.display()).into())
-            };
-            let (ft, mt, xt) = (load(f)?, load(m)?, load(x)?);
-            let files = [name(f), name(m), name(x)];
-            let tables = EntityTables::new(&ft, &mt, &xt);
-            let bar = progress_bar(!a.quiet, tables.len() as u64, false);
-            let mut watch = Watch {
-                errors: errors.as_mut(),
-                files: &files,
-                lang,
-                bar,
-                by_bytes: false,
-                failed: None,
-            };
-            let r = Report::from_tables(&tables, &opts, &mut watch);
-            watch.finish(r)?
-        }
-        (register, ..) => {
-            let (file, input, total): (String, Box<dyn std::io::Read + Send>, u64) = match register
-                .as_deref()
-            {
-                None => (
-                    "report_sample.jsonl".into(),
-                    Box::new(SAMPLE_REGISTER.as_bytes()),
-                    0,
-                ),
-                Some(p) if p == Path::new("-") => ("stdin".into(), Box::new(std::io::stdin()), 0),
-                Some(p) => {
-                    let f = std::fs::File::open(p).map_err(at(p))?;
-                    let len = f.metadata().map_or(0, |m| m.len());
-                    (name(p), Box::new(f), len)
-                }
-            };
-            let files = [file];
-            let bar = progress_bar(!a.quiet && !sample, total, true);
-            let mut watch = Watch {
-                errors: errors.as_mut(),
-                files: &files,
-                lang,
-                bar,
-                by_bytes: total > 0,
-                failed: None,
-            };
-            let r = Report::from_json_lines(input, &opts, &mut watch)
-                .map_err(|e| format!("{}: {e}", files[0]))?;
-            watch.finish(r)?
-        }
+    let input = match (&a.register, &a.families, &a.members, &a.measurements) {
+        (_, Some(families), Some(members), Some(measurements)) => RegisterInput::Csv {
+            families,
+            members,
+            measurements,
+        },
+        (Some(p), ..) if p == Path::new("-") => RegisterInput::Stdin,
+        (Some(p), ..) => RegisterInput::JsonLines(p),
+        _ => RegisterInput::Text {
+            name: "report_sample.jsonl",
+            text: SAMPLE_REGISTER,
+        },
     };
+    let files = input.names();
+    let mut watch = Watch {
+        errors: errors.as_mut(),
+        files: &files,
+        lang,
+        show: !a.quiet && !sample,
+        bar: None,
+        failed: None,
+    };
+    let r = input.report(&opts, &mut watch).map_err(|e| e.to_string());
+    let mut report = watch.finish(r?)?;
     report.as_of_today = zone;
     if let Some(v) = &profiles {
         report

@@ -29,6 +29,8 @@ pub mod aggregate;
 pub mod classification;
 pub mod engine;
 pub mod exclusions;
+#[cfg(feature = "csv")]
+pub mod input;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod skdn;
@@ -42,6 +44,8 @@ pub use aggregate::{
 pub use classification::{classify_kampung, KampungClass, KampungClassification, KampungProfile};
 pub use engine::{Observer, Progress, ReportOptions};
 pub use exclusions::{Excluded, Exclusions, Problem};
+#[cfg(feature = "csv")]
+pub use input::{InputError, RegisterInput};
 pub use skdn::{SkdnOptions, SkdnReport, SkdnRow};
 pub use state::{MergeError, ReportState};
 
@@ -142,6 +146,40 @@ impl Report {
         self.kampung_kb = out;
         Ok(())
     }
+}
+
+/// Kampung KB profiles that cannot be used: not JSON, or not valid
+/// profiles ([`check_profiles`]).
+#[derive(Debug, thiserror::Error)]
+pub enum ProfilesError {
+    /// The text is not JSON.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+    /// The profiles' problems.
+    #[error("{}", .0.summary("profile", crate::Locale::En))]
+    Invalid(crate::ValidationErrors),
+}
+
+impl ProfilesError {
+    /// One line in `lang`.
+    #[must_use]
+    pub fn describe(&self, lang: crate::Locale) -> String {
+        match self {
+            ProfilesError::Json(e) => e.to_string(),
+            ProfilesError::Invalid(e) => e.summary("profile", lang),
+        }
+    }
+}
+
+/// Kampung KB profiles read from JSON text (`{desa_code: profile}`) and
+/// checked with [`check_profiles`], before any data is read.
+///
+/// # Errors
+/// The text is not JSON, or the profiles do not validate.
+pub fn parse_profiles(text: &str) -> Result<serde_json::Value, ProfilesError> {
+    let v: serde_json::Value = serde_json::from_str(text)?;
+    check_profiles(&v).map_err(ProfilesError::Invalid)?;
+    Ok(v)
 }
 
 /// Checks Kampung KB profiles (`{desa_code: profile}`) before any data is

@@ -144,6 +144,9 @@ pub struct Progress {
 /// write an errors file) and its progress. Every method does nothing by
 /// default; `()` observes nothing.
 pub trait Observer {
+    /// The size of the work, once, before the first record: the records
+    /// or bytes to read, 0 when unknown.
+    fn start(&mut self, _total: Progress) {}
     /// A problem, in input order.
     fn problem(&mut self, _problem: &Problem) {}
     /// Progress after each batch.
