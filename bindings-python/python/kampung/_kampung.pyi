@@ -117,9 +117,12 @@ class Report:
     def to_html(self, lang: str = "id") -> str: ...
     def classify(self, profiles: Any, locale: str = "id") -> Any: ...
     def tables(self, locale: str = "id") -> Dict[str, Any]: ...
+    @property
+    def skdn(self) -> Optional[Dict[str, Any]]: ...
 
 def _report(
-    records: List[Any], as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id"
+    records: List[Any], as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id",
+    month: Optional[str] = None,
 ) -> Report: ...
 def _pseudonymize_column(
     key: bytes,
@@ -136,7 +139,7 @@ def _pseudonymize_jsonl(
 ) -> Tuple[int, int, int]: ...
 def _report_jsonl(
     path: str, as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id",
-    max_line_bytes: Optional[int] = None,
+    max_line_bytes: Optional[int] = None, month: Optional[str] = None,
 ) -> Report: ...
 def _classify_kampung(profile: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _report_entities(
@@ -147,6 +150,7 @@ def _report_entities(
     tz: str = "WIB",
     threads: int = 0,
     locale: str = "id",
+    month: Optional[str] = None,
 ) -> Report: ...
 @final
 class ReportState:
@@ -162,13 +166,15 @@ class ReportState:
     def __reduce__(self) -> Tuple[Any, Tuple[bytes]]: ...
 
 def _report_state_jsonl(
-    source: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+    source: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0, month: Optional[str] = None
 ) -> ReportState: ...
 def _report_state(
-    records: List[Any], as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+    records: List[Any], as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0,
+    month: Optional[str] = None,
 ) -> ReportState: ...
 def _report_state_entities(
-    families: Any, members: Any, measurements: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0
+    families: Any, members: Any, measurements: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0,
+    month: Optional[str] = None,
 ) -> ReportState: ...
 def _merge_states(states: Any, sources: List[str] = ...) -> Report: ...
 def _write_synthetic_register(

@@ -58,7 +58,15 @@ class VillageReport:
     * ``errors``: ``table, record, field, code, message, excluded``
       (``family``, ``measurement`` or ``row``); ``record`` is the line of a
       JSON Lines file (from 1) or the position of a record or row (from 0);
-    * ``exclusions``: a dict of counts (read, included, excluded, by reason).
+    * ``exclusions``: a dict of counts (read, included, excluded, by reason);
+    * ``skdn`` (with ``month=``): the month's SKDN table, one row per region
+      (index ``(level, code)``) with ``name, month, S, K, D, N, T, O, B,
+      D′, 2T, BGM, above_orange, refer, weighings_rejected`` and every ratio
+      (``D/S, N/D, N/D′, N/S, T/D, 2T/D, BGM/D``) with its ``… numerator`` and
+      ``… denominator`` columns (MONITORING.md §2). ``K``, ``K/S`` and
+      ``D/K`` are not available from a register (it has no ``has_kia``):
+      ``K`` is missing, never 0. ``skdn_by_sex_age`` breaks it down by sex
+      and age group. ``None`` without a month.
 
     ``as_of`` is the reference date used; ``as_of_today`` names the time
     zone (``"WIB"``…) when it was today's date there because none was given.
@@ -136,6 +144,44 @@ class VillageReport:
             self._frames["regions"] = regions.reindex(order)
         return self._frames["regions"]
 
+    @property
+    def skdn_month(self) -> Optional[str]:
+        """The month of the SKDN table (``"YYYY-MM"``), ``None`` without ``month=``."""
+        k = self._report.skdn
+        return None if k is None else k["month"]  # type: ignore[no-any-return]
+
+    @property
+    def skdn(self) -> Any:
+        """The month's SKDN table by region (see the class documentation), or ``None``."""
+        k = self._report.skdn
+        if k is None:
+            return None
+        if "skdn" not in self._frames:
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+            rows = [{key: v for key, v in r.items() if key != "by_sex_age"} for r in k["rows"]]
+            df = pd.DataFrame(rows)
+            df["code"] = df["code"].fillna("")
+            first = ["level", "code", "name", "month", "S", "K", "D", "N", "T", "O", "B", "D′", "2T", "BGM",
+                     "above_orange", "refer", "weighings_rejected"]
+            df = df[first + [c for c in df.columns if c not in first]]
+            self._frames["skdn"] = df.set_index(["level", "code"])
+        return self._frames["skdn"]
+
+    @property
+    def skdn_by_sex_age(self) -> Any:
+        """The SKDN counts by region, sex (``L``/``P``) and age group (``0-5`` … ``36-59``
+        completed months), non-empty cells only; ``None`` without a month."""
+        k = self._report.skdn
+        if k is None:
+            return None
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        cells = [{"level": r["level"], "code": r["code"] or "", **c} for r in k["rows"] for c in r["by_sex_age"]]
+        cols = ["level", "code", "sex", "age_group", "S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "above_orange",
+                "refer"]
+        return pd.DataFrame(cells, columns=cols)
+
     def prevalence(self, indicator: str = "stunting", level: str = "desa_kelurahan") -> Any:
         """``numerator, denominator, value, ci_low, ci_high`` of one indicator at one level."""
         df = self.indicators
@@ -205,6 +251,7 @@ def aggregate(
     locale: str = "id",
     tz: str = "WIB",
     threads: int = 0,
+    month: Optional[str] = None,
 ) -> VillageReport:
     """The report of a register given either as one table of whole families
     (``no_kk, region_code, members, housing, wife_pregnant, kb,
@@ -220,6 +267,25 @@ def aggregate(
     (``threads``: 0 = one per core), with the GIL released. ``as_of``
     defaults to today's date in ``tz`` (``WIB``, ``WITA``, ``WIT``).
 
+    ``month="YYYY-MM"`` adds the SKDN table of that month
+    (:attr:`VillageReport.skdn`, and in ``to_text``/``to_json``/``to_html``
+    with a chart of N/D by desa): each child's measurements are coded by
+    :func:`kampung.monitoring.assess`'s rules (default ``kia2023``) and
+    counted in the family's region. A month that starts after ``as_of`` is a
+    ``ValidationError`` (``date_in_future``).
+
+    >>> fam = {"no_kk": "6472050000000001", "region_code": "64.72.05.2001",
+    ...        "members": [{"name": "Ibu", "sex": "P", "birth_date": "1992-01-01",
+    ...                     "relationship": "kepala_keluarga", "marital_status": "cerai_hidup"},
+    ...                    {"name": "Adi", "sex": "L", "birth_date": "2023-06-10",
+    ...                     "relationship": "anak", "marital_status": "belum_kawin"}],
+    ...        "housing": {"water_source": "ledeng", "latrine": "sendiri", "septic_tank": True},
+    ...        "measurements": [{"member": 1, "measured_on": d, "weight_kg": w}
+    ...                         for d, w in [("2024-01-12", 8.1), ("2024-02-12", 8.3)]]}
+    >>> t = aggregate([fam], as_of="2024-03-31", month="2024-02").skdn.loc[("total", "")]
+    >>> [int(t[c]) for c in ["S", "D", "N", "T", "B"]], float(t["N/D"]), t["K"] is None
+    ([1, 1, 0, 1, 0], 0.0, True)
+
     >>> r = aggregate([{"no_kk": "123"}], as_of="2025-07-01", locale="en")
     >>> r.exclusions["families_excluded"], r.errors["code"].iloc[0]
     (1, 'required')
@@ -227,8 +293,8 @@ def aggregate(
     if members is not None or measurements is not None:
         return VillageReport(_kampung._report_entities(
             _table(families), _table(members if members is not None else []),
-            _table(measurements if measurements is not None else []), as_of, tz, threads, locale), locale)
-    return VillageReport(_kampung._report(records_of(families), as_of, tz, threads, locale), locale)
+            _table(measurements if measurements is not None else []), as_of, tz, threads, locale, month), locale)
+    return VillageReport(_kampung._report(records_of(families), as_of, tz, threads, locale, month), locale)
 
 
 def read_jsonl(
@@ -239,6 +305,7 @@ def read_jsonl(
     tz: str = "WIB",
     threads: int = 0,
     max_line_bytes: Optional[int] = None,
+    month: Optional[str] = None,
 ) -> VillageReport:
     """The report of a JSON Lines register file (``kampung report FILE``),
     read by the same parallel engine with the GIL released;
@@ -246,7 +313,8 @@ def read_jsonl(
     in ``tz``. A line that is not UTF-8 or not JSON is one excluded line; a
     line longer than ``max_line_bytes`` (default 8 MiB; input without line
     feeds included) is one excluded line ``register_line_too_long``; a UTF-8
-    byte-order mark is ignored.
+    byte-order mark is ignored. ``month="YYYY-MM"`` adds the SKDN table of
+    that month, as :func:`aggregate` (``kampung report --month``).
 
     >>> import os, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "r.jsonl")
@@ -254,7 +322,8 @@ def read_jsonl(
     >>> read_jsonl(p, as_of="2025-07-01").errors[["record", "code"]].values.tolist()
     [[1, 'required'], [1, 'kk_length'], [1, 'family_no_members'], [1, 'required'], [2, 'register_malformed_line']]
     """
-    return VillageReport(_kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale, max_line_bytes), locale)
+    return VillageReport(
+        _kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale, max_line_bytes, month), locale)
 
 
 ReportState = _kampung.ReportState  # documented in the compiled module
@@ -267,6 +336,7 @@ def partial_jsonl(
     part: int = 0,
     first_record: int = 0,
     threads: int = 0,
+    month: Optional[str] = None,
 ) -> ReportState:
     """The :class:`ReportState` of one part of a JSON Lines register: a file
     path, or the part's text as ``bytes`` (whole lines). ``part`` orders
@@ -274,7 +344,8 @@ def partial_jsonl(
     duplicated Nomor KK); the part's lines are numbered from
     ``first_record + 1``, so pass the number of lines before the part to
     number errors as in the whole file. ``as_of`` is required: parts
-    computed on different days must not mix.
+    computed on different days must not mix; so must ``month`` (the SKDN
+    month, as :func:`aggregate`): parts of different months do not merge.
 
     >>> lines = [b'{"no_kk": "1"}\\n', b"not json\\n", b'{"no_kk": "3"}\\n']
     >>> a = partial_jsonl(b"".join(lines[:2]), as_of="2025-07-01", part=0)
@@ -285,8 +356,8 @@ def partial_jsonl(
     True
     """
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return _kampung._report_state_jsonl(bytes(source), as_of, part, first_record, threads)
-    return _kampung._report_state_jsonl(os.fspath(source), as_of, part, first_record, threads)
+        return _kampung._report_state_jsonl(bytes(source), as_of, part, first_record, threads, month)
+    return _kampung._report_state_jsonl(os.fspath(source), as_of, part, first_record, threads, month)
 
 
 def partial(
@@ -298,12 +369,14 @@ def partial(
     part: int = 0,
     first_record: int = 0,
     threads: int = 0,
+    month: Optional[str] = None,
 ) -> ReportState:
     """The :class:`ReportState` of one part of a register given as
     :func:`aggregate` takes it: records (dicts, numbered from
     ``first_record``) or three entity tables (Arrow tables, DataFrames,
     lists of dicts) holding whole families (every row of one ``no_kk`` in
-    the same part). ``part`` orders the parts; ``as_of`` is required.
+    the same part). ``part`` orders the parts; ``as_of`` is required, and
+    ``month`` (the SKDN month) is the same for every part.
 
     >>> fams = [{"no_kk": "1"}, {"no_kk": "2"}, {"no_kk": "3"}]
     >>> states = [partial(fams[:1], as_of="2025-07-01", part=0),
@@ -314,8 +387,8 @@ def partial(
     if members is not None or measurements is not None:
         return _kampung._report_state_entities(
             _table(families), _table(members if members is not None else []),
-            _table(measurements if measurements is not None else []), as_of, part, first_record, threads)
-    return _kampung._report_state(records_of(families), as_of, part, first_record, threads)
+            _table(measurements if measurements is not None else []), as_of, part, first_record, threads, month)
+    return _kampung._report_state(records_of(families), as_of, part, first_record, threads, month)
 
 
 def merge(states: Any, *, sources: Optional[List[str]] = None, locale: str = "id") -> VillageReport:
@@ -324,7 +397,8 @@ def merge(states: Any, *, sources: Optional[List[str]] = None, locale: str = "id
     merged and finished by the core, equal byte for byte to the one-pass
     report of the same register. ``sources`` names the inputs in the report
     (``read_jsonl`` puts the file's path there). Raises ``ValueError`` for
-    bytes that are not a state, states of different ``as_of``, or none.
+    bytes that are not a state, states of different ``as_of`` or ``month``,
+    or none.
 
     >>> merge([partial([{"no_kk": "1"}], as_of="2025-07-01")]).exclusions["families_excluded"]
     1
