@@ -211,8 +211,17 @@ fn visit_columns<'py>(py: Python<'py>, a: &Assessment) -> PyResult<Bound<'py, Py
     }
     d.set_item("refer_reasons", reasons)?;
     d.set_item("weight_faltering", tri(py, &a.weight_faltering))?;
+    // Without velocity the core leaves its columns empty: the DataFrame
+    // keeps them, missing.
+    let none = kampung_core::monitoring::assess::VelocityColumns {
+        z: vec![f64::NAN; n],
+        centile: vec![f64::NAN; n],
+        interval_days: vec![kampung_core::monitoring::NO_VALUE; n],
+        status: vec![None; n],
+    };
+    let computed = a.velocity.iter().all(|c| c.z.len() == n);
     for (slot, t) in VelocityTable::ALL.iter().enumerate() {
-        let c = &a.velocity[slot];
+        let c = if computed { &a.velocity[slot] } else { &none };
         let name = t.as_str();
         d.set_item(format!("{name}_z"), PyArray1::from_slice(py, &c.z))?;
         d.set_item(

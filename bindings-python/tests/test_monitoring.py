@@ -84,6 +84,18 @@ def test_columns_and_dtypes():
     assert r["code"].tolist() == ["B", "T", "T", "N"]
 
 
+def test_velocity_off_keeps_the_columns_missing():
+    case = next(c.values[0] for c in CASES if c.id == "example_10")
+    kids, vis = _frames(case, "pandas")
+    on = monitoring.assess(kids, vis)
+    off = monitoring.assess(kids, vis, velocity=False)
+    assert tuple(off.columns) == monitoring.VISIT_COLUMNS
+    assert on["weight_1mo_z"].notna().any()
+    assert off["weight_1mo_z"].isna().all() and off["length_2mo_days"].isna().all()
+    assert off["weight_1mo_reason"].isna().all()
+    assert off["code"].tolist() == on["code"].tolist()
+
+
 def test_row_order_does_not_matter():
     case = next(c.values[0] for c in CASES if c.id == "skdn_march_2024")
     kids, vis = _frames(case, "pandas")

@@ -34,6 +34,7 @@ def test_golden_children_report_equals_the_hand_computation():
         assert row["n"] == x["n"]
         for k in ("mean", "sd", "skewness", "kurtosis"):
             assert row[k] == pytest.approx(x[k], rel=1e-12, abs=1e-12)
+        assert row["sd_in_expected_range"] == x["sd_in_expected_range"], ind
     for var, x in exp["digits_all"].items():
         row = all_(r.digits).loc[var]
         assert [row[f"digit_{k}"] for k in range(10)] == x["counts"]

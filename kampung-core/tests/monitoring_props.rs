@@ -310,3 +310,41 @@ fn velocity_columns() {
         [Some(Code::B), Some(Code::T), Some(Code::N), Some(Code::O)]
     );
 }
+
+/// Without velocity the columns are left out (no memory) and read as
+/// missing; the codes and a velocity-based faltering rule are unaffected
+/// (faltering: unknown, never a panic).
+#[test]
+fn velocity_off_leaves_columns_empty() {
+    let join = join_children(&[1], &[1, 1, 1]);
+    let children = Children {
+        sex: &[1],
+        birth: &[d("2024-01-01")],
+        has_kia: None,
+    };
+    let dates = [d("2024-03-02"), d("2024-04-01"), d("2024-05-01")];
+    let visits = Visits {
+        child: &join.child_of_visit,
+        date: &dates,
+        weight_kg: &[5.6, 6.1, 6.9],
+        ..Visits::default()
+    };
+    let on = assess(&children, &join, &visits, &MonitoringRules::kia2023(), None).unwrap();
+    let mut rules = MonitoringRules::kia2023();
+    rules.velocity = false;
+    let off = assess(&children, &join, &visits, &rules, None).unwrap();
+    assert_eq!(off.code, on.code);
+    assert_eq!(off.gain_g, on.gain_g);
+    for c in &off.velocity {
+        assert!(c.z.is_empty() && c.status.is_empty());
+        assert!(c.z_at(1).is_nan() && c.centile_at(1).is_nan());
+        assert_eq!(c.status_at(1), None);
+    }
+    assert_eq!(on.velocity[0].z_at(1), -1.39);
+    rules.weight_faltering = kampung_core::monitoring::rules::WeightFaltering::VelocityBelowMinus2;
+    let off = assess(&children, &join, &visits, &rules, None).unwrap();
+    assert_eq!(off.weight_faltering, [None, None, None]);
+    rules.velocity = true;
+    let with = assess(&children, &join, &visits, &rules, None).unwrap();
+    assert_eq!(with.weight_faltering, [None, Some(false), Some(false)]);
+}

@@ -96,6 +96,12 @@ fn golden_children_report_equals_the_hand_computation() {
     for z in r.zscores.iter().filter(|z| z.group == "All") {
         let x = &e["zscores_all"][z.indicator];
         assert_eq!(z.n, x["n"].as_u64().unwrap());
+        assert_eq!(
+            z.sd_in_expected_range,
+            x["sd_in_expected_range"].as_bool(),
+            "{}",
+            z.indicator
+        );
         for (got, key) in [
             (z.mean, "mean"),
             (z.sd, "sd"),

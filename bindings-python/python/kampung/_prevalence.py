@@ -310,7 +310,9 @@ def plot_prevalence(
 
 class QualityReport:
     """The data-quality report of :func:`quality`: pandas DataFrames
-    ``missing``, ``flags``, ``zscores``, ``digits`` (with the Digit
+    ``missing``, ``flags``, ``zscores`` (with the SD range expected of
+    survey data, Mei and Grummer-Strawn 2007, and whether the SD lies in
+    it), ``digits`` (with the Digit
     Preference Score ``dps``), ``whole_numbers``, ``age_months``,
     ``dob_day``, ``dob_month``, ``sex_ratio``, ``measure_mismatch`` and the
     row ``notes``; renders as an HTML summary in notebooks
@@ -330,7 +332,9 @@ class QualityReport:
         self.missing = pd.DataFrame(data["missing"], columns=["group", "variable", "n", "missing", "percent"])
         self.flags = pd.DataFrame(data["flags"], columns=["group", "indicator", "scored", "flagged", "percent"])
         self.zscores = pd.DataFrame(
-            data["zscores"], columns=["group", "indicator", "n", "mean", "sd", "skewness", "kurtosis"]
+            data["zscores"],
+            columns=["group", "indicator", "n", "mean", "sd", "skewness", "kurtosis",
+                     "sd_expected_low", "sd_expected_high", "sd_in_expected_range"],
         )
         digits = [
             {"group": d["group"], "variable": d["variable"], "n": d["n"],
@@ -350,8 +354,12 @@ class QualityReport:
         )
         for df in (self.missing, self.flags, self.zscores, self.digits, self.sex_ratio, self.measure_mismatch):
             for col in df.columns:
-                if df[col].dtype == object and col not in ("group", "variable", "indicator", "age_group", "expected"):
+                if df[col].dtype == object and col not in (
+                    "group", "variable", "indicator", "age_group", "expected", "sd_in_expected_range"
+                ):
                     df[col] = df[col].astype(float)  # null (NaN in Rust) -> NaN
+        # True / False, or missing where there is no SD
+        self.zscores["sd_in_expected_range"] = self.zscores["sd_in_expected_range"].astype("boolean")
         self.notes = notes
 
     def to_html(self) -> str:

@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | `missing` | % (n) of children missing each variable used | analyser's "Missing data" (`missing-data-lib.R`) |
 //! | `flags` | % of z-scores flagged as implausible per indicator, flagged / z-scores computed | Recommendations, "Implausible z-score values" (pp. 64-65); analyser `zscore_flagged_zscores` |
-//! | `zscores` | mean, SD, skewness, kurtosis of HAZ, WAZ, BAZ, WHZ without flagged values | Recommendations p. 71 (SD, skewness, kurtosis); analyser `summarise_zscore_data` (R `moments`: skewness `m3/m2^1.5`, kurtosis `m4/m2²`, not excess) |
+//! | `zscores` | mean, SD, skewness, kurtosis of HAZ, WAZ, BAZ, WHZ without flagged values, and whether the SD lies in the range expected of survey data | Recommendations p. 71 (SD, skewness, kurtosis); analyser `summarise_zscore_data` (R `moments`: skewness `m3/m2^1.5`, kurtosis `m4/m2²`, not excess); expected SD: Mei and Grummer-Strawn 2007 ([`SD_EXPECTED`]) |
 //! | `digits`, `dps` | terminal (first decimal) digit of weight and length/height after rounding to 0.1, and the Digit Preference Score `100 √(χ² / (N · 9))` | analyser `digit_prepare_heaping_plot_data`; DPS: Kuulasmaa, Hense, Tolonen, WHO MONICA Project e-publication No. 9 (1998) |
 //! | `whole_numbers` | counts of whole kg (2-25) and cm (35-125) | analyser `digit_count_integers` |
 //! | `age_months`, `dob_day`, `dob_month` | age heaping: children by completed month of age (0-59) and sex; by day and month of birth where given | analyser "Distribution by age in months"; Recommendations (age heaping) |
@@ -19,10 +19,11 @@
 //!
 //! Every table is given for `All` and by the groups of the prevalence table
 //! (age group, sex, and the groupings given), for the children the
-//! prevalence table uses (anthro's exclusions). No pass/fail threshold is
-//! applied: the Recommendations' interpretation ranges could not be read
-//! from a source here and are not guessed (the z-scores of the WHO
-//! standards have SD 1 by construction); the SMART DPS classes are given
+//! prevalence table uses (anthro's exclusions). The only range applied is
+//! the expected SD of each indicator, from the cross-country analysis the
+//! SD check rests on ([`SD_EXPECTED`]); the Recommendations' own
+//! interpretation text could not be read from a source here and is not
+//! guessed; the SMART DPS classes are given
 //! as such (below 8 excellent, 8-12 good, 12-20 acceptable, 20 or more
 //! problematic, as NiPN's `nipnTK::digitPreference` labels them).
 
@@ -95,7 +96,27 @@ pub struct ZscoreRow {
     pub skewness: f64,
     /// Kurtosis `m4 / m2²` (3 for a normal distribution, R `moments::kurtosis`).
     pub kurtosis: f64,
+    /// The SD range expected of survey data ([`SD_EXPECTED`]): low end.
+    pub sd_expected_low: f64,
+    /// The SD range expected of survey data ([`SD_EXPECTED`]): high end.
+    pub sd_expected_high: f64,
+    /// Whether `sd` lies in the expected range (ends included); `None`
+    /// when there is no SD (fewer than 2 z-scores).
+    pub sd_in_expected_range: Option<bool>,
 }
+
+/// The SD expected of each indicator's z-scores in survey data (`zlen`,
+/// `zwei`, `zbmi`, `zwfl`): the 5th and 95th percentiles of the SD across
+/// 51 Demographic and Health Surveys of children aged 0-59 months scored
+/// with the WHO 2006 standards, "1.35 and 1.95 for HAZ, 1.17 and 1.46 for
+/// WAZ, 1.08 and 1.50 for WHZ and 1.08 and 1.55 for BMIZ" (Mei Z,
+/// Grummer-Strawn LM, *Standard deviation of anthropometric Z-scores as a
+/// data quality assessment tool using the 2006 WHO growth standards: a
+/// cross country analysis*, Bull World Health Organ 2007;85(6):441-8,
+/// doi:10.2471/BLT.06.034421, Findings). An SD outside its range points
+/// at measurement or age error (or a very mixed population); it is a
+/// prompt to look, not a verdict.
+pub const SD_EXPECTED: [(f64, f64); 4] = [(1.35, 1.95), (1.17, 1.46), (1.08, 1.55), (1.08, 1.50)];
 
 /// Terminal digit counts of one measurement in one group.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -223,9 +244,21 @@ impl QualityReport {
                 ("sd", z.sd),
                 ("skewness", z.skewness),
                 ("kurtosis", z.kurtosis),
+                ("sd_expected_low", z.sd_expected_low),
+                ("sd_expected_high", z.sd_expected_high),
             ] {
                 line("zscores", &z.group, z.indicator, k, v(x));
             }
+            let within = z
+                .sd_in_expected_range
+                .map_or("", |b| if b { "1" } else { "0" });
+            line(
+                "zscores",
+                &z.group,
+                z.indicator,
+                "sd_in_expected_range",
+                within.into(),
+            );
         }
         for d in &self.digits {
             for (digit, c) in d.counts.iter().enumerate() {
@@ -518,18 +551,23 @@ fn moments(ch: &Children, groups: &[Grouping]) -> Vec<ZscoreRow> {
         for (b, ind) in INDICATORS.iter().enumerate() {
             let k = n[r][b] as f64;
             let (m2, m3, m4) = (m[r][b][0] / k, m[r][b][1] / k, m[r][b][2] / k);
+            let sd = if n[r][b] < 2 {
+                f64::NAN
+            } else {
+                (m[r][b][0] / (k - 1.0)).sqrt()
+            };
+            let (lo, hi) = SD_EXPECTED[b];
             out.push(ZscoreRow {
                 group: label.clone(),
                 indicator: ind,
                 n: n[r][b],
                 mean: mean[r][b],
-                sd: if n[r][b] < 2 {
-                    f64::NAN
-                } else {
-                    (m[r][b][0] / (k - 1.0)).sqrt()
-                },
+                sd,
                 skewness: m3 / m2.powf(1.5),
                 kurtosis: m4 / (m2 * m2),
+                sd_expected_low: lo,
+                sd_expected_high: hi,
+                sd_in_expected_range: (!sd.is_nan()).then(|| (lo..=hi).contains(&sd)),
             });
         }
     }

@@ -235,7 +235,10 @@ bit_codes! {
     }
 }
 
-/// One velocity column set (one of [`VelocityTable::ALL`]).
+/// One velocity column set (one of [`VelocityTable::ALL`]). Empty (no
+/// rows) when the rules do not compute velocity
+/// ([`MonitoringRules::velocity`] false): read it with the `*_at`
+/// accessors, which give "missing" there.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VelocityColumns {
     /// z rounded to 2 decimals; NaN when not computed.
@@ -250,6 +253,31 @@ pub struct VelocityColumns {
 }
 
 impl VelocityColumns {
+    /// z of visit `i`; NaN when not computed.
+    #[must_use]
+    pub fn z_at(&self, i: usize) -> f64 {
+        self.z.get(i).copied().unwrap_or(f64::NAN)
+    }
+
+    /// Centile of visit `i`; NaN when not computed.
+    #[must_use]
+    pub fn centile_at(&self, i: usize) -> f64 {
+        self.centile.get(i).copied().unwrap_or(f64::NAN)
+    }
+
+    /// Interval of visit `i` in days; [`NO_VALUE`] when none.
+    #[must_use]
+    pub fn interval_days_at(&self, i: usize) -> i32 {
+        self.interval_days.get(i).copied().unwrap_or(NO_VALUE)
+    }
+
+    /// Status of visit `i` (see [`Self::status`]); `None` when velocity
+    /// was not computed.
+    #[must_use]
+    pub fn status_at(&self, i: usize) -> Option<VelocityStatus> {
+        self.status.get(i).copied().flatten()
+    }
+
     fn new(n: usize) -> Self {
         VelocityColumns {
             z: vec![f64::NAN; n],
@@ -318,14 +346,18 @@ pub struct Assessment {
     pub weight_faltering: Vec<Option<bool>>,
     /// Warnings ([`Warning`] bits).
     pub warnings: Vec<u16>,
-    /// Velocity z-scores, in [`VelocityTable::ALL`] order.
+    /// Velocity z-scores, in [`VelocityTable::ALL`] order; empty columns
+    /// when the rules do not compute velocity.
     pub velocity: [VelocityColumns; 4],
     /// Every problem, ordered by visit.
     pub errors: Vec<VisitError>,
 }
 
 impl Assessment {
-    fn new(n: usize) -> Assessment {
+    /// `n` visits, every output missing; the velocity columns only when
+    /// `velocity` (they are 40 % of the memory).
+    fn new(n: usize, velocity: bool) -> Assessment {
+        let v = if velocity { n } else { 0 };
         Assessment {
             status: vec![VisitStatus::Rejected; n],
             period: vec![NO_VALUE; n],
@@ -346,10 +378,10 @@ impl Assessment {
             weight_faltering: vec![None; n],
             warnings: vec![0; n],
             velocity: [
-                VelocityColumns::new(n),
-                VelocityColumns::new(n),
-                VelocityColumns::new(n),
-                VelocityColumns::new(n),
+                VelocityColumns::new(v),
+                VelocityColumns::new(v),
+                VelocityColumns::new(v),
+                VelocityColumns::new(v),
             ],
             errors: Vec::new(),
         }
@@ -589,7 +621,7 @@ pub fn assess(
     }
     let n = visits.child.len();
     let n_children = children.sex.len();
-    let mut out = Assessment::new(n);
+    let mut out = Assessment::new(n, rules.velocity);
     let ctx = Ctx {
         rules,
         tables: Tables2006::bundled(),
@@ -1111,9 +1143,9 @@ fn child(
                 out.weight_faltering[i] = match rules.weight_faltering {
                     WeightFaltering::T => Some(code == Code::T),
                     WeightFaltering::VelocityBelowMinus2 => {
-                        let z1 = out.velocity[0].z[i];
+                        let z1 = out.velocity[0].z_at(i);
                         let z = if z1.is_nan() {
-                            out.velocity[1].z[i]
+                            out.velocity[1].z_at(i)
                         } else {
                             z1
                         };

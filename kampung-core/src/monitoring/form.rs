@@ -327,10 +327,10 @@ pub fn assess_weighing_json(
             let c = &a.velocity[slot];
             FormVelocity {
                 table: t.as_str(),
-                z: (!c.z[i].is_nan()).then_some(c.z[i]),
-                centile: (!c.centile[i].is_nan()).then_some(c.centile[i]),
-                interval_days: opt(c.interval_days[i]),
-                reason: c.status[i].and_then(VelocityStatus::reason),
+                z: Some(c.z_at(i)).filter(|z| !z.is_nan()),
+                centile: Some(c.centile_at(i)).filter(|c| !c.is_nan()),
+                interval_days: opt(c.interval_days_at(i)),
+                reason: c.status_at(i).and_then(VelocityStatus::reason),
             }
         })
         .collect();

@@ -360,12 +360,14 @@ pub fn row_json(
     for (slot, t) in VelocityTable::ALL.iter().enumerate() {
         let c = &a.velocity[slot];
         let n = t.as_str();
-        m.insert(format!("{n}_z"), num(c.z[i]));
-        m.insert(format!("{n}_centile"), num(c.centile[i]));
-        m.insert(format!("{n}_days"), int(c.interval_days[i]));
+        m.insert(format!("{n}_z"), num(c.z_at(i)));
+        m.insert(format!("{n}_centile"), num(c.centile_at(i)));
+        m.insert(format!("{n}_days"), int(c.interval_days_at(i)));
         m.insert(
             format!("{n}_reason"),
-            json!(c.status[i].and_then(super::velocity::VelocityStatus::reason)),
+            json!(c
+                .status_at(i)
+                .and_then(super::velocity::VelocityStatus::reason)),
         );
     }
     m.insert(
