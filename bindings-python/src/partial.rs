@@ -4,7 +4,7 @@
 //! core computes, merges and finishes the states.
 
 use crate::convert;
-use crate::report::{options, table_of, with_design, DesignArg, PyReport};
+use crate::report::{options, table_of, with_design, with_month, DesignArg, PyReport};
 use kampung_core::register::table::EntityTables;
 use kampung_core::report::{ReportOptions, ReportState};
 use pyo3::exceptions::PyValueError;
@@ -101,16 +101,20 @@ fn part_options(
     first_record: u64,
     threads: usize,
     design: DesignArg,
+    month: Option<&str>,
 ) -> PyResult<ReportOptions> {
-    let (opts, _) = options(py, Some(as_of), "WIB", threads, kampung_core::Locale::En)?;
-    let opts = with_design(py, opts, design, kampung_core::Locale::En)?;
+    let loc = kampung_core::Locale::En;
+    let (opts, _) = options(py, Some(as_of), "WIB", threads, loc)?;
+    let opts = with_design(py, opts, design, loc)?;
+    let opts = with_month(py, opts, month, loc)?;
     Ok(opts.with_part(part).with_first_record(first_record))
 }
 
 /// The state of a JSON Lines part: a file path or the text as bytes
 /// (lines numbered from `first_record + 1`).
 #[pyfunction]
-#[pyo3(signature = (source, as_of, part=0, first_record=0, threads=0, design=None))]
+#[pyo3(signature = (source, as_of, part=0, first_record=0, threads=0, design=None, month=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn _report_state_jsonl(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
@@ -119,8 +123,9 @@ pub fn _report_state_jsonl(
     first_record: u64,
     threads: usize,
     design: DesignArg,
+    month: Option<&str>,
 ) -> PyResult<PyReportState> {
-    let opts = part_options(py, as_of, part, first_record, threads, design)?;
+    let opts = part_options(py, as_of, part, first_record, threads, design, month)?;
     let inner = if let Ok(text) = source.extract::<PyBackedBytes>() {
         py.detach(|| ReportState::from_json_lines(&text[..], &opts, &mut ()))?
     } else {
@@ -133,7 +138,8 @@ pub fn _report_state_jsonl(
 
 /// The state of register records (dicts; positions from `first_record`).
 #[pyfunction]
-#[pyo3(signature = (records, as_of, part=0, first_record=0, threads=0, design=None))]
+#[pyo3(signature = (records, as_of, part=0, first_record=0, threads=0, design=None, month=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn _report_state(
     py: Python<'_>,
     records: &Bound<'_, PyList>,
@@ -142,8 +148,9 @@ pub fn _report_state(
     first_record: u64,
     threads: usize,
     design: DesignArg,
+    month: Option<&str>,
 ) -> PyResult<PyReportState> {
-    let opts = part_options(py, as_of, part, first_record, threads, design)?;
+    let opts = part_options(py, as_of, part, first_record, threads, design, month)?;
     let inputs: Vec<Value> = records.iter().map(|r| convert::to_value(&r)).collect();
     let inner = py.detach(|| ReportState::from_records(&inputs, &opts, &mut ()));
     Ok(PyReportState { inner })
@@ -152,7 +159,7 @@ pub fn _report_state(
 /// The state of entity tables holding whole families (every row of one
 /// `no_kk` in this part).
 #[pyfunction]
-#[pyo3(signature = (families, members, measurements, as_of, part=0, first_record=0, threads=0, design=None))]
+#[pyo3(signature = (families, members, measurements, as_of, part=0, first_record=0, threads=0, design=None, month=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn _report_state_entities(
     py: Python<'_>,
@@ -164,8 +171,9 @@ pub fn _report_state_entities(
     first_record: u64,
     threads: usize,
     design: DesignArg,
+    month: Option<&str>,
 ) -> PyResult<PyReportState> {
-    let opts = part_options(py, as_of, part, first_record, threads, design)?;
+    let opts = part_options(py, as_of, part, first_record, threads, design, month)?;
     let (f, m, x) = (
         table_of(families)?,
         table_of(members)?,

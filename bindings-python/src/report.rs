@@ -78,6 +78,22 @@ pub(crate) fn with_design(
     Ok(opts.with_design(d))
 }
 
+/// `opts` with the SKDN table of `month` (`YYYY-MM`, MONITORING.md §2)
+/// when given: `ValidationError` (`invalid_month`, `date_in_future`) at
+/// `month` otherwise.
+pub(crate) fn with_month(
+    py: Python<'_>,
+    opts: ReportOptions,
+    month: Option<&str>,
+    loc: Locale,
+) -> PyResult<ReportOptions> {
+    let Some(m) = month else { return Ok(opts) };
+    kampung_core::monitoring::date::YearMonth::parse(m)
+        .map_err(|e| e.with_outer(kampung_core::PathSegment::Field("month")))
+        .and_then(|m| opts.with_month(m))
+        .map_err(|e| errors::validation_error(py, &e.into(), "month", loc))
+}
+
 /// A village report computed by the core (`kampung.report.VillageReport`
 /// wraps it).
 ///
@@ -144,6 +160,16 @@ impl PyReport {
             .map_err(|e| errors::validation_error(py, &e, "profiles", loc))?;
         let v = serde_json::to_value(&self.inner.kampung_kb).unwrap_or(Value::Null);
         convert::from_value(py, &v)
+    }
+
+    /// The month's SKDN table (`month=`) as a dict `{month, rules,
+    /// k_available, rows}` (the `skdn` object of `to_json`); None without a month.
+    #[getter]
+    fn skdn<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match &self.inner.skdn {
+            Some(k) => convert::from_value(py, &k.to_json()),
+            None => Ok(py.None().into_bound(py)),
+        }
     }
 
     /// The report as columns: `indicators` (long format), `regions`,
@@ -290,7 +316,7 @@ fn tables<'py>(py: Python<'py>, r: &Report, loc: Locale) -> PyResult<Bound<'py, 
 
 /// The report of a JSON Lines register file (`record` = line number from 1).
 #[pyfunction]
-#[pyo3(signature = (path, as_of=None, tz="WIB", threads=0, locale="id", max_line_bytes=None, design=None))]
+#[pyo3(signature = (path, as_of=None, tz="WIB", threads=0, locale="id", max_line_bytes=None, design=None, month=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn _report_jsonl(
     py: Python<'_>,
@@ -301,10 +327,12 @@ pub fn _report_jsonl(
     locale: &str,
     max_line_bytes: Option<usize>,
     design: DesignArg,
+    month: Option<&str>,
 ) -> PyResult<PyReport> {
     let loc = errors::locale(locale)?;
     let (opts, zone) = options(py, as_of, tz, threads, loc)?;
-    let mut opts = with_design(py, opts, design, loc)?;
+    let opts = with_design(py, opts, design, loc)?;
+    let mut opts = with_month(py, opts, month, loc)?;
     if let Some(n) = max_line_bytes {
         opts = opts.with_max_line_bytes(n);
     }
@@ -318,7 +346,8 @@ pub fn _report_jsonl(
 /// The report of register records (dicts in the JSON Lines format;
 /// `record` = position in `records`).
 #[pyfunction]
-#[pyo3(signature = (records, as_of=None, tz="WIB", threads=0, locale="id", design=None))]
+#[pyo3(signature = (records, as_of=None, tz="WIB", threads=0, locale="id", design=None, month=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn _report(
     py: Python<'_>,
     records: &Bound<'_, PyList>,
@@ -327,10 +356,12 @@ pub fn _report(
     threads: usize,
     locale: &str,
     design: DesignArg,
+    month: Option<&str>,
 ) -> PyResult<PyReport> {
     let loc = errors::locale(locale)?;
     let (opts, zone) = options(py, as_of, tz, threads, loc)?;
     let opts = with_design(py, opts, design, loc)?;
+    let opts = with_month(py, opts, month, loc)?;
     let inputs: Vec<Value> = records.iter().map(|r| convert::to_value(&r)).collect();
     let mut inner = py.detach(|| Report::from_records(&inputs, &opts, &mut ()));
     inner.as_of_today = zone;
@@ -406,7 +437,7 @@ pub(crate) fn table_of(obj: &Bound<'_, PyAny>) -> PyResult<AnyTable> {
 /// The report of three entity tables linked by `no_kk`, in any order
 /// (`record` = 0-based row of the table named in `table`).
 #[pyfunction]
-#[pyo3(signature = (families, members, measurements, as_of=None, tz="WIB", threads=0, locale="id", design=None))]
+#[pyo3(signature = (families, members, measurements, as_of=None, tz="WIB", threads=0, locale="id", design=None, month=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn _report_entities(
     py: Python<'_>,
@@ -418,10 +449,12 @@ pub fn _report_entities(
     threads: usize,
     locale: &str,
     design: DesignArg,
+    month: Option<&str>,
 ) -> PyResult<PyReport> {
     let loc = errors::locale(locale)?;
     let (opts, zone) = options(py, as_of, tz, threads, loc)?;
     let opts = with_design(py, opts, design, loc)?;
+    let opts = with_month(py, opts, month, loc)?;
     let (f, m, x) = (
         table_of(families)?,
         table_of(members)?,

@@ -43,17 +43,35 @@ fn register(edits: &[(usize, usize, u8)]) -> Vec<String> {
     lines
 }
 
-fn one_pass(lines: &[String], kept: usize) -> Report {
+/// The options of a run: with the SKDN table of `month` when given.
+fn with_month(opts: ReportOptions, month: Option<&str>) -> ReportOptions {
+    match month {
+        Some(m) => opts
+            .with_month(m.parse().expect("month"))
+            .expect("not after as_of"),
+        None => opts,
+    }
+}
+
+fn one_pass(lines: &[String], kept: usize, month: Option<&str>) -> Report {
     let text = lines.iter().map(|l| format!("{l}\n")).collect::<String>();
     let opts = ReportOptions::new(as_of())
         .with_errors_kept(kept)
         .with_threads(2);
+    let opts = with_month(opts, month);
     Report::from_json_lines(text.as_bytes(), &opts, &mut ()).expect("reads")
 }
 
 /// The parts' states merged one by one (a fold), or all at once
 /// ([`ReportState::merge_all`]) when `at_once`.
-fn merged(lines: &[String], cuts: &[usize], order: &[usize], kept: usize, at_once: bool) -> Report {
+fn merged(
+    lines: &[String],
+    cuts: &[usize],
+    order: &[usize],
+    kept: usize,
+    at_once: bool,
+    month: Option<&str>,
+) -> Report {
     let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (lines.len() + 1)).collect();
     cuts.push(0);
     cuts.push(lines.len());
@@ -70,6 +88,7 @@ fn merged(lines: &[String], cuts: &[usize], order: &[usize], kept: usize, at_onc
             .with_threads(1 + part % 2)
             .with_part(part as u64)
             .with_first_record(w[0] as u64);
+        let opts = with_month(opts, month);
         let state = ReportState::from_json_lines(text.as_bytes(), &opts, &mut ()).expect("reads");
         // Serialised and read back, as a Spark job ships it.
         let json = serde_json::to_string(&state).expect("serialises");
@@ -111,18 +130,20 @@ proptest! {
         cuts in prop::collection::vec(0usize..500, 0..6),
         order in prop::collection::vec(0usize..8, 8),
         kept in prop::sample::select(vec![usize::MAX, 7]),
+        month in prop::option::of(prop::sample::select(vec!["2025-01", "2025-04", "2025-07"])),
     ) {
         let lines = register(&edits);
-        let want = one_pass(&lines, kept);
+        let want = one_pass(&lines, kept, month);
+        prop_assert_eq!(want.skdn.is_some(), month.is_some());
         if edits.len() >= 30 {
             let reasons = &want.exclusions.reasons;
             prop_assert!(reasons.contains_key("register_duplicate_kk"), "{reasons:?}");
             prop_assert!(reasons.contains_key("register_duplicate_nik"), "{reasons:?}");
         }
-        let got = merged(&lines, &cuts, &order, kept, false);
+        let got = merged(&lines, &cuts, &order, kept, false, month);
         prop_assert_eq!(got.to_json(Locale::En), want.to_json(Locale::En));
         prop_assert_eq!(&got, &want);
-        let at_once = merged(&lines, &cuts, &order, kept, true);
+        let at_once = merged(&lines, &cuts, &order, kept, true, month);
         prop_assert_eq!(at_once.to_json(Locale::En), want.to_json(Locale::En));
         prop_assert_eq!(at_once, want);
     }
@@ -191,4 +212,37 @@ fn record_partials_number_their_problems_as_the_whole() {
         .expect("three parts")
         .finish();
     assert_eq!(got.to_json(Locale::En), want.to_json(Locale::En));
+}
+
+/// Parts computed for different SKDN months (or one without a month) do
+/// not merge; parts of one month merge to the one-pass table, which counts
+/// real weighings (the generated register weighs children on `as_of`).
+#[test]
+fn states_of_different_months_do_not_merge() {
+    let lines = register(&[]);
+    let text = |r: &[String]| r.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let state = |r: &[String], part: u64, month: Option<&str>| {
+        let opts = with_month(ReportOptions::new(as_of()).with_part(part), month);
+        ReportState::from_json_lines(text(r).as_bytes(), &opts, &mut ()).expect("reads")
+    };
+    let (a, b) = lines.split_at(200);
+    for (x, y) in [
+        (Some("2025-07"), Some("2025-06")),
+        (Some("2025-07"), None),
+        (None, Some("2025-07")),
+    ] {
+        let mut s = state(a, 0, x);
+        let err = s.merge(state(b, 1, y)).expect_err("different months");
+        assert_eq!(err, kampung_core::report::MergeError::Skdn);
+        let all = ReportState::merge_all([state(a, 0, x), state(b, 1, y)]);
+        assert_eq!(all.err(), Some(kampung_core::report::MergeError::Skdn));
+    }
+    let mut s = state(a, 0, Some("2025-07"));
+    s.merge(state(b, 1, Some("2025-07"))).expect("same month");
+    let merged = s.finish();
+    let want = one_pass(&lines, usize::MAX, Some("2025-07"));
+    assert_eq!(merged.skdn, want.skdn);
+    let total = want.skdn.expect("table").rows[0].total();
+    assert!(total.d > 50 && total.s >= total.d, "{total:?}");
+    total.check_identities().expect("identities");
 }

@@ -117,10 +117,13 @@ class Report:
     def to_html(self, lang: str = "id") -> str: ...
     def classify(self, profiles: Any, locale: str = "id") -> Any: ...
     def tables(self, locale: str = "id") -> Dict[str, Any]: ...
+    @property
+    def skdn(self) -> Optional[Dict[str, Any]]: ...
 
 def _report(
     records: List[Any], as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id",
     design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
+    month: Optional[str] = None,
 ) -> Report: ...
 def _pseudonymize_column(
     key: bytes,
@@ -139,6 +142,7 @@ def _report_jsonl(
     path: str, as_of: Any = None, tz: str = "WIB", threads: int = 0, locale: str = "id",
     max_line_bytes: Optional[int] = None,
     design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
+    month: Optional[str] = None,
 ) -> Report: ...
 def _classify_kampung(profile: Any, locale: str = "id") -> Dict[str, Any]: ...
 def _report_entities(
@@ -150,6 +154,7 @@ def _report_entities(
     threads: int = 0,
     locale: str = "id",
     design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
+    month: Optional[str] = None,
 ) -> Report: ...
 @final
 class ReportState:
@@ -167,14 +172,17 @@ class ReportState:
 def _report_state_jsonl(
     source: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0,
     design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
+    month: Optional[str] = None,
 ) -> ReportState: ...
 def _report_state(
     records: List[Any], as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0,
     design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
+    month: Optional[str] = None,
 ) -> ReportState: ...
 def _report_state_entities(
     families: Any, members: Any, measurements: Any, as_of: Any, part: int = 0, first_record: int = 0, threads: int = 0,
     design: Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Optional[str]]] = None,
+    month: Optional[str] = None,
 ) -> ReportState: ...
 def _merge_states(states: Any, sources: List[str] = ...) -> Report: ...
 def _write_synthetic_register(

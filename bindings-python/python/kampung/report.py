@@ -77,7 +77,15 @@ class VillageReport:
     * ``errors``: ``table, record, field, code, message, excluded``
       (``family``, ``measurement`` or ``row``); ``record`` is the line of a
       JSON Lines file (from 1) or the position of a record or row (from 0);
-    * ``exclusions``: a dict of counts (read, included, excluded, by reason).
+    * ``exclusions``: a dict of counts (read, included, excluded, by reason);
+    * ``skdn`` (with ``month=``): the month's SKDN table, one row per region
+      (index ``(level, code)``) with ``name, month, S, K, D, N, T, O, B,
+      D′, 2T, BGM, above_orange, refer, weighings_rejected`` and every ratio
+      (``D/S, N/D, N/D′, N/S, T/D, 2T/D, BGM/D``) with its ``… numerator`` and
+      ``… denominator`` columns (MONITORING.md §2). ``K``, ``K/S`` and
+      ``D/K`` are not available from a register (it has no ``has_kia``):
+      ``K`` is missing, never 0. ``skdn_by_sex_age`` breaks it down by sex
+      and age group. ``None`` without a month.
 
     ``as_of`` is the reference date used; ``as_of_today`` names the time
     zone (``"WIB"``…) when it was today's date there because none was given.
@@ -154,6 +162,44 @@ class VillageReport:
             # Keep the report's order: total, then each level.
             self._frames["regions"] = regions.reindex(order)
         return self._frames["regions"]
+
+    @property
+    def skdn_month(self) -> Optional[str]:
+        """The month of the SKDN table (``"YYYY-MM"``), ``None`` without ``month=``."""
+        k = self._report.skdn
+        return None if k is None else k["month"]  # type: ignore[no-any-return]
+
+    @property
+    def skdn(self) -> Any:
+        """The month's SKDN table by region (see the class documentation), or ``None``."""
+        k = self._report.skdn
+        if k is None:
+            return None
+        if "skdn" not in self._frames:
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+            rows = [{key: v for key, v in r.items() if key != "by_sex_age"} for r in k["rows"]]
+            df = pd.DataFrame(rows)
+            df["code"] = df["code"].fillna("")
+            first = ["level", "code", "name", "month", "S", "K", "D", "N", "T", "O", "B", "D′", "2T", "BGM",
+                     "above_orange", "refer", "weighings_rejected"]
+            df = df[first + [c for c in df.columns if c not in first]]
+            self._frames["skdn"] = df.set_index(["level", "code"])
+        return self._frames["skdn"]
+
+    @property
+    def skdn_by_sex_age(self) -> Any:
+        """The SKDN counts by region, sex (``L``/``P``) and age group (``0-5`` … ``36-59``
+        completed months), non-empty cells only; ``None`` without a month."""
+        k = self._report.skdn
+        if k is None:
+            return None
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        cells = [{"level": r["level"], "code": r["code"] or "", **c} for r in k["rows"] for c in r["by_sex_age"]]
+        cols = ["level", "code", "sex", "age_group", "S", "K", "D", "N", "T", "O", "B", "2T", "BGM", "above_orange",
+                "refer"]
+        return pd.DataFrame(cells, columns=cols)
 
     def prevalence(self, indicator: str = "stunting", level: str = "desa_kelurahan") -> Any:
         """``numerator, denominator, value, ci_low, ci_high`` of one indicator at one level."""
@@ -242,6 +288,7 @@ def aggregate(
     strata: Optional[str] = None,
     nest: bool = False,
     lonely_psu: Optional[str] = None,
+    month: Optional[str] = None,
 ) -> VillageReport:
     """The report of a register given either as one table of whole families
     (``no_kk, region_code, members, housing, wife_pregnant, kb,
@@ -260,6 +307,25 @@ def aggregate(
     survey design of the growth prevalences (see the module documentation;
     ``kampung report --weights``).
 
+    ``month="YYYY-MM"`` adds the SKDN table of that month
+    (:attr:`VillageReport.skdn`, and in ``to_text``/``to_json``/``to_html``
+    with a chart of N/D by desa): each child's measurements are coded by
+    :func:`kampung.monitoring.assess`'s rules (default ``kia2023``) and
+    counted in the family's region. A month that starts after ``as_of`` is a
+    ``ValidationError`` (``date_in_future``).
+
+    >>> fam = {"no_kk": "6472050000000001", "region_code": "64.72.05.2001",
+    ...        "members": [{"name": "Ibu", "sex": "P", "birth_date": "1992-01-01",
+    ...                     "relationship": "kepala_keluarga", "marital_status": "cerai_hidup"},
+    ...                    {"name": "Adi", "sex": "L", "birth_date": "2023-06-10",
+    ...                     "relationship": "anak", "marital_status": "belum_kawin"}],
+    ...        "housing": {"water_source": "ledeng", "latrine": "sendiri", "septic_tank": True},
+    ...        "measurements": [{"member": 1, "measured_on": d, "weight_kg": w}
+    ...                         for d, w in [("2024-01-12", 8.1), ("2024-02-12", 8.3)]]}
+    >>> t = aggregate([fam], as_of="2024-03-31", month="2024-02").skdn.loc[("total", "")]
+    >>> [int(t[c]) for c in ["S", "D", "N", "T", "B"]], float(t["N/D"]), t["K"] is None
+    ([1, 1, 0, 1, 0], 0.0, True)
+
     >>> r = aggregate([{"no_kk": "123"}], as_of="2025-07-01", locale="en")
     >>> r.exclusions["families_excluded"], r.errors["code"].iloc[0]
     (1, 'required')
@@ -271,8 +337,8 @@ def aggregate(
     if members is not None or measurements is not None:
         return VillageReport(_kampung._report_entities(
             _table(families), _table(members if members is not None else []),
-            _table(measurements if measurements is not None else []), as_of, tz, threads, locale, design), locale)
-    return VillageReport(_kampung._report(records_of(families), as_of, tz, threads, locale, design), locale)
+            _table(measurements if measurements is not None else []), as_of, tz, threads, locale, design, month), locale)
+    return VillageReport(_kampung._report(records_of(families), as_of, tz, threads, locale, design, month), locale)
 
 
 def read_jsonl(
@@ -288,6 +354,7 @@ def read_jsonl(
     strata: Optional[str] = None,
     nest: bool = False,
     lonely_psu: Optional[str] = None,
+    month: Optional[str] = None,
 ) -> VillageReport:
     """The report of a JSON Lines register file (``kampung report FILE``),
     read by the same parallel engine with the GIL released;
@@ -297,6 +364,8 @@ def read_jsonl(
     feeds included) is one excluded line ``register_line_too_long``; a UTF-8
     byte-order mark is ignored. ``weights``, ``cluster``, ``strata``,
     ``nest``, ``lonely_psu``: the survey design, as for :func:`aggregate`.
+    ``month="YYYY-MM"`` adds the SKDN table of that month, as
+    :func:`aggregate` (``kampung report --month``).
 
     >>> import os, tempfile
     >>> p = os.path.join(tempfile.mkdtemp(), "r.jsonl")
@@ -306,7 +375,7 @@ def read_jsonl(
     """
     design = _design(weights, cluster, strata, nest, lonely_psu)
     return VillageReport(
-        _kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale, max_line_bytes, design), locale)
+        _kampung._report_jsonl(os.fspath(path), as_of, tz, threads, locale, max_line_bytes, design, month), locale)
 
 
 ReportState = _kampung.ReportState  # documented in the compiled module
@@ -324,6 +393,7 @@ def partial_jsonl(
     strata: Optional[str] = None,
     nest: bool = False,
     lonely_psu: Optional[str] = None,
+    month: Optional[str] = None,
 ) -> ReportState:
     """The :class:`ReportState` of one part of a JSON Lines register: a file
     path, or the part's text as ``bytes`` (whole lines). ``part`` orders
@@ -333,7 +403,8 @@ def partial_jsonl(
     number errors as in the whole file. ``as_of`` is required: parts
     computed on different days must not mix; nor may parts of different
     survey designs (``weights``, ``cluster``, ``strata``, ``nest``,
-    ``lonely_psu``, as for :func:`aggregate`: give every part the same).
+    ``lonely_psu``, as for :func:`aggregate`: give every part the same) or
+    of different SKDN months (``month``, as :func:`aggregate`).
 
     >>> lines = [b'{"no_kk": "1"}\\n', b"not json\\n", b'{"no_kk": "3"}\\n']
     >>> a = partial_jsonl(b"".join(lines[:2]), as_of="2025-07-01", part=0)
@@ -345,8 +416,8 @@ def partial_jsonl(
     """
     design = _design(weights, cluster, strata, nest, lonely_psu)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return _kampung._report_state_jsonl(bytes(source), as_of, part, first_record, threads, design)
-    return _kampung._report_state_jsonl(os.fspath(source), as_of, part, first_record, threads, design)
+        return _kampung._report_state_jsonl(bytes(source), as_of, part, first_record, threads, design, month)
+    return _kampung._report_state_jsonl(os.fspath(source), as_of, part, first_record, threads, design, month)
 
 
 def partial(
@@ -363,14 +434,15 @@ def partial(
     strata: Optional[str] = None,
     nest: bool = False,
     lonely_psu: Optional[str] = None,
+    month: Optional[str] = None,
 ) -> ReportState:
     """The :class:`ReportState` of one part of a register given as
     :func:`aggregate` takes it: records (dicts, numbered from
     ``first_record``) or three entity tables (Arrow tables, DataFrames,
     lists of dicts) holding whole families (every row of one ``no_kk`` in
     the same part). ``part`` orders the parts; ``as_of`` is required. The
-    survey design keywords are those of :func:`aggregate` (the same for
-    every part).
+    survey design keywords and ``month`` (the SKDN month) are those of
+    :func:`aggregate` (the same for every part).
 
     >>> fams = [{"no_kk": "1"}, {"no_kk": "2"}, {"no_kk": "3"}]
     >>> states = [partial(fams[:1], as_of="2025-07-01", part=0),
@@ -382,8 +454,8 @@ def partial(
     if members is not None or measurements is not None:
         return _kampung._report_state_entities(
             _table(families), _table(members if members is not None else []),
-            _table(measurements if measurements is not None else []), as_of, part, first_record, threads, design)
-    return _kampung._report_state(records_of(families), as_of, part, first_record, threads, design)
+            _table(measurements if measurements is not None else []), as_of, part, first_record, threads, design, month)
+    return _kampung._report_state(records_of(families), as_of, part, first_record, threads, design, month)
 
 
 def merge(states: Any, *, sources: Optional[List[str]] = None, locale: str = "id") -> VillageReport:
@@ -392,8 +464,8 @@ def merge(states: Any, *, sources: Optional[List[str]] = None, locale: str = "id
     merged and finished by the core, equal byte for byte to the one-pass
     report of the same register. ``sources`` names the inputs in the report
     (``read_jsonl`` puts the file's path there). Raises ``ValueError`` for
-    bytes that are not a state, states of different ``as_of`` or survey
-    designs, or none.
+    bytes that are not a state, states of different ``as_of``, survey
+    designs or ``month``, or none.
 
     >>> merge([partial([{"no_kk": "1"}], as_of="2025-07-01")]).exclusions["families_excluded"]
     1

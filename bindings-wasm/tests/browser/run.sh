@@ -17,8 +17,8 @@ const base = "tests/fixtures", out = [];
       const c = JSON.parse(fs.readFileSync(p, "utf8"));
       // Only cross-language cases ({input, options, expected}); e.g. the
       // expected.json of the report is checked by the Rust and Python suites.
-      // survey/, quality/ and dhs/ have no WASM surface (Rust and Python only).
-      const jsArea = !rel.startsWith("survey") && !rel.startsWith("quality") && !rel.startsWith("dhs");
+      // survey/, quality/, dhs/ and report/ have no WASM surface (Rust, CLI and Python only).
+      const jsArea = !["survey", "quality", "dhs", "report"].some((a) => rel.startsWith(a));
       if ("input" in c && "expected" in c && jsArea) out.push({ area: rel, file: r, ...c });
     }
   }

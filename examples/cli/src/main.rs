@@ -17,6 +17,7 @@ use kampung_core::growth::prevalence::{
 };
 use kampung_core::kb::dhs::{dhs_csv, DhsColumns, DhsRules, FpOptions};
 use kampung_core::monitoring::csv::{monitor_csv, options_from_pairs};
+use kampung_core::monitoring::date::YearMonth;
 use kampung_core::output::AtomicFile;
 use kampung_core::register::synthetic::{self, SyntheticRegister};
 use kampung_core::report::{
@@ -169,6 +170,9 @@ struct ReportArgs {
     /// Exit with status 1 when any family, measurement or row was excluded.
     #[arg(long)]
     strict: bool,
+    /// Add the SKDN table of this month by region (HTML: a chart of N/D by desa).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse(YearMonth::parse))]
+    month: Option<YearMonth>,
     /// The longest line, in bytes: in JSON Lines a longer line is one excluded
     /// family (`register_line_too_long`); a CSV file with one is refused.
     #[arg(long, default_value_t = kampung_core::report::engine::DEFAULT_MAX_LINE_BYTES)]
@@ -552,6 +556,12 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
         .with_max_line_bytes(a.max_line_bytes)
         .with_errors_kept(10_000)
         .with_design(design);
+    let opts = match a.month {
+        Some(m) => opts
+            .with_month(m)
+            .map_err(|e| format!("--month: {}", e.describe(lang)))?,
+        None => opts,
+    };
     let input = match (&a.register, &a.families, &a.members, &a.measurements) {
         (_, Some(families), Some(members), Some(measurements)) => RegisterInput::Csv {
             families,

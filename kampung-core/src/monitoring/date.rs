@@ -103,6 +103,78 @@ pub fn format_period(p: i32) -> String {
     )
 }
 
+/// A calendar month (`YYYY-MM`), validated: the period `12·year + month`
+/// of R1, e.g. the month of an SKDN table (MONITORING.md §2.1) or of
+/// `kampung report --month`. Serialised as its `YYYY-MM` text.
+///
+/// ```
+/// use kampung_core::monitoring::date::YearMonth;
+/// let m: YearMonth = "2024-03".parse().unwrap();
+/// assert_eq!((m.period(), m.to_string()), (12 * 2024 + 3, "2024-03".to_owned()));
+/// assert!("2024-13".parse::<YearMonth>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[doc(alias = "bulan")]
+pub struct YearMonth(i32);
+
+impl YearMonth {
+    /// Parses `YYYY-MM` ([`parse_month`]).
+    ///
+    /// # Errors
+    /// `invalid_month`.
+    pub fn parse(s: &str) -> Result<YearMonth, crate::FieldError> {
+        parse_month(s).map(YearMonth)
+    }
+
+    /// The month of a date.
+    pub fn of_date(d: NaiveDate) -> YearMonth {
+        YearMonth(period(to_days(d)))
+    }
+
+    /// The period `12·year + month`.
+    pub const fn period(self) -> i32 {
+        self.0
+    }
+
+    /// The first day of the month.
+    pub fn first_day(self) -> Option<NaiveDate> {
+        let (y, m) = ((self.0 - 1).div_euclid(12), (self.0 - 1).rem_euclid(12) + 1);
+        NaiveDate::from_ymd_opt(y, u32::try_from(m).ok()?, 1)
+    }
+
+    /// The last day of the month.
+    pub fn last_day(self) -> Option<NaiveDate> {
+        last_day_of_period(self.0).and_then(from_days)
+    }
+}
+
+impl std::fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_period(self.0))
+    }
+}
+
+impl std::str::FromStr for YearMonth {
+    type Err = crate::FieldError;
+    fn from_str(s: &str) -> Result<YearMonth, crate::FieldError> {
+        YearMonth::parse(s)
+    }
+}
+
+impl serde::Serialize for YearMonth {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for YearMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<YearMonth, D::Error> {
+        let s = String::deserialize(d)?;
+        YearMonth::parse(&s)
+            .map_err(|_| serde::de::Error::custom(format!("not a month YYYY-MM: {s:?}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,6 +108,9 @@ pub struct FamilyContribution {
     /// The family's survey design (weight, cluster, stratum), when the
     /// report has one ([`super::design`]); its children carry it.
     pub design: Option<Box<super::FamilyDesign>>,
+    /// The month's SKDN of its children (empty without a month; set by the
+    /// report engine with [`super::skdn::family_skdn`]).
+    pub skdn: super::skdn::FamilySkdn,
 }
 
 /// Computes one family's contribution (a pure function).
@@ -166,6 +169,7 @@ pub fn contribution(
         underweight: Prevalence::default(),
         overweight: Prevalence::default(),
         design: None,
+        skdn: super::skdn::FamilySkdn::default(),
     };
     // Latest measurement under 60 months per member.
     // On the stack for families of up to 16 members.
@@ -691,6 +695,8 @@ pub struct Aggregator {
     last: Option<(KodeWilayah, usize)>,
     /// The measured children with their survey design.
     design: super::design::Sample,
+    /// The month's SKDN by region (nothing without a month).
+    pub(crate) skdn: super::skdn::SkdnAggregator,
 }
 
 impl Aggregator {
@@ -734,6 +740,7 @@ impl Aggregator {
         if let Some(d) = &c.design {
             self.design.push(c, d);
         }
+        self.skdn.add(c.region, &c.skdn);
     }
 
     /// Adds everything of `other` (e.g. another thread's share).
@@ -742,6 +749,7 @@ impl Aggregator {
             self.leaf(*k).merge(v);
         }
         self.design.append(&other.design);
+        self.skdn.merge(&other.skdn);
     }
 
     /// Number of families added.
@@ -804,13 +812,13 @@ impl Aggregator {
 /// 300.2.2-2138/2025; feature `gazetteer`), `None` when the code is not in
 /// it or the feature is off.
 #[cfg(feature = "gazetteer")]
-fn region_name(code: &KodeWilayah) -> Option<String> {
+pub(crate) fn region_name(code: &KodeWilayah) -> Option<String> {
     code.name().map(str::to_owned)
 }
 
 /// Without the bundled gazetteer, no names.
 #[cfg(not(feature = "gazetteer"))]
-fn region_name(_: &KodeWilayah) -> Option<String> {
+pub(crate) fn region_name(_: &KodeWilayah) -> Option<String> {
     None
 }
 
@@ -902,6 +910,7 @@ mod tests {
             underweight: Prevalence::default(),
             overweight: Prevalence::default(),
             design: None,
+            skdn: crate::report::skdn::FamilySkdn::default(),
         };
         let mut a = Aggregator::new();
         a.add(&base);

@@ -34,6 +34,7 @@ pub mod exclusions;
 pub mod input;
 #[cfg(feature = "render")]
 pub mod render;
+pub mod skdn;
 pub mod state;
 pub mod wilson;
 
@@ -47,6 +48,7 @@ pub use engine::{Observer, Progress, ReportOptions};
 pub use exclusions::{Excluded, Exclusions, Problem};
 #[cfg(feature = "csv")]
 pub use input::{InputError, RegisterInput};
+pub use skdn::{SkdnOptions, SkdnReport, SkdnRow};
 pub use state::{MergeError, ReportState};
 
 use chrono::NaiveDate;
@@ -90,6 +92,9 @@ pub struct Report {
     /// The survey design of the growth prevalences, when one was given
     /// ([`ReportOptions::with_design`]); `None`: Wilson intervals (census).
     pub design: Option<DesignSummary>,
+    /// The SKDN table of the month, when one was asked for
+    /// ([`ReportOptions::with_month`]).
+    pub skdn: Option<SkdnReport>,
 }
 
 impl Report {

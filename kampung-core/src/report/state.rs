@@ -23,6 +23,7 @@
 
 use super::engine::collect::{Candidate, Collector};
 use super::exclusions::{Excluded, Exclusions, Problem};
+use super::skdn::{FamilySkdn, SkdnHeader};
 use super::{Aggregator, FamilyContribution, Report};
 use crate::error::{ErrorCode, FieldError, FieldPath, ParamValue, PathSegment};
 use crate::kb::method::{Method, NonUseReason};
@@ -51,6 +52,10 @@ pub struct ReportState {
     /// The survey design of the growth prevalences (absent: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     design: Option<Box<super::ReportDesign>>,
+    /// The SKDN month and rule set, when asked for (absent otherwise, so a
+    /// state without a month is written as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    skdn: Option<SkdnHeader>,
 }
 
 /// Why two states cannot be merged.
@@ -63,6 +68,10 @@ pub enum MergeError {
     /// The states were computed with different survey designs.
     #[error("the parts have different survey designs")]
     Design,
+    /// The states were computed for different SKDN months or rule sets
+    /// (or one with a month and one without).
+    #[error("the parts have different SKDN months or rule sets")]
+    Skdn,
 }
 
 impl ReportState {
@@ -73,6 +82,7 @@ impl ReportState {
         errors_kept: usize,
     ) -> ReportState {
         let design = c.design.clone().map(Box::new);
+        let skdn = c.skdn_header();
         let (exclusions, problems, dropped, tail, families) = c.into_deferred();
         ReportState {
             design,
@@ -92,6 +102,7 @@ impl ReportState {
                 .into_iter()
                 .map(|f| StoredFamily::new(part, f))
                 .collect(),
+            skdn,
         }
     }
 
@@ -116,6 +127,9 @@ impl ReportState {
         }
         if self.design != other.design {
             return Err(MergeError::Design);
+        }
+        if self.skdn != other.skdn {
+            return Err(MergeError::Skdn);
         }
         self.exclusions.merge(&other.exclusions);
         self.problems = merge_sorted(
@@ -165,6 +179,9 @@ impl ReportState {
             if s.design != acc.design {
                 return Err(MergeError::Design);
             }
+            if s.skdn != acc.skdn {
+                return Err(MergeError::Skdn);
+            }
             acc.exclusions.merge(&s.exclusions);
             acc.problems_dropped += s.problems_dropped;
             acc.errors_kept = acc.errors_kept.min(s.errors_kept);
@@ -197,6 +214,7 @@ impl ReportState {
     pub fn finish(self) -> Report {
         let mut guard = DuplicateGuard::new();
         let mut aggregator = Aggregator::new();
+        aggregator.skdn.header = self.skdn;
         let mut ex = self.exclusions;
         // Problems with their order: (part, record, source), source 0 for a
         // family's own problems.
@@ -271,6 +289,7 @@ impl ReportState {
             exclusions: ex,
             errors,
             errors_truncated: truncated,
+            skdn: aggregator.skdn.report(),
         }
     }
 }
@@ -336,6 +355,9 @@ struct StoredContribution {
     /// The family's survey design (absent: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     design: Option<Box<super::FamilyDesign>>,
+    /// The month's SKDN (`FamilySkdn::to_stored`; absent when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    skdn: Vec<u64>,
 }
 
 impl StoredContribution {
@@ -368,6 +390,7 @@ impl StoredContribution {
                 p(&c.overweight),
             ],
             design: c.design.clone(),
+            skdn: c.skdn.to_stored(),
         }
     }
 
@@ -409,6 +432,7 @@ impl StoredContribution {
             underweight: p(2),
             overweight: p(3),
             design: self.design.clone(),
+            skdn: FamilySkdn::from_stored(&self.skdn)?,
         })
     }
 }

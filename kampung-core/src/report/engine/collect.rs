@@ -98,6 +98,16 @@ impl Collector {
         }
     }
 
+    /// Sums the SKDN of `skdn`'s month (nothing when `None`).
+    pub(super) fn skdn(&mut self, skdn: Option<&crate::report::SkdnOptions>) {
+        self.aggregator.skdn.header = skdn.map(crate::report::SkdnOptions::header);
+    }
+
+    /// The SKDN month and rule set of the run.
+    pub(crate) fn skdn_header(&self) -> Option<crate::report::skdn::SkdnHeader> {
+        self.aggregator.skdn.header.clone()
+    }
+
     /// The problem of `l` for the report: its record number, what it excluded.
     fn located(&self, l: Located, record: u64, excluded: Excluded) -> Problem {
         let record = match (self.relative, l.table) {
@@ -320,6 +330,7 @@ impl Collector {
             exclusions: self.exclusions,
             errors: self.errors,
             errors_truncated: self.truncated,
+            skdn: self.aggregator.skdn.report(),
         }
     }
 }

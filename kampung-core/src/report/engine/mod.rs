@@ -54,6 +54,8 @@ pub struct ReportOptions {
     pub first_record: u64,
     /// The survey design of the growth prevalences ([`ReportOptions::with_design`]).
     pub design: Option<super::ReportDesign>,
+    /// The SKDN table of a month ([`ReportOptions::with_month`]).
+    pub skdn: Option<super::SkdnOptions>,
 }
 
 impl ReportOptions {
@@ -67,6 +69,7 @@ impl ReportOptions {
             part: 0,
             first_record: 0,
             design: None,
+            skdn: None,
         }
     }
     /// With the survey design `design` (its fields read from every family;
@@ -99,6 +102,27 @@ impl ReportOptions {
     pub fn with_krs_rules(mut self, rules: KrsRuleSet) -> Self {
         self.register.krs_rules = rules;
         self
+    }
+    /// With the SKDN table of `month` (MONITORING.md §2) under the rule set
+    /// `kia2023` (see [`super::skdn`]; [`ReportOptions::with_skdn`] for
+    /// another rule set).
+    ///
+    /// # Errors
+    /// `date_in_future` when the month starts after the reference date.
+    pub fn with_month(
+        self,
+        month: crate::monitoring::date::YearMonth,
+    ) -> Result<Self, crate::FieldError> {
+        self.with_skdn(super::SkdnOptions::new(month))
+    }
+    /// With the SKDN table of `skdn`'s month and rule set.
+    ///
+    /// # Errors
+    /// As [`ReportOptions::with_month`].
+    pub fn with_skdn(mut self, skdn: super::SkdnOptions) -> Result<Self, crate::FieldError> {
+        skdn.check(self.register.as_of)?;
+        self.skdn = Some(skdn);
+        Ok(self)
     }
     /// With a longest JSON Lines line of `bytes`.
     pub fn with_max_line_bytes(mut self, bytes: usize) -> Self {
@@ -160,6 +184,8 @@ struct Ctx<'a> {
     tables: Tables2006,
     /// The survey design whose fields each family must hold.
     design: Option<&'a super::ReportDesign>,
+    /// The SKDN month, when asked for.
+    skdn: Option<&'a super::SkdnOptions>,
 }
 
 impl Ctx<'_> {
@@ -179,6 +205,9 @@ impl Ctx<'_> {
                 let kk = crate::register::fingerprints(&f.family, niks);
                 let mut contribution = super::contribution(&f, self.opts, &self.tables);
                 contribution.design = design.and_then(Result::ok).map(Box::new);
+                if let Some(o) = self.skdn {
+                    contribution.skdn = super::skdn::family_skdn(&f, self.opts.as_of, o);
+                }
                 Outcome::Family {
                     contribution,
                     kk,
@@ -279,10 +308,12 @@ fn run<W: Work>(
         deferred,
     );
     collector.design.clone_from(&opts.design);
+    collector.skdn(opts.skdn.as_ref());
     let ctx = || Ctx {
         opts: &opts.register,
         tables: Tables2006::bundled(),
         design: opts.design.as_ref(),
+        skdn: opts.skdn.as_ref(),
     };
     #[cfg(feature = "parallel")]
     {

@@ -8,7 +8,7 @@ use crate::report::{Report, RowLevel};
 use crate::Locale;
 use std::fmt::Write as _;
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -16,10 +16,10 @@ fn esc(s: &str) -> String {
 }
 
 /// One bar: label, value %, 95 % CI, data label.
-type Bar = (String, Option<f64>, Option<(f64, f64)>, String);
+pub(super) type Bar = (String, Option<f64>, Option<(f64, f64)>, String);
 
 /// A horizontal bar chart: `(label, value %, ci)`; `max` is the axis end.
-fn bars(title: &str, items: &[Bar], color: &str, max: f64) -> String {
+pub(super) fn bars(title: &str, items: &[Bar], color: &str, max: f64) -> String {
     let row_h = 26.0;
     let left = 230.0;
     let width = 900.0;
@@ -88,7 +88,7 @@ fn bars(title: &str, items: &[Bar], color: &str, max: f64) -> String {
     s
 }
 
-fn nice_max(m: f64) -> f64 {
+pub(super) fn nice_max(m: f64) -> f64 {
     for c in [10.0, 20.0, 25.0, 40.0, 50.0, 60.0, 80.0, 100.0] {
         if m <= c {
             return c;
@@ -266,6 +266,7 @@ svg .title{{font-size:15px;font-weight:600}}svg .label,svg .value{{font-size:12p
         );
     }
     s.push_str("</table>");
+    super::skdn::html(&mut s, r, lang);
     if !r.kampung_kb.is_empty() {
         let _ = write!(
             s,

@@ -7,7 +7,8 @@
 //!   "rows": [ {level, code, name, counts: {families, …, krs_factor: {code: n}, method: {code: n}, reason: {code: n}, …},
 //!              indicators: [{indicator, group, numerator, denominator, value, se (design only), ci_low, ci_high}]} ],
 //!   "kampung_kb": [...], "exclusions": {...},
-//!   "errors": [{file, line, field, code, message, excluded}], "errors_truncated": 0 }
+//!   "errors": [{file, line, field, code, message, excluded}], "errors_truncated": 0,
+//!   "skdn": {month, rules, k_available, rows: [{level, code, name, S, K, D, N, …, "N/D", …}]} }  (with a month only)
 //! ```
 
 use super::problem_file;
@@ -47,6 +48,9 @@ struct Document<'a> {
     exclusions: &'a Exclusions,
     errors: Vec<ErrorLine<'a>>,
     errors_truncated: u64,
+    /// The month's SKDN table (`--month`; absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skdn: Option<serde_json::Value>,
 }
 
 fn document<'a>(r: &'a Report, rows: &'a [RegionRow], lang: Locale) -> Document<'a> {
@@ -75,6 +79,7 @@ fn document<'a>(r: &'a Report, rows: &'a [RegionRow], lang: Locale) -> Document<
             })
             .collect(),
         errors_truncated: r.errors_truncated,
+        skdn: r.skdn.as_ref().map(crate::report::SkdnReport::to_json),
     }
 }
 

@@ -9,6 +9,7 @@
 
 mod html;
 mod json;
+mod skdn;
 mod text;
 
 use super::{Problem, Report, RowLevel};

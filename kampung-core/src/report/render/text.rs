@@ -55,7 +55,7 @@ fn cells(row: &crate::report::RegionRow, lang: Locale) -> Vec<String> {
 }
 
 /// Writes `table` with its columns aligned (the first two to the left).
-fn aligned(s: &mut String, table: &[Vec<String>]) {
+pub(super) fn aligned(s: &mut String, table: &[Vec<String>]) {
     let columns = table.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
@@ -189,6 +189,7 @@ pub(super) fn render(r: &Report, lang: Locale) -> String {
             c.underweight.flagged
         );
     }
+    super::skdn::text(&mut s, r, lang);
     if !r.kampung_kb.is_empty() {
         let _ = writeln!(
             s,
