@@ -22,6 +22,19 @@ use std::io::Write;
 /// Rows decoded at a time.
 const BATCH_ROWS: usize = 64 * 1024;
 
+/// `parquet_unreadable` with the reader's reason; a codec left out of this
+/// build is named with the ones that are read.
+fn unreadable(e: impl std::fmt::Display) -> Error {
+    let reason = e.to_string();
+    match reason.split("Disabled feature at compile time: ").nth(1) {
+        Some(codec) => Error::parquet_unreadable(format!(
+            "compressed with {codec}, which kampung does not read; write it with snappy \
+             (pandas and pyarrow's default), gzip or no compression"
+        )),
+        None => Error::parquet_unreadable(reason),
+    }
+}
+
 impl WomenText {
     /// The women of a Parquet file: the [`REQUIRED`] columns and the
     /// `extra` ones (design, break-down), matched case-insensitively and
@@ -55,7 +68,7 @@ fn read<R: ChunkReader + 'static>(input: R, extra: &[&str]) -> Result<WomenText,
     // back as text), and its decoder panics on many corrupt files.
     let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
     let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(input, options)
-        .map_err(Error::parquet_unreadable)?;
+        .map_err(unreadable)?;
     let schema = builder.schema().clone();
     // Missing columns and types are checked on the whole schema, before
     // any page is read; then only the columns asked for are decoded.
@@ -67,10 +80,10 @@ fn read<R: ChunkReader + 'static>(input: R, extra: &[&str]) -> Result<WomenText,
         .with_projection(mask)
         .with_batch_size(BATCH_ROWS)
         .build()
-        .map_err(Error::parquet_unreadable)?;
+        .map_err(unreadable)?;
     let mut women = ArrowWomen::new(&reader.schema(), extra)?;
     for batch in reader {
-        women.push(&batch.map_err(Error::parquet_unreadable)?)?;
+        women.push(&batch.map_err(unreadable)?)?;
     }
     Ok(women.finish())
 }

@@ -339,23 +339,38 @@ pub fn dhs_csv<R: std::io::Read>(
     columns: &DhsColumns,
     options: &FpOptions,
 ) -> Result<(usize, Vec<crate::error::RowError>), Error> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(input);
-    let header = reader.headers().map_err(Error::malformed)?.clone();
-    let header: Vec<&str> = header
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}'))
-        .collect();
-    let mut women = WomenText::new(&header, &columns.names()).map_err(|missing| {
-        Error::missing_columns(&missing.iter().map(String::as_str).collect::<Vec<_>>())
-    })?;
-    let mut record = ::csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(Error::malformed)? {
-        let cells: Vec<&str> = record.iter().collect();
-        women.push(&cells);
-    }
+    let women = WomenText::from_csv(input, &columns.names())?;
     write_tables(&women, table, v626a, columns, options)
+}
+
+#[cfg(feature = "csv")]
+impl WomenText {
+    /// The women of a CSV file: a header with the [`REQUIRED`] recode
+    /// columns and the `extra` ones (any case), then one woman per record.
+    ///
+    /// # Errors
+    /// Before any row is read: `required` (path `columns`, parameter
+    /// `column` naming every missing column); CSV that cannot be read is
+    /// `register_malformed_line`.
+    pub fn from_csv<R: std::io::Read>(input: R, extra: &[&str]) -> Result<WomenText, Error> {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(input);
+        let header = reader.headers().map_err(Error::malformed)?.clone();
+        let header: Vec<&str> = header
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}'))
+            .collect();
+        let mut women = WomenText::new(&header, extra).map_err(|missing| {
+            Error::missing_columns(&missing.iter().map(String::as_str).collect::<Vec<_>>())
+        })?;
+        let mut record = ::csv::StringRecord::new();
+        while reader.read_record(&mut record).map_err(Error::malformed)? {
+            let cells: Vec<&str> = record.iter().collect();
+            women.push(&cells);
+        }
+        Ok(women)
+    }
 }
 
 /// The tables of `kampung dhs` from the women read: the indicator table
