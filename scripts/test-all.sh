@@ -52,7 +52,9 @@ step "spark: the PySpark example in local mode (report merged from partition sta
 step "python: the documented install from a checkout (pip install ./bindings-python)"
 rm -rf target/pip-venv
 python3 -m venv target/pip-venv
-target/pip-venv/bin/pip install --quiet --disable-pip-version-check "./bindings-python[pandas]"
+# The same target directory as the wheel above: pip's isolated build then
+# reuses the compiled crates instead of building them a second time.
+CARGO_TARGET_DIR="$root/target" target/pip-venv/bin/pip install --quiet --disable-pip-version-check "./bindings-python[pandas]"
 target/pip-venv/bin/python -c "import kampung, pandas; assert kampung.__version__; print('kampung', kampung.__version__)"
 
 step "python: type stubs match the built module (mypy stubtest)"

@@ -169,8 +169,8 @@ struct ReportArgs {
     /// Exit with status 1 when any family, measurement or row was excluded.
     #[arg(long)]
     strict: bool,
-    /// The longest JSON Lines line, in bytes; a longer line is one excluded
-    /// family (`register_line_too_long`).
+    /// The longest line, in bytes: in JSON Lines a longer line is one excluded
+    /// family (`register_line_too_long`); a CSV file with one is refused.
     #[arg(long, default_value_t = kampung_core::report::engine::DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
     #[command(flatten)]
@@ -402,7 +402,16 @@ fn commit(f: AtomicFile) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version (status 0) or a usage error (2); the help must
+        // reach its reader, or the status says it did not.
+        Err(e) => match e.print() {
+            Ok(()) => return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
+            Err(w) if w.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::from(141),
+            Err(_) => return ExitCode::from(2),
+        },
+    };
     let result = match cli.command {
         Command::Validate(a) => validate(&a),
         Command::Report(a) => report(&a),

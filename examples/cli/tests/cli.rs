@@ -119,6 +119,34 @@ fn today_is_taken_in_indonesia_and_said() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A CSV register file that is not one (endless bytes without a line
+/// feed) is an error naming the file, in bounded memory.
+#[test]
+fn report_csv_without_line_feeds_is_refused() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("SKIPPED: no /dev/zero");
+        return;
+    }
+    let o = kampung(&[
+        "report",
+        "-q",
+        "--families",
+        "/dev/zero",
+        "--members",
+        "/dev/null",
+        "--measurements",
+        "/dev/null",
+        "--max-line-bytes",
+        "4096",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("/dev/zero: line 1 is longer than 4096 bytes"),
+        "{e}"
+    );
+}
+
 #[test]
 fn report_strict_exits_with_1_when_anything_was_excluded() {
     assert_eq!(kampung(&["report", "-q"]).status.code(), Some(0));
@@ -281,6 +309,32 @@ fn zscores_errors_on_a_full_disk_fail() {
     let o = kampung(&["zscores", path(&input), "-o", "/dev/full"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Help and version go to stdout with status 0; when stdout is full the
+/// status says so (2); a usage error is 2.
+#[test]
+fn help_reaches_its_reader_or_fails() {
+    let o = kampung(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("Usage"), "{}", text(&o.stdout));
+    assert_eq!(kampung(&["--no-such-flag"]).status.code(), Some(2));
+    if !std::fs::metadata("/dev/full").is_ok_and(|m| !m.is_file()) {
+        eprintln!("SKIPPED: no /dev/full");
+        return;
+    }
+    for args in [&["--help"][..], &["--version"], &["report", "--help"]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_kampung"))
+            .args(args)
+            .stdout(full)
+            .status()
+            .expect("runs");
+        assert_eq!(status.code(), Some(2), "{args:?}");
+    }
 }
 
 /// Issue 15.4: a run that fails leaves neither its own partial files nor

@@ -14,7 +14,9 @@ use super::rules::{
 };
 use super::velocity::{fit, Fit, VelocityStatus, VelocityTable, VelocityZ};
 use crate::error::{ErrorCode, FieldError, Locale, ShapeError};
-use crate::growth::who2006::{compute_row, weight_for_age_one, In2006, Tables2006};
+use crate::growth::who2006::{
+    compute_row, weight_for_age_one, weight_for_age_proven, In2006, Tables2006,
+};
 use crate::growth::RowError;
 use crate::sex::Sex;
 use serde::Serialize;
@@ -594,6 +596,9 @@ struct Ctx<'a> {
     rules: &'a MonitoringRules,
     tables: Tables2006,
     as_of: Option<i32>,
+    /// Each visit's WAZ where the fast path proves it, else NaN
+    /// ([`weight_for_age_proven`]), computed in one vectorised pass.
+    proven_waz: Vec<f64>,
 }
 
 /// Assesses every visit (MONITORING.md §1-§4). `as_of` (days since
@@ -622,10 +627,31 @@ pub fn assess(
     let n = visits.child.len();
     let n_children = children.sex.len();
     let mut out = Assessment::new(n, rules.velocity);
+    let tables = Tables2006::bundled();
+    let mut proven_waz = vec![f64::NAN; n];
+    let rows = (0..n).map(|i| {
+        let f = join
+            .first_row
+            .get(visits.child[i] as usize)
+            .map(|&f| f as usize);
+        let (date, w) = (visits.date[i], visits.weight_kg[i]);
+        match f.map(|f| (children.sex[f], children.birth[f])) {
+            Some((sex @ (1 | 2), birth))
+                if ![date, birth]
+                    .iter()
+                    .any(|d| [NO_DATE, BAD_DATE].contains(d)) =>
+            {
+                (usize::from(sex == 2), i64::from(date) - i64::from(birth), w)
+            }
+            _ => (2, 0, f64::NAN),
+        }
+    });
+    weight_for_age_proven(&tables, rows, &mut proven_waz);
     let ctx = Ctx {
         rules,
-        tables: Tables2006::bundled(),
+        tables,
         as_of,
+        proven_waz,
     };
     // ---- group visits by child row (counting sort) ----------------------
     let mut start = vec![0u32; n_children + 1];
@@ -820,7 +846,12 @@ fn child(
         // zscores_2006 returns (its proven fast path, else the exact one).
         let mut waz = f64::NAN;
         if weighed && !oedema {
-            let (z, flag) = weight_for_age_one(&ctx.tables, sex_index, i64::from(age_days), weight);
+            let proven = ctx.proven_waz[i];
+            let (z, flag) = if proven.is_nan() {
+                weight_for_age_one(&ctx.tables, sex_index, i64::from(age_days), weight)
+            } else {
+                (proven, 0.0)
+            };
             if flag == 1.0 {
                 out.errors.push(VisitError {
                     visit: i,

@@ -89,6 +89,15 @@ pub enum CsvError {
     /// The header has no `no_kk` column.
     #[error("the header has no no_kk column (examples/REGISTER.md)")]
     NoKk,
+    /// A line is longer than the limit: not a register file (the file is
+    /// not read further, so memory stays bounded).
+    #[error("line {line} is longer than {max} bytes: not a CSV register (examples/REGISTER.md)")]
+    LineTooLong {
+        /// The line (1-based).
+        line: u64,
+        /// The limit, bytes.
+        max: usize,
+    },
 }
 
 /// The record boundaries of `text`: every line feed outside quotes ends a
@@ -184,6 +193,44 @@ impl CsvTable {
     pub fn from_reader<R: std::io::Read>(mut input: R) -> Result<CsvTable, CsvError> {
         let mut text = Vec::new();
         input.read_to_end(&mut text)?;
+        CsvTable::from_bytes(text)
+    }
+
+    /// Reads a whole CSV file whose lines are at most `max_line_bytes`
+    /// long; a longer line stops the reading there (bytes without a line
+    /// feed, such as `/dev/zero`, never fill the memory).
+    ///
+    /// # Errors
+    /// As [`Self::from_reader`], and [`CsvError::LineTooLong`].
+    pub fn from_reader_limited<R: std::io::Read>(
+        mut input: R,
+        max_line_bytes: usize,
+    ) -> Result<CsvTable, CsvError> {
+        let mut text = Vec::new();
+        let (mut line, mut run) = (1u64, 0usize);
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let chunk = &buf[..n];
+            for part in chunk.split_inclusive(|&b| b == b'\n') {
+                run += part.len();
+                if run > max_line_bytes.saturating_add(1) {
+                    return Err(CsvError::LineTooLong {
+                        line,
+                        max: max_line_bytes,
+                    });
+                }
+                if part.last() == Some(&b'\n') {
+                    (line, run) = (line + 1, 0);
+                }
+            }
+            text.extend_from_slice(chunk);
+        }
         CsvTable::from_bytes(text)
     }
 
@@ -382,6 +429,27 @@ impl<'t> TableRow<'t> for CsvRow<'t> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn limited_reading_stops_at_a_long_line() {
+        let ok = "no_kk,region_code\n6472052301150007,64.72.05.2001\n";
+        let t =
+            CsvTable::from_reader_limited(ok.as_bytes(), 30).expect("lines of 30 bytes at most");
+        assert_eq!(t.len(), 1);
+        // The limit counts bytes across reads: one long line in small chunks.
+        let long = format!("no_kk\n{}\n", "9".repeat(100));
+        let chunks = std::io::BufReader::with_capacity(7, long.as_bytes());
+        match CsvTable::from_reader_limited(chunks, 50) {
+            Err(CsvError::LineTooLong { line: 2, max: 50 }) => {}
+            other => panic!("{other:?}"),
+        }
+        // Endless bytes without a line feed end at the limit.
+        let zero = std::io::Read::take(std::io::repeat(0), u64::MAX);
+        assert!(matches!(
+            CsvTable::from_reader_limited(zero, 1 << 20),
+            Err(CsvError::LineTooLong { line: 1, .. })
+        ));
+    }
+
     use super::*;
 
     fn table(text: &str) -> CsvTable {

@@ -121,7 +121,8 @@ impl RegisterInput<'_> {
             } => {
                 let load = |p: &Path| -> Result<CsvTable, InputError> {
                     let file = std::fs::File::open(p).map_err(at(p))?;
-                    CsvTable::from_reader(file).map_err(|source| InputError {
+                    let max = opts.max_line_bytes;
+                    CsvTable::from_reader_limited(file, max).map_err(|source| InputError {
                         path: p.display().to_string(),
                         source,
                     })
