@@ -36,7 +36,7 @@ fn unreadable(e: impl std::fmt::Display) -> Error {
 }
 
 impl WomenText {
-    /// The women of a Parquet file: the [`REQUIRED`] columns and the
+    /// The women of a Parquet file: the [`super::REQUIRED`] columns and the
     /// `extra` ones (design, break-down), matched case-insensitively and
     /// read by type ([`WomenText::from_arrow`]). `input` is a
     /// [`std::fs::File`] or the file's bytes (`bytes::Bytes`).
