@@ -103,4 +103,7 @@ export type ErrorCode =
   | "pseudonym_invalid"
   | "pseudonym_of_invalid_id"
   | "pseudonym_key_too_short"
+  | "parquet_unreadable"
+  | "column_not_numeric"
+  | "column_type_invalid"
 ;

@@ -313,6 +313,14 @@ error_codes! {
     PseudonymOfInvalidId = "pseudonym_of_invalid_id" { id: "Nomor asli dari pseudonim ini tidak sah atau tidak sesuai dengan data anggota.", en: "The number behind this pseudonym was invalid or disagreed with the member's data." }
     /// A pseudonymisation key shorter than the minimum.
     PseudonymKeyTooShort = "pseudonym_key_too_short" { id: "Kunci pseudonim terlalu pendek ({length} byte; minimal {min}).", en: "The pseudonymisation key is too short ({length} bytes; at least {min})." }
+
+    // ---- typed table files: Parquet input (issue 12 point 3; kb::dhs::dhs_parquet) ----
+    /// A Parquet file cannot be read (not Parquet, truncated, corrupt, or a compression this build lacks).
+    ParquetUnreadable = "parquet_unreadable" { id: "Berkas Parquet tidak dapat dibaca: {reason}.", en: "The Parquet file cannot be read: {reason}." }
+    /// A column that must hold numeric codes holds text that is not a number (value labels exported instead of codes).
+    ColumnNotNumeric = "column_not_numeric" { id: "Kolom {column} berisi teks ({value}), bukan kode angka; ekspor kodenya, bukan label nilai (pandas.read_stata(..., convert_categoricals=False)).", en: "Column {column} holds text ({value}), not numeric codes; export the codes, not the value labels (pandas.read_stata(..., convert_categoricals=False))." }
+    /// A column of a typed table (Arrow, Parquet) has a type that cannot hold its values.
+    ColumnTypeInvalid = "column_type_invalid" { id: "Kolom {column} berjenis {found}; seharusnya {expected}.", en: "Column {column} has type {found}; expected {expected}." }
 }
 
 impl fmt::Display for ErrorCode {
@@ -798,6 +806,13 @@ impl Error {
     /// be read or written.
     pub fn malformed(reason: impl fmt::Display) -> Error {
         FieldError::new(ErrorCode::RegisterMalformedLine)
+            .with_param("reason", reason.to_string())
+            .into()
+    }
+    /// `parquet_unreadable` with the reason: a Parquet file that cannot be
+    /// read (not Parquet, truncated, corrupt, a codec this build lacks).
+    pub fn parquet_unreadable(reason: impl fmt::Display) -> Error {
+        FieldError::new(ErrorCode::ParquetUnreadable)
             .with_param("reason", reason.to_string())
             .into()
     }

@@ -106,6 +106,9 @@ ErrorCode = Literal[
     "pseudonym_invalid",
     "pseudonym_of_invalid_id",
     "pseudonym_key_too_short",
+    "parquet_unreadable",
+    "column_not_numeric",
+    "column_type_invalid",
 ]
 
 ALL_ERROR_CODES: Tuple[str, ...] = get_args(ErrorCode)

@@ -15,7 +15,7 @@ use kampung_core::growth::children_csv::{write_zscores_csv, CellPolicy, Children
 use kampung_core::growth::prevalence::{
     prevalence_csv, quality_csv, CsvColumns, MethodChoice, PrevalenceOptions,
 };
-use kampung_core::kb::dhs::{dhs_csv, DhsColumns, DhsRules, FpOptions};
+use kampung_core::kb::dhs::{dhs_file, DhsColumns, DhsRules, FpOptions, WomenFormat};
 use kampung_core::monitoring::csv::{monitor_csv, options_from_pairs};
 use kampung_core::monitoring::date::YearMonth;
 use kampung_core::output::AtomicFile;
@@ -65,8 +65,9 @@ enum Command {
     Prevalence(PrevalenceArgs),
     /// DHS unmet need (v626a) and the family-planning indicator table with design-based SEs.
     ///
-    /// Women: a DHS individual recode (IR) as CSV, the recode variables in any
-    /// case (docs/dhs.md); the design is v005 (weight / 1,000,000), v001, v022.
+    /// Women: a DHS individual recode (IR) as CSV or Parquet (by the .parquet name or
+    /// the file's first bytes), the recode variables in any case (docs/dhs.md);
+    /// the design is v005 (weight / 1,000,000), v001, v022.
     Dhs(DhsArgs),
     /// Growth monitoring: per-visit codes N/T/O/B, 2T, BGM, referral, WAZ and velocity (MONITORING.md).
     ///
@@ -686,7 +687,14 @@ fn dhs(a: &DhsArgs) -> Result<ExitCode, Failure> {
     let mut v626a = a.v626a.as_deref().map(AtomicFile::create).transpose()?;
     let code = a.table.run(|input, out, _| {
         let v: Option<&mut dyn Write> = v626a.as_mut().map(|f| f as &mut dyn Write);
-        dhs_csv(input, out, v, &columns, &opts)
+        dhs_file(
+            input,
+            WomenFormat::of_path(&a.table.input),
+            out,
+            v,
+            &columns,
+            &opts,
+        )
     })?;
     v626a.map_or(Ok(()), AtomicFile::commit)?;
     Ok(code)

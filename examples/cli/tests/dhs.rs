@@ -186,3 +186,98 @@ fn missing_columns_are_usage_errors() {
     );
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+/// The fixture's women as a Parquet file (snappy, row groups of 1,000):
+/// `v000` text, every other column a nullable Int64, as pandas writes an
+/// `Int64` column, except `v225`, a float with NaN for missing.
+fn women_parquet(csv: &std::path::Path, out: &std::path::Path) {
+    use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let (header, rows) = read_csv(csv);
+    let cols = header.iter().enumerate().map(|(k, name)| {
+        let cells = rows.iter().map(|r| r[k].as_str());
+        let a: ArrayRef = match name.as_str() {
+            "v000" => Arc::new(cells.map(Some).collect::<StringArray>()),
+            "v225" => Arc::new(
+                cells
+                    .map(|c| c.parse::<f64>().unwrap_or(f64::NAN))
+                    .collect::<Float64Array>(),
+            ),
+            _ => Arc::new(cells.map(|c| c.parse::<i64>().ok()).collect::<Int64Array>()),
+        };
+        (name.to_uppercase(), a)
+    });
+    let batch = RecordBatch::try_from_iter(cols).expect("batch");
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_compression(parquet::basic::Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(1000))
+        .build();
+    let file = std::fs::File::create(out).expect("create");
+    let mut w =
+        parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props)).expect("writer");
+    w.write(&batch).expect("write");
+    w.close().expect("close");
+}
+
+/// `kampung dhs WOMEN.parquet` writes the bytes `kampung dhs WOMEN.csv`
+/// writes (table, v626a, errors, summary), whether the file is known by its
+/// name or by its first bytes; a file that is not Parquet, or a truncated
+/// one, is a usage error that leaves no output.
+#[test]
+fn parquet_gives_the_csv_bytes() {
+    let tmp = scratch("dhs-parquet");
+    let csv = fixture("fp_design_women.csv");
+    let parquet = tmp.join("w.parquet");
+    women_parquet(&csv, &parquet);
+    let unnamed = tmp.join("women.data");
+    std::fs::copy(&parquet, &unnamed).expect("copy");
+    let outputs = |input: &std::path::Path, tag: &str| {
+        let (t, v, e) = (
+            tmp.join(format!("{tag}.t.csv")),
+            tmp.join(format!("{tag}.v.csv")),
+            tmp.join(format!("{tag}.e.csv")),
+        );
+        let o = kampung(&[
+            "dhs",
+            s(input),
+            "--by",
+            "v025",
+            "--by",
+            "V013",
+            "--rules",
+            "r",
+            "--v626a",
+            s(&v),
+            "--errors",
+            s(&e),
+            "-o",
+            s(&t),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{tag}: {}", text(&o.stderr));
+        let read = |p: &PathBuf| std::fs::read(p).expect("output");
+        (read(&t), read(&v), read(&e), text(&o.stderr))
+    };
+    let want = outputs(&csv, "csv");
+    assert!(want.3.contains("3000"), "{}", want.3);
+    assert_eq!(outputs(&parquet, "parquet"), want);
+    assert_eq!(outputs(&unnamed, "unnamed"), want);
+    let bytes = std::fs::read(&parquet).expect("parquet");
+    for (name, content) in [
+        ("csv.parquet", std::fs::read(&csv).expect("csv")),
+        ("cut.parquet", bytes[..bytes.len() / 2].to_vec()),
+        ("cut.data", bytes[..bytes.len() - 9].to_vec()),
+    ] {
+        let bad = tmp.join(name);
+        std::fs::write(&bad, content).expect("write");
+        let out = tmp.join(format!("{name}.out.csv"));
+        let o = kampung(&["dhs", s(&bad), "--lang=en", "-o", s(&out)]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("code=parquet_unreadable") && !err.contains("panicked"),
+            "{name}: {err}"
+        );
+        assert!(!out.exists(), "{name}: no output");
+    }
+    std::fs::remove_dir_all(&tmp).ok();
+}

@@ -28,13 +28,23 @@
 //! Stata/SPSS code (default) or the R code where they differ; [`Reason`]
 //! names the rule that fired.
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod columns;
+#[cfg(feature = "csv")]
+mod file;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod recode;
 mod rules;
 mod table;
 mod text;
 
 pub use columns::{unmet_need, unmet_need_threaded, SurveyColumn, UnmetNeed, Women};
+#[cfg(feature = "csv")]
+pub use file::{dhs_file, WomenFormat};
+#[cfg(feature = "parquet")]
+pub use parquet::dhs_parquet;
 pub use recode::{SurveyId, WomanRecode};
 pub use rules::{DhsRules, Reason};
 pub use table::{

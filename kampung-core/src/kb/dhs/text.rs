@@ -29,18 +29,31 @@ pub fn parse_cell(cell: &str) -> f64 {
     }
 }
 
-/// The women of a text table, column by column.
+/// An extra column (weight, cluster, strata, break-down) as read.
+#[derive(Clone, Debug)]
+pub(crate) enum Extra {
+    /// Cells of a text table (trimmed), or of a text column of a typed table.
+    Text(Vec<String>),
+    /// A numeric column of a typed table (Arrow, Parquet); NaN is missing.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    Numbers(Vec<f64>),
+}
+
+/// The women of a table, column by column: cells of a text table pushed
+/// row by row ([`WomenText::push`]), or the columns of a typed table
+/// (`WomenText::from_arrow`, feature `arrow`), read the same way.
 #[derive(Clone, Debug, Default)]
 pub struct WomenText {
     /// Position of each required column in a row (in [`REQUIRED`] order).
-    required: Vec<usize>,
+    pub(super) required: Vec<usize>,
     /// `(name, position)` of the other columns asked for.
-    extra: Vec<(String, usize)>,
-    v000_values: Vec<String>,
-    v000_index: HashMap<String, i64>,
-    v000_codes: Vec<i64>,
-    numeric: Vec<Vec<f64>>,
-    extra_cells: Vec<Vec<String>>,
+    pub(super) extra: Vec<(String, usize)>,
+    pub(super) v000_values: Vec<String>,
+    pub(super) v000_index: HashMap<String, i64>,
+    pub(super) v000_codes: Vec<i64>,
+    /// The numeric [`REQUIRED`] columns, in order (NaN missing).
+    pub(super) numeric: Vec<Vec<f64>>,
+    pub(super) extra_cells: Vec<Extra>,
 }
 
 impl WomenText {
@@ -76,7 +89,7 @@ impl WomenText {
         }
         Ok(WomenText {
             required,
-            extra_cells: vec![Vec::new(); extra_pos.len()],
+            extra_cells: vec![Extra::Text(Vec::new()); extra_pos.len()],
             extra: extra_pos,
             numeric: vec![Vec::new(); REQUIRED.len() - 1],
             ..WomenText::default()
@@ -87,22 +100,20 @@ impl WomenText {
     /// empty).
     pub fn push(&mut self, cells: &[&str]) {
         let cell = |p: usize| cells.get(p).copied().unwrap_or("");
-        let v000 = cell(self.required[0]).trim();
-        let code = match self.v000_index.get(v000) {
-            Some(c) => *c,
-            None => {
-                let c = i64::try_from(self.v000_values.len()).unwrap_or(i64::MAX);
-                self.v000_values.push(v000.to_owned());
-                self.v000_index.insert(v000.to_owned(), c);
-                c
-            }
-        };
+        let code = survey_code(
+            &mut self.v000_values,
+            &mut self.v000_index,
+            cell(self.required[0]).trim(),
+        );
         self.v000_codes.push(code);
         for (col, &p) in self.numeric.iter_mut().zip(&self.required[1..]) {
             col.push(parse_cell(cell(p)));
         }
         for (col, (_, p)) in self.extra_cells.iter_mut().zip(&self.extra) {
-            col.push(cell(*p).trim().to_owned());
+            match col {
+                Extra::Text(c) => c.push(cell(*p).trim().to_owned()),
+                Extra::Numbers(c) => c.push(parse_cell(cell(*p))),
+            }
         }
     }
 
@@ -132,49 +143,29 @@ impl WomenText {
         &self.numeric[REQUIRED.len() - 2]
     }
 
-    fn extra(&self, name: &str) -> Option<&[String]> {
+    fn extra(&self, name: &str) -> Option<&Extra> {
         self.extra
             .iter()
             .position(|(n, _)| n == name)
-            .map(|k| self.extra_cells[k].as_slice())
+            .and_then(|k| self.extra_cells.get(k))
     }
 
-    /// An extra column as numbers ([`parse_cell`]).
+    /// An extra column as numbers ([`parse_cell`] for text cells).
     pub fn numbers(&self, name: &str) -> Option<Vec<f64>> {
-        self.extra(name)
-            .map(|c| c.iter().map(|s| parse_cell(s)).collect())
+        Some(match self.extra(name)? {
+            Extra::Text(c) => c.iter().map(|s| parse_cell(s)).collect(),
+            Extra::Numbers(x) => x.clone(),
+        })
     }
 
-    /// An extra column as level codes (−1 for an empty cell) and labels,
-    /// levels sorted numerically when every one is a number, else as text.
+    /// An extra column as level codes (−1 for an empty cell) and labels:
+    /// text levels sorted numerically when every one is a number, else as
+    /// text; a numeric column as [`numeric_levels`].
     pub fn levels(&self, name: &str) -> Option<(Vec<i64>, Vec<String>)> {
-        let cells = self.extra(name)?;
-        let mut labels: Vec<&str> = cells
-            .iter()
-            .map(String::as_str)
-            .filter(|s| !s.is_empty())
-            .collect();
-        labels.sort_unstable();
-        labels.dedup();
-        let numeric: Option<Vec<f64>> = labels
-            .iter()
-            .map(|s| s.parse::<f64>().ok().filter(|x| x.is_finite()))
-            .collect();
-        if let Some(nums) = numeric {
-            let mut order: Vec<usize> = (0..labels.len()).collect();
-            order.sort_by(|&a, &b| nums[a].total_cmp(&nums[b]));
-            labels = order.into_iter().map(|k| labels[k]).collect();
+        match self.extra(name)? {
+            Extra::Text(cells) => Some(text_levels(cells)),
+            Extra::Numbers(x) => Some(numeric_levels(x)),
         }
-        let index: HashMap<&str, i64> = labels
-            .iter()
-            .enumerate()
-            .map(|(k, l)| (*l, i64::try_from(k).unwrap_or(i64::MAX)))
-            .collect();
-        let codes = cells
-            .iter()
-            .map(|c| index.get(c.as_str()).copied().unwrap_or(-1))
-            .collect();
-        Some((codes, labels.into_iter().map(str::to_owned).collect()))
     }
 
     /// The indicator table of these women: `weight` (`v005` is divided by
@@ -238,6 +229,55 @@ impl WomenText {
     }
 }
 
+/// The code of survey `v000` among `values` (a new one for a value not
+/// seen before).
+pub(crate) fn survey_code(
+    values: &mut Vec<String>,
+    index: &mut HashMap<String, i64>,
+    v000: &str,
+) -> i64 {
+    match index.get(v000) {
+        Some(c) => *c,
+        None => {
+            let c = i64::try_from(values.len()).unwrap_or(i64::MAX);
+            values.push(v000.to_owned());
+            index.insert(v000.to_owned(), c);
+            c
+        }
+    }
+}
+
+/// Level codes (−1 for an empty cell) and labels of text cells: levels
+/// sorted numerically when every one is a number, else as text.
+fn text_levels(cells: &[String]) -> (Vec<i64>, Vec<String>) {
+    let mut labels: Vec<&str> = cells
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
+    labels.sort_unstable();
+    labels.dedup();
+    let numeric: Option<Vec<f64>> = labels
+        .iter()
+        .map(|s| s.parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect();
+    if let Some(nums) = numeric {
+        let mut order: Vec<usize> = (0..labels.len()).collect();
+        order.sort_by(|&a, &b| nums[a].total_cmp(&nums[b]));
+        labels = order.into_iter().map(|k| labels[k]).collect();
+    }
+    let index: HashMap<&str, i64> = labels
+        .iter()
+        .enumerate()
+        .map(|(k, l)| (*l, i64::try_from(k).unwrap_or(i64::MAX)))
+        .collect();
+    let codes = cells
+        .iter()
+        .map(|c| index.get(c.as_str()).copied().unwrap_or(-1))
+        .collect();
+    (codes, labels.into_iter().map(str::to_owned).collect())
+}
+
 /// The design and break-down columns of [`dhs_csv`], by name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -250,6 +290,21 @@ pub struct DhsColumns {
     pub strata: Option<String>,
     /// Break-down columns (region, residence, age group…).
     pub by: Vec<String>,
+}
+
+impl DhsColumns {
+    /// The names of the design and break-down columns, sorted, each once:
+    /// the `extra` columns a reader keeps besides [`REQUIRED`].
+    pub fn names(&self) -> Vec<&str> {
+        let mut extra: Vec<&str> = [&self.weight, &self.cluster, &self.strata]
+            .into_iter()
+            .filter_map(|c| c.as_deref())
+            .collect();
+        extra.extend(self.by.iter().map(String::as_str));
+        extra.sort_unstable();
+        extra.dedup();
+        extra
+    }
 }
 
 impl Default for DhsColumns {
@@ -284,33 +339,58 @@ pub fn dhs_csv<R: std::io::Read>(
     columns: &DhsColumns,
     options: &FpOptions,
 ) -> Result<(usize, Vec<crate::error::RowError>), Error> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(input);
-    let header = reader.headers().map_err(Error::malformed)?.clone();
-    let header: Vec<&str> = header
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}'))
-        .collect();
-    let (weight, cluster, strata) = (
+    let women = WomenText::from_csv(input, &columns.names())?;
+    write_tables(&women, table, v626a, columns, options)
+}
+
+#[cfg(feature = "csv")]
+impl WomenText {
+    /// The women of a CSV file: a header with the [`REQUIRED`] recode
+    /// columns and the `extra` ones (any case), then one woman per record.
+    ///
+    /// # Errors
+    /// Before any row is read: `required` (path `columns`, parameter
+    /// `column` naming every missing column); CSV that cannot be read is
+    /// `register_malformed_line`.
+    pub fn from_csv<R: std::io::Read>(input: R, extra: &[&str]) -> Result<WomenText, Error> {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(input);
+        let header = reader.headers().map_err(Error::malformed)?.clone();
+        let header: Vec<&str> = header
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}'))
+            .collect();
+        let mut women = WomenText::new(&header, extra).map_err(|missing| {
+            Error::missing_columns(&missing.iter().map(String::as_str).collect::<Vec<_>>())
+        })?;
+        let mut record = ::csv::StringRecord::new();
+        while reader.read_record(&mut record).map_err(Error::malformed)? {
+            let cells: Vec<&str> = record.iter().collect();
+            women.push(&cells);
+        }
+        Ok(women)
+    }
+}
+
+/// The tables of `kampung dhs` from the women read: the indicator table
+/// to `table`, the classes to `v626a` when given (see [`dhs_csv`]).
+#[cfg(any(feature = "csv", feature = "parquet"))]
+pub(crate) fn write_tables(
+    women: &WomenText,
+    table: &mut dyn Write,
+    v626a: Option<&mut dyn Write>,
+    columns: &DhsColumns,
+    options: &FpOptions,
+) -> Result<(usize, Vec<crate::error::RowError>), Error> {
+    let by: Vec<&str> = columns.by.iter().map(String::as_str).collect();
+    let result = women.fp_indicators(
         columns.weight.as_deref(),
         columns.cluster.as_deref(),
         columns.strata.as_deref(),
-    );
-    let by: Vec<&str> = columns.by.iter().map(String::as_str).collect();
-    let mut extra: Vec<&str> = [weight, cluster, strata].into_iter().flatten().collect();
-    extra.extend(&by);
-    extra.sort_unstable();
-    extra.dedup();
-    let mut women = WomenText::new(&header, &extra).map_err(|missing| {
-        Error::missing_columns(&missing.iter().map(String::as_str).collect::<Vec<_>>())
-    })?;
-    let mut record = ::csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(Error::malformed)? {
-        let cells: Vec<&str> = record.iter().collect();
-        women.push(&cells);
-    }
-    let result = women.fp_indicators(weight, cluster, strata, &by, options)?;
+        &by,
+        options,
+    )?;
     result.write_csv(&mut *table).map_err(Error::malformed)?;
     if let Some(out) = v626a {
         let u = super::unmet_need(&women.women(), options.rules, true)?;
