@@ -558,10 +558,26 @@ fn designed_register(n: u64, seed: u64) -> Vec<String> {
         .collect()
 }
 
-fn state(lines: &[String], part: usize, first: usize, kept: usize) -> ReportState {
+/// The design options, with the SKDN table of `month` when given.
+fn designed(month: Option<&str>) -> ReportOptions {
+    let opts = ReportOptions::new(as_of()).with_design(design());
+    match month {
+        Some(m) => opts
+            .with_month(m.parse().expect("month"))
+            .expect("not after as_of"),
+        None => opts,
+    }
+}
+
+fn state(
+    lines: &[String],
+    part: usize,
+    first: usize,
+    kept: usize,
+    month: Option<&str>,
+) -> ReportState {
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let opts = ReportOptions::new(as_of())
-        .with_design(design())
+    let opts = designed(month)
         .with_errors_kept(kept)
         .with_threads(1 + part % 2)
         .with_part(part as u64)
@@ -578,15 +594,17 @@ proptest! {
 
     /// Partial states with a design, split anywhere and merged in any
     /// order (one by one or all at once), finish to the one-pass report
-    /// byte for byte.
+    /// byte for byte; with the SKDN table of a month too.
     #[test]
     fn partials_with_a_design_merge_to_the_one_pass_report(
         cuts in prop::collection::vec(0usize..400, 0..6),
         order in prop::collection::vec(0usize..8, 8),
         kept in prop::sample::select(vec![usize::MAX, 5]),
+        month in prop::option::of(prop::sample::select(vec!["2025-02", "2025-06"])),
     ) {
         let lines = designed_register(300, 29);
-        let want = jsonl(&lines, &ReportOptions::new(as_of()).with_design(design()).with_errors_kept(kept));
+        let want = jsonl(&lines, &designed(month).with_errors_kept(kept));
+        prop_assert_eq!(want.skdn.is_some(), month.is_some());
         prop_assert!(want.exclusions.reasons.contains_key("report_weight_invalid"));
         prop_assert!(want.design.as_ref().is_some_and(|d| d.error.is_none() && d.records > 50));
         let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (lines.len() + 1)).collect();
@@ -596,7 +614,7 @@ proptest! {
         let states: Vec<ReportState> = cuts
             .windows(2)
             .enumerate()
-            .map(|(p, w)| state(&lines[w[0]..w[1]], p, w[0], kept))
+            .map(|(p, w)| state(&lines[w[0]..w[1]], p, w[0], kept, month))
             .collect();
         let mut idx: Vec<usize> = (0..states.len()).collect();
         for (i, o) in order.iter().enumerate().take(idx.len()) {
@@ -618,7 +636,7 @@ proptest! {
 #[test]
 fn states_of_different_designs_do_not_merge() {
     let lines = designed_register(20, 3);
-    let mut a = state(&lines, 0, 0, usize::MAX);
+    let mut a = state(&lines, 0, 0, usize::MAX, None);
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     let plain =
         ReportState::from_json_lines(text.as_bytes(), &ReportOptions::new(as_of()), &mut ())
@@ -631,4 +649,13 @@ fn states_of_different_designs_do_not_merge() {
     )
     .expect("reads");
     assert!(ReportState::merge_all([other, plain]).is_err());
+    // The same design with and without a month's SKDN table, or two months.
+    let mut june = state(&lines, 0, 0, usize::MAX, Some("2025-06"));
+    assert!(june
+        .clone()
+        .merge(state(&lines, 1, 20, usize::MAX, None))
+        .is_err());
+    assert!(june
+        .merge(state(&lines, 1, 20, usize::MAX, Some("2025-05")))
+        .is_err());
 }
