@@ -659,3 +659,84 @@ fn states_of_different_designs_do_not_merge() {
         .merge(state(&lines, 1, 20, usize::MAX, Some("2025-05")))
         .is_err());
 }
+
+/// A child under five without a measurement is a record of the design
+/// with missing values (SURVEY.md: `n_h` counts every PSU of the design;
+/// anthro keeps a row whose z-score is missing): a family whose only child
+/// is unmeasured, in a cluster of its own, adds that PSU to its stratum,
+/// so the standard errors and the degrees of freedom are those of the
+/// direct computation with that child's record missing.
+#[test]
+fn an_unmeasured_child_keeps_its_cluster_in_the_design() {
+    let mut lines = lines(&fixture());
+    let mut extra: Value = serde_json::from_str(&lines[0]).expect("line");
+    extra["no_kk"] = Value::from("6472052301150099");
+    extra["measurements"] = Value::Array(Vec::new());
+    extra["ea"] = Value::from("c9");
+    let before = jsonl(&lines, &ReportOptions::new(as_of()).with_design(design()));
+    lines.push(extra.to_string());
+    let r = jsonl(&lines, &ReportOptions::new(as_of()).with_design(design()));
+    assert_eq!(r.exclusions.families_excluded, 0, "{:?}", r.errors);
+    let (b, d) = (
+        before.design.as_ref().expect("design"),
+        r.design.as_ref().expect("design"),
+    );
+    assert_eq!(d.records, b.records + 1);
+    assert_eq!(d.psus, b.psus.map(|p| p + 1));
+    assert_eq!(d.df, b.df.map(|x| x + 1));
+
+    let (mut w, mut ea, mut st, mut stunted) = (vec![], vec![], vec![], vec![]);
+    for l in &lines {
+        let v: Value = serde_json::from_str(l).expect("line");
+        let ms = v["measurements"].as_array().expect("measurements");
+        let mut ys: Vec<f64> = ms
+            .iter()
+            .map(|m| {
+                m["length_cm"]
+                    .as_f64()
+                    .map_or(f64::NAN, |cm| f64::from(u8::from(cm < 80.0)))
+            })
+            .collect();
+        if ys.is_empty() {
+            ys.push(f64::NAN);
+        }
+        for y in ys {
+            w.push(v["w"].as_f64().expect("w"));
+            ea.push(v["ea"].as_str().expect("ea").to_owned());
+            st.push(v["stratum"].as_str().expect("stratum").to_owned());
+            stunted.push(y);
+        }
+    }
+    let design_all = Design::builder(w.len())
+        .weights(&w)
+        .psu(&ea)
+        .strata(&st)
+        .build()
+        .expect("design");
+    let e = survey::estimate(
+        &design_all,
+        &[Statistic::Proportion(&stunted)],
+        &[Domain::All],
+    )
+    .expect("estimates")
+    .levels(0, 0)[0];
+    let total = r
+        .rows
+        .iter()
+        .find(|x| x.code.is_none())
+        .and_then(|x| x.indicator("stunting"))
+        .expect("total");
+    close(total.value, 100.0 * e.estimate, 1e-12, "value");
+    close(total.se, 100.0 * e.se, 1e-12, "se");
+    let old = before
+        .rows
+        .iter()
+        .find(|x| x.code.is_none())
+        .and_then(|x| x.indicator("stunting"))
+        .expect("total");
+    assert_eq!(
+        total.value, old.value,
+        "the unmeasured child is in no domain"
+    );
+    assert_ne!(total.se, old.se, "its PSU changes the variance");
+}

@@ -16,10 +16,12 @@
 //!   `report_cluster_missing`, `report_stratum_missing`, `invalid_type`);
 //!   it is never weighted 1 silently. A weight of 0 is accepted, as R does
 //!   (the family stays in the design and out of every estimate).
-//! * The design's records are the measured children (those with at least
-//!   one usable z-score, [`super::Counters::children_measured`]); a child
-//!   whose z-score for an indicator is missing or flagged is outside that
-//!   indicator's domain (R's `na.rm = TRUE`). Without a cluster field every
+//! * The design's records are the children under five of the included
+//!   families ([`super::Counters::children_under5`], and every measured
+//!   child); a child whose z-score for an indicator is missing or flagged
+//!   (or who was not measured) is outside that indicator's domain (R's
+//!   `na.rm = TRUE`) but keeps its PSU in the design, as anthro keeps a row
+//!   with a missing z-score. Without a cluster field every
 //!   child is its own PSU (R `ids = ~1`); without strata there is one
 //!   stratum; without weights every weight is 1.
 //! * Each region (and the total) is a **domain of the whole design**, as
@@ -35,7 +37,7 @@
 //!   A proportion of exactly 0 or 1 has the interval `[p, p]`; with
 //!   `df < 1` (a single PSU per stratum everywhere) there is no interval.
 //! * A design that cannot be built (a PSU in two strata without `nest`, a
-//!   lonely PSU under `fail`, no measured child) leaves the four
+//!   lonely PSU under `fail`, no child under five) leaves the four
 //!   prevalences without value, SE or interval, and the report says why
 //!   ([`DesignSummary::error`]), as R's `svydesign` would fail.
 
@@ -262,11 +264,14 @@ mod exact {
     }
 }
 
-/// The measured children of the included families with their design, in
-/// family order (one record per child; an [`super::Aggregator`] keeps it).
+/// The children under five of the included families with their design,
+/// in family order (one record per child; an [`super::Aggregator`] keeps
+/// it). A child without a usable measurement is a record with missing
+/// values, so its cluster stays in the design (SURVEY.md: `n_h` counts all
+/// PSUs of the design; anthro keeps rows with a missing z-score).
 ///
 /// A family's children share its weight, cluster, stratum and region, so
-/// a family with `n` measured children of whom `d` have a usable z-score
+/// a family with `n` children of whom `d` have a usable z-score
 /// for an indicator and `x` are below the cut-off gives `n` records with
 /// `x` ones, `d − x` zeros and `n − d` missing values for that indicator:
 /// for every indicator, the very records (weight, PSU, stratum, domain,
@@ -303,7 +308,10 @@ impl Sample {
         let n = growth
             .iter()
             .map(|p| p.denominator)
-            .fold(u64::from(c.children_measured), u64::max)
+            .fold(
+                u64::from(c.children_measured.max(c.children_under5)),
+                u64::max,
+            )
             .min(MAX_CHILDREN);
         let cluster = Self::intern(&mut self.clusters, d.cluster.as_deref());
         let stratum = Self::intern(&mut self.strata, d.stratum.as_deref());
@@ -358,7 +366,7 @@ impl Sample {
 pub struct DesignSummary {
     /// The design's fields and options.
     pub design: ReportDesign,
-    /// Measured children in the design (its records).
+    /// Children in the design (its records): under five, measured or not.
     pub records: u64,
     /// PSUs and strata of the design, and its degrees of freedom (PSUs −
     /// strata, R's `degf`); `None` when the design could not be built.
