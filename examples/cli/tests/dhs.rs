@@ -281,3 +281,54 @@ fn parquet_gives_the_csv_bytes() {
     }
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+/// Runs `kampung dhs /dev/stdin` with `input` on a pipe.
+fn dhs_from_pipe(input: Vec<u8>, out: &std::path::Path) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kampung"))
+        .args(["dhs", "/dev/stdin", "--lang=en", "-o", s(out)])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        // The reader may stop early (Parquet is refused): a broken pipe is fine.
+        let _ = stdin.write_all(&input);
+    });
+    let o = child.wait_with_output().expect("waits");
+    writer.join().expect("writer");
+    o
+}
+
+/// A women's CSV from a pipe (`kampung dhs /dev/stdin`, `<(zcat …)`) gives
+/// the table of the file; Parquet from a pipe, which must be read from its
+/// end, is `parquet_unreadable`, never a panic.
+#[test]
+fn csv_reads_from_a_pipe_and_parquet_is_refused_there() {
+    let tmp = scratch("dhs-pipe");
+    let csv = fixture("fp_design_women.csv");
+    let (from_file, from_pipe) = (tmp.join("file.csv"), tmp.join("pipe.csv"));
+    let o = kampung(&["dhs", s(&csv), "-o", s(&from_file)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = dhs_from_pipe(std::fs::read(&csv).expect("csv"), &from_pipe);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        std::fs::read(&from_pipe).expect("table"),
+        std::fs::read(&from_file).expect("table")
+    );
+    let parquet = tmp.join("w.parquet");
+    women_parquet(&csv, &parquet);
+    let out = tmp.join("parquet.csv");
+    let o = dhs_from_pipe(std::fs::read(&parquet).expect("parquet"), &out);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("code=parquet_unreadable") && err.contains("pipe"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    std::fs::remove_dir_all(&tmp).ok();
+}

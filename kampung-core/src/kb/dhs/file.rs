@@ -4,7 +4,9 @@
 use super::table::FpOptions;
 use super::text::{dhs_csv, DhsColumns};
 use crate::error::{Error, RowError};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Write};
+#[cfg(feature = "parquet")]
+use std::io::{Seek, SeekFrom};
 use std::path::Path;
 
 /// The format of a women's file for [`dhs_file`].
@@ -45,8 +47,9 @@ impl WomenFormat {
 /// # Errors
 /// As [`dhs_csv`] and `dhs_parquet`; a Parquet file in a build without
 /// the `parquet` feature, or a file said to be Parquet that is not, is
-/// `parquet_unreadable`; a file that cannot be read is
-/// `register_malformed_line`.
+/// `parquet_unreadable`, as is Parquet from a pipe (it is read from its
+/// end); a file that cannot be read is `register_malformed_line`. CSV may
+/// come from a pipe or a FIFO.
 pub fn dhs_file(
     mut file: std::fs::File,
     format: WomenFormat,
@@ -60,17 +63,28 @@ pub fn dhs_file(
         .take(4)
         .read_to_end(&mut magic)
         .map_err(Error::malformed)?;
-    file.seek(SeekFrom::Start(0)).map_err(Error::malformed)?;
     let parquet = magic == b"PAR1";
     match (format, parquet) {
-        (WomenFormat::Csv, _) | (WomenFormat::Detect, false) => {
-            dhs_csv(file, table, v626a, columns, options)
-        }
+        // The bytes already read go first: a pipe or a FIFO
+        // (`<(zcat women.csv.gz)`) cannot seek back.
+        (WomenFormat::Csv, _) | (WomenFormat::Detect, false) => dhs_csv(
+            std::io::Cursor::new(magic).chain(file),
+            table,
+            v626a,
+            columns,
+            options,
+        ),
         (WomenFormat::Parquet, false) => Err(Error::parquet_unreadable(
             "the file does not start with the Parquet magic bytes PAR1",
         )),
+        // Parquet's footer is read first: the file must seek.
         #[cfg(feature = "parquet")]
-        (_, true) => super::parquet::dhs_parquet(file, table, v626a, columns, options),
+        (_, true) => match file.seek(SeekFrom::Start(0)) {
+            Ok(_) => super::parquet::dhs_parquet(file, table, v626a, columns, options),
+            Err(_) => Err(Error::parquet_unreadable(
+                "a Parquet file is read from its end: give a file on disk, not a pipe",
+            )),
+        },
         #[cfg(not(feature = "parquet"))]
         (_, true) => Err(Error::parquet_unreadable(
             "this build of kampung reads no Parquet (kampung-core feature parquet)",

@@ -49,40 +49,48 @@ impl WomenText {
         input: R,
         extra: &[&str],
     ) -> Result<WomenText, Error> {
-        // The decoder indexes out of bounds on some corrupt files (found by
-        // the byte-flip test of tests/dhs_parquet.rs): such a panic is the file's fault,
-        // reported as `parquet_unreadable` like any other corruption.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(input, extra)))
-            .unwrap_or_else(|_| {
-                Err(Error::parquet_unreadable(
-                    "the file is corrupt (the decoder failed)",
-                ))
-            })
+        read(input, extra)
     }
 }
 
-/// [`WomenText::from_parquet`], which guards it.
+/// Runs a step of the Parquet decoder. It indexes out of bounds on some
+/// corrupt files (found by the byte-flip test of tests/dhs_parquet.rs):
+/// such a panic is the file's fault, reported as `parquet_unreadable` like
+/// any other corruption. Only the decoder's own calls are guarded, so a
+/// panic in kampung's code is never mistaken for a corrupt file.
+fn decoder<T>(step: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|_| {
+        Err(Error::parquet_unreadable(
+            "the file is corrupt (the decoder failed)",
+        ))
+    })
+}
+
+/// [`WomenText::from_parquet`].
 fn read<R: ChunkReader + 'static>(input: R, extra: &[&str]) -> Result<WomenText, Error> {
     // The embedded Arrow schema (pyarrow's `ARROW:schema`) is not decoded:
     // the Parquet types say all this reader needs (a categorical comes
     // back as text), and its decoder panics on many corrupt files.
     let options = ArrowReaderOptions::new().with_skip_arrow_metadata(true);
-    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(input, options)
-        .map_err(unreadable)?;
+    let builder = decoder(|| {
+        ParquetRecordBatchReaderBuilder::try_new_with_options(input, options).map_err(unreadable)
+    })?;
     let schema = builder.schema().clone();
     // Missing columns and types are checked on the whole schema, before
     // any page is read; then only the columns asked for are decoded.
     let mut roots = ArrowWomen::new(&schema, extra)?.columns().to_vec();
     roots.sort_unstable();
     roots.dedup();
-    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(BATCH_ROWS)
-        .build()
-        .map_err(unreadable)?;
+    let mut reader = decoder(|| {
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+        builder
+            .with_projection(mask)
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(unreadable)
+    })?;
     let mut women = ArrowWomen::new(&reader.schema(), extra)?;
-    for batch in reader {
+    while let Some(batch) = decoder(|| Ok(reader.next()))? {
         women.push(&batch.map_err(unreadable)?)?;
     }
     Ok(women.finish())
