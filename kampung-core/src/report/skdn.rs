@@ -114,6 +114,11 @@ pub struct FamilySkdn {
 /// Counts per stored cell: `cell, s, k, d, n, t, o, b, 2t, bgm, above_orange, refer`.
 const STORED_CELL: usize = 12;
 
+/// More children than this in one cell of one family can only come from a
+/// forged or corrupted state: such a state is refused, so sums over
+/// families cannot overflow.
+const MAX_STORED_COUNT: u64 = 1 << 16;
+
 impl FamilySkdn {
     /// The compact form a report state stores: `[]` when empty, else the
     /// rejected count then 12 numbers per cell.
@@ -152,6 +157,9 @@ impl FamilySkdn {
         }
         let mut cells = Vec::with_capacity(rest.len() / STORED_CELL);
         for x in rest.chunks_exact(STORED_CELL) {
+            if x[1..].iter().any(|&n| n > MAX_STORED_COUNT) {
+                return None;
+            }
             let cell = u8::try_from(x[0])
                 .ok()
                 .filter(|c| usize::from(*c) < CELLS_PER_AREA)?;
@@ -484,7 +492,7 @@ mod tests {
         };
         let v = f.to_stored();
         assert_eq!(v.len(), 1 + 2 * STORED_CELL);
-        assert_eq!(FamilySkdn::from_stored(&v), Some(f));
+        assert_eq!(FamilySkdn::from_stored(&v), Some(f.clone()));
         assert_eq!(FamilySkdn::default().to_stored(), Vec::<u64>::new());
         assert_eq!(FamilySkdn::from_stored(&[]), Some(FamilySkdn::default()));
         assert_eq!(FamilySkdn::from_stored(&v[..v.len() - 1]), None);
@@ -494,6 +502,18 @@ mod tests {
         let mut bad_identity = v;
         bad_identity[4] = 5; // D > S
         assert_eq!(FamilySkdn::from_stored(&bad_identity), None);
+        // Counts that keep the identities but no family can have (their
+        // sums over families would overflow): refused.
+        let mut forged = f.to_stored();
+        for (at, n) in [(2, u64::MAX), (4, u64::MAX), (5, u64::MAX), (6, 0), (9, 0)] {
+            forged[at] = n; // S = D = N, T = 2T = 0
+        }
+        assert_eq!(forged[3], 0, "K");
+        assert_eq!(FamilySkdn::from_stored(&forged), None);
+        for at in [2, 4, 5] {
+            forged[at] = MAX_STORED_COUNT;
+        }
+        assert!(FamilySkdn::from_stored(&forged).is_some(), "at the bound");
     }
 
     #[test]
