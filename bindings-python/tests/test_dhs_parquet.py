@@ -9,11 +9,11 @@ the newest of target/{ci,release,debug}/kampung); without one the tests
 skip, and fail under ``CI=true`` (scripts/test-all.sh builds it first).
 """
 
-import os
 import pathlib
 import subprocess
 
 import pytest
+from conftest import kampung_cli
 
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")
@@ -22,23 +22,9 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 WOMEN_CSV = REPO / "tests" / "fixtures" / "dhs" / "fp_design_women.csv"
 
 
-def _binary() -> pathlib.Path:
-    env = os.environ.get("KAMPUNG_BIN")
-    if env:
-        return pathlib.Path(env)
-    found = [REPO / "target" / p / "kampung" for p in ("ci", "release", "debug")]
-    found = [p for p in found if p.is_file()]
-    if not found:
-        message = "no kampung binary (cargo build -p kampung-cli, or set KAMPUNG_BIN)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return max(found, key=lambda p: p.stat().st_mtime)
-
-
 def _run(women: pathlib.Path, out: pathlib.Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(_binary()), "dhs", str(women), "--lang=en", "-o", str(out), *extra],
+        [str(kampung_cli()), "dhs", str(women), "--lang=en", "-o", str(out), *extra],
         capture_output=True,
         text=True,
         check=False,

@@ -11,6 +11,7 @@ import subprocess
 
 import pandas as pd
 import pytest
+from conftest import kampung_cli
 
 import kampung
 
@@ -54,6 +55,13 @@ def test_records_equal_r_survey(records):
     doc = json.loads(r.to_json())
     assert doc["ci_method"] == "survey_logit_t_95"
     assert doc["design"]["df"] == FIXTURE["expected"]["df"]
+    # The design's SE reaches the per-level and the wide views too.
+    by_desa = r.prevalence("stunting")
+    assert by_desa["se"].notna().all() and (by_desa["se"] > 0).all()
+    wide = r.regions[("stunting", "se")]
+    assert wide.notna().all()
+    assert list(by_desa["se"]) == list(r.indicators.query(
+        "indicator == 'stunting' and level == 'desa_kelurahan'")["se"])
     # A census indicator has no SE; without a design the growth ones neither.
     assert math.isnan(r.indicators.query("indicator == 'cpr'")["se"].iloc[0])
     census = kampung.report.aggregate(records, as_of=AS_OF)
@@ -64,9 +72,7 @@ def test_records_equal_r_survey(records):
 def test_jsonl_equals_the_cli_json(jsonl):
     r = kampung.report.read_jsonl(jsonl, as_of=AS_OF, locale="en", **DESIGN)
     _check_r(r)
-    exe = next((p for p in (REPO / "target" / d / "kampung" for d in ("ci", "debug", "release")) if p.exists()), None)
-    if exe is None:
-        pytest.skip("the kampung CLI is not built (cargo build -p kampung-cli)")
+    exe = kampung_cli()
     out = subprocess.run(
         [str(exe), "report", str(jsonl), "--as-of", AS_OF, "--format", "json", "--lang", "en", "-q",
          "--weights", "w", "--cluster", "ea", "--strata", "stratum"],
@@ -116,6 +122,12 @@ def test_bad_design_values_are_problems(records):
     with pytest.raises(kampung.ValidationError) as e:
         kampung.report.aggregate(records, as_of=AS_OF, lonely_psu="sometimes", **DESIGN)
     assert e.value.errors()[0]["code"] == "invalid_code"
+    # Checked as the command line checks --lonely-psu, even with no field named.
+    with pytest.raises(kampung.ValidationError) as e:
+        kampung.report.aggregate(records, as_of=AS_OF, lonely_psu="sometimes")
+    assert e.value.errors()[0]["code"] == "invalid_code"
+    plain = kampung.report.aggregate(records, as_of=AS_OF, lonely_psu="certainty")
+    assert json.loads(plain.to_json()).get("design") is None
     # A PSU in two strata without nest: no estimate, and the reason.
     moved = [dict(f, stratum="B") if i == 3 else f for i, f in enumerate(records)]
     r = kampung.report.aggregate(moved, as_of=AS_OF, locale="en", **DESIGN)

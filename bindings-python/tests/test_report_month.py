@@ -6,11 +6,11 @@ numbers as ``kampung report --month`` (its JSON ``skdn`` object), through
 ``partial``/``merge``."""
 
 import json
-import os
 import pathlib
 import subprocess
 
 import pytest
+from conftest import kampung_cli
 
 import kampung
 
@@ -103,21 +103,10 @@ def test_without_month_nothing_changes_and_bad_months_are_refused(jsonl):
         kampung.report.merge([a, b])
 
 
-def _cli():
-    for build in ("ci", "debug", "release"):
-        p = REPO / "target" / build / "kampung"
-        if p.exists():
-            return p
-    return None
-
-
 def test_python_numbers_equal_the_cli_json(jsonl):
     """The ``skdn`` object of ``kampung report --month`` equals Python's, key
     for key (the CLI binary of this checkout, when built)."""
-    cli = _cli()
-    if cli is None:
-        assert os.environ.get("CI") != "true", "the kampung CLI is built before pytest in CI"
-        pytest.skip("kampung CLI not built (cargo build -p kampung-cli)")
+    cli = kampung_cli()
     out = subprocess.run([str(cli), "report", str(jsonl), "--as-of", AS_OF, "--month", MONTH,
                           "--format", "json", "-q"], capture_output=True, check=True)
     cli_skdn = json.loads(out.stdout)["skdn"]

@@ -148,7 +148,7 @@ class VillageReport:
         if "regions" not in self._frames:
             import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-            stats = ["numerator", "denominator", "value", "ci_low", "ci_high"]
+            stats = ["numerator", "denominator", "value", "se", "ci_low", "ci_high"]
             ind = self.indicators
             raw = self._raw()["regions"]
             order = pd.MultiIndex.from_arrays([raw["level"], raw["code"]], names=["level", "code"])
@@ -202,10 +202,11 @@ class VillageReport:
         return pd.DataFrame(cells, columns=cols)
 
     def prevalence(self, indicator: str = "stunting", level: str = "desa_kelurahan") -> Any:
-        """``numerator, denominator, value, ci_low, ci_high`` of one indicator at one level."""
+        """``numerator, denominator, value, se, ci_low, ci_high`` of one
+        indicator at one level (``se`` is missing but with a survey design)."""
         df = self.indicators
         out = df[(df["indicator"] == indicator) & (df["level"] == level)]
-        return out.set_index("code")[["numerator", "denominator", "value", "ci_low", "ci_high"]]
+        return out.set_index("code")[["numerator", "denominator", "value", "se", "ci_low", "ci_high"]]
 
     def classify(self, profiles: Dict[str, Any]) -> List[Dict[str, Any]]:
         """Kampung KB classification of every desa of ``profiles``
@@ -258,12 +259,12 @@ _Design = Optional[Tuple[Optional[str], Optional[str], Optional[str], bool, Opti
 
 def _design(weights: Optional[str], cluster: Optional[str], strata: Optional[str], nest: bool,
             lonely_psu: Optional[str]) -> _Design:
-    """The survey design as the engine takes it (None: no design, Wilson intervals)."""
-    if weights is None and cluster is None and strata is None:
+    """The survey design as the engine takes it (None: no design, Wilson
+    intervals). ``lonely_psu`` is checked even when no field is named: the
+    engine reads a design naming no field as no design."""
+    if weights is None and cluster is None and strata is None and lonely_psu is None:
         return None
     return (weights, cluster, strata, bool(nest), lonely_psu)
-
-
 
 
 def _table(data: Any) -> Any:

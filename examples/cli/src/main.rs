@@ -560,7 +560,8 @@ fn report(a: &ReportArgs) -> Result<ExitCode, Failure> {
     let opts = match a.month {
         Some(m) => opts
             .with_month(m)
-            .map_err(|e| format!("--month: {}", e.describe(lang)))?,
+            // The error's path is `month`: "--month: …" as a flag error.
+            .map_err(|e| format!("--{}", e.describe(lang)))?,
         None => opts,
     };
     let input = match (&a.register, &a.families, &a.members, &a.measurements) {

@@ -143,6 +143,7 @@ fn without_month_no_skdn_and_bad_months_are_refused() {
         assert_eq!(out.status.code(), Some(2), "{month}");
         let err = text(&out.stderr);
         assert!(err.contains(needle), "{month}: {err}");
+        assert!(!err.contains("month: month"), "{month}: {err}");
         assert!(out.stdout.is_empty(), "{month}: nothing written");
     }
 }
