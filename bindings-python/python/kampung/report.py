@@ -14,8 +14,8 @@ cluster (PSU) and stratum; ``nest=True`` when cluster ids are unique only
 within a stratum; ``lonely_psu`` is R's option for a stratum with one PSU
 (``"adjust"`` by default, as WHO anthro). The stunting, wasting,
 underweight and overweight prevalences are then estimated as R's ``survey``
-package does: every measured child takes its family's weight, cluster and
-stratum; each region is a domain of the whole design; Taylor-linearised
+package does: every child under five takes its family's weight, cluster and
+stratum (one without a usable z-score stays in the design, outside the domain); each region is a domain of the whole design; Taylor-linearised
 standard errors (the ``se`` column of ``indicators``); the 95 % logit
 interval of ``svyciprop(method="logit")`` on the design degrees of freedom.
 The method is printed with the figures (``to_text``, ``to_html``; ``design``
