@@ -177,7 +177,9 @@ impl ArrowWomen {
         Ok(())
     }
 
-    /// The schema column of each [`REQUIRED`] column, then of each extra one.
+    /// The schema column of each [`REQUIRED`] column, then of each extra
+    /// one (the Parquet reader decodes only these).
+    #[cfg(feature = "parquet")]
     pub(crate) fn columns(&self) -> &[usize] {
         &self.columns
     }
